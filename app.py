@@ -1,0 +1,30 @@
+"""ScaleRisk entry point: page config, shared sidebar and navigation only."""
+
+import streamlit as st
+
+from ui.widgets import keep_widget_state
+
+st.set_page_config(page_title="ScaleRisk", page_icon=":material/trending_up:", layout="wide")
+keep_widget_state()
+
+PAGES = {
+    "Assess": [
+        st.Page("pages/assessment.py", title="Risk assessment", icon=":material/speed:", default=True),
+    ],
+    "What-if": [
+        st.Page("pages/sizing.py", title="Compute-optimal sizing", icon=":material/straighten:"),
+        st.Page("pages/finetune.py", title="Fine-tuning cost", icon=":material/tune:"),
+        st.Page("pages/mitigation.py", title="Mitigation ROI", icon=":material/savings:"),
+    ],
+    "Measure": [
+        st.Page("pages/benchmark.py", title="Live benchmark", icon=":material/bolt:"),
+    ],
+    "Reference": [
+        st.Page("pages/methodology.py", title="Methodology", icon=":material/menu_book:"),
+    ],
+}
+
+navigation = st.navigation(PAGES)
+with st.sidebar:
+    st.caption("ScaleRisk · scalability risk and cost what-ifs for AI infrastructure")
+navigation.run()

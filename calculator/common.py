@@ -1,0 +1,38 @@
+"""Small shared value types used by several calculator domains."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+Stage = Literal["design", "pilot", "production"]
+"""Lifecycle stage of the system (seed 001 §4: lock-in grows from design to production)."""
+
+COMPONENTS: tuple[str, ...] = ("inference", "storage", "training", "operations")
+"""The cost components of seed 001 §6, ``C(u,d,m) = C_inf + C_sto + C_train + C_ops``."""
+
+
+def usd_field(description: str, default: float = 0.0) -> float:
+    """A non-negative monthly-USD pydantic field (description doubles as UI help)."""
+    return Field(default, ge=0, le=1e10, description=description, json_schema_extra={"unit": "USD/month"})
+
+
+class ComponentCosts(BaseModel, frozen=True, extra="forbid"):
+    """Monthly cost per seed 001 §6 component, in USD/month."""
+
+    inference: float = usd_field("Serving / inference compute (seed 001 §2.1).")
+    storage: float = usd_field("Storage of raw data, features, logs and telemetry (seed 001 §2.4).")
+    training: float = usd_field("Training and retraining compute (seed 001 §2.3).")
+    operations: float = usd_field(
+        "Operations: engineering time, monitoring, pipelines (seed 001 §2.2, §2.5)."
+    )
+
+    @property
+    def total(self) -> float:
+        """Sum of the four components, USD/month."""
+        return self.inference + self.storage + self.training + self.operations
+
+    def as_dict(self) -> dict[str, float]:
+        """Component name → USD/month, in :data:`COMPONENTS` order."""
+        return {name: getattr(self, name) for name in COMPONENTS}

@@ -1,0 +1,63 @@
+"""Architecture rules of DESIGN.md §§1–2, 6: engines never import streamlit, pages other
+than the benchmark open without torch."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+@pytest.mark.parametrize("package", ["calculator", "bench"])
+def test_engine_packages_never_import_streamlit(package):
+    offenders = [
+        str(p.relative_to(ROOT))
+        for p in (ROOT / package).rglob("*.py")
+        if "streamlit" in imported_modules(p)
+    ]
+    assert offenders == []
+
+
+def test_app_routes_every_page_file():
+    app_source = (ROOT / "app.py").read_text(encoding="utf-8")
+    assert [p for p in PAGES if f'"{p}"' not in app_source] == []
+
+
+PROBE = """
+import sys
+from streamlit.testing.v1 import AppTest
+at = AppTest.from_file({app!r}, default_timeout=60)
+at.run()
+at.switch_page({page!r})
+at.run()
+assert not at.exception, [e.value for e in at.exception]
+print("TORCH" if "torch" in sys.modules else "NO-TORCH")
+print("ST" if "sentence_transformers" in sys.modules else "NO-ST")
+"""
+
+
+@pytest.mark.parametrize("page", [p for p in PAGES if p != "pages/benchmark.py"])
+def test_pages_open_without_importing_torch(page):
+    code = PROBE.format(app=str(ROOT / "app.py"), page=page)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=180
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split() == ["NO-TORCH", "NO-ST"]

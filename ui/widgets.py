@@ -1,0 +1,83 @@
+"""Widgets generated from pydantic field metadata, so bounds, units and help text are written once.
+
+A field declared as ``Field(1.0, ge=0, le=10, description="…", json_schema_extra={"unit": "GB"})``
+becomes a number input labelled "Title (GB)" with min 0, max 10 and the description as help.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import annotated_types
+import streamlit as st
+from pydantic import BaseModel
+
+
+def field_info(model: type[BaseModel], name: str) -> dict[str, Any]:
+    """Label, help, bounds, unit and default of ``model.name`` from its pydantic ``Field``."""
+    info = model.model_fields[name]
+    extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+    lo = hi = None
+    for meta in info.metadata:
+        if isinstance(meta, (annotated_types.Ge, annotated_types.Gt)):
+            lo = getattr(meta, "ge", getattr(meta, "gt", None))
+        elif isinstance(meta, (annotated_types.Le, annotated_types.Lt)):
+            hi = getattr(meta, "le", getattr(meta, "lt", None))
+    unit = extra.get("unit")
+    title = extra.get("label") or info.title or name.replace("_", " ").capitalize()
+    return {
+        "label": f"{title} ({unit})" if unit else title,
+        "help": info.description,
+        "min": lo,
+        "max": hi,
+        "unit": unit,
+        "default": info.default,
+    }
+
+
+def number_field(
+    model: type[BaseModel],
+    name: str,
+    *,
+    key: str,
+    value: float | int | None = None,
+    step: float | int | None = None,
+    fmt: str | None = None,
+    label: str | None = None,
+    integer: bool | None = None,
+) -> float | int:
+    """``st.number_input`` bounded and labelled by the pydantic field ``model.name``.
+
+    The value is clamped into the field's bounds before it reaches the widget, so an
+    out-of-range value carried in session state (e.g. from an uploaded file) never raises.
+    """
+    meta = field_info(model, name)
+    default = meta["default"] if value is None else value
+    is_int = integer if integer is not None else isinstance(default, int) and not isinstance(default, bool)
+    cast = int if is_int else float
+    lo = None if meta["min"] is None else cast(meta["min"])
+    hi = None if meta["max"] is None else cast(meta["max"])
+    if key in st.session_state:
+        current = st.session_state[key]
+        clamped = min(max(current, lo if lo is not None else current), hi if hi is not None else current)
+        if clamped != current:
+            st.session_state[key] = cast(clamped)
+    kwargs: dict[str, Any] = {"min_value": lo, "max_value": hi, "help": meta["help"], "key": key}
+    if key not in st.session_state:
+        kwargs["value"] = cast(default)
+    if step is not None:
+        kwargs["step"] = cast(step)
+    if fmt is not None:
+        kwargs["format"] = fmt
+    return st.number_input(label or meta["label"], **kwargs)
+
+
+def keep_widget_state(prefix: str = "w.") -> None:
+    """Keep values of widgets whose key starts with ``prefix`` when the user switches pages.
+
+    Streamlit drops a widget's state when the page holding it is not rendered; writing the
+    value back to its key on every run keeps it (documented workaround, "Widget behavior").
+    """
+    for key in list(st.session_state.keys()):
+        if isinstance(key, str) and key.startswith(prefix):
+            st.session_state[key] = st.session_state[key]
