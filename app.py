@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from ui.report import pdf_summary_control
 from ui.widgets import keep_widget_state
 
 st.set_page_config(page_title="ScaleRisk", page_icon=":material/trending_up:", layout="wide")
@@ -27,4 +28,5 @@ PAGES = {
 navigation = st.navigation(PAGES)
 with st.sidebar:
     st.caption("ScaleRisk · scalability risk and cost what-ifs for AI infrastructure")
+    pdf_summary_control()
 navigation.run()

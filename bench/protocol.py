@@ -9,7 +9,10 @@ Light on purpose: pydantic only, no torch, so the page can import it at start-up
 * ``{"event": "status", "message": str}`` — e.g. "loading e5-base (synthetic weights)"
 * ``{"event": "progress", "model": str, "phase": "warmup"|"timed"|"fidelity",
      "done": int, "total": int, "elapsed_s": float, "eta_s": float | null}``
-* ``{"event": "run", "run": RunResult}`` — one per model (and per tuned setting)
+  (phase may also be "tuning" while the tuned mode tries settings; extra keys ``step`` /
+  ``steps`` give the model's position among the models to run)
+* ``{"event": "candidate", "candidate": Candidate}`` — tuned mode: one per setting tried
+* ``{"event": "run", "run": RunResult}`` — one per model
 * ``{"event": "result", "result": BenchResult}`` — last event of a successful run
 * ``{"event": "error", "kind": "input"|"oom"|"crash"|"busy"|"cancelled", "message": str}``
 """
@@ -21,7 +24,14 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 Precision = Literal["fp32", "fp16", "bf16"]
+#: What a run may end up using: the tuned search also tries int8 dynamic quantisation on CPUs.
+RunPrecision = Literal["fp32", "fp16", "bf16", "int8"]
 Mode = Literal["reference", "tuned"]
+
+#: Shown wherever a run used random weights in a real model's architecture (DESIGN.md).
+SYNTHETIC_LABEL = "architecture-equivalent, synthetic weights — timing only"
+#: Tuned settings whose embeddings fall below this mean cosine to fp32 are rejected.
+MIN_FIDELITY_COSINE = 0.999
 
 
 class BenchConfig(BaseModel, frozen=True, extra="forbid"):
@@ -47,6 +57,9 @@ class BenchConfig(BaseModel, frozen=True, extra="forbid"):
     precision: Precision | None = Field(None, description="Override the precision.")
     device: Literal["auto", "cpu", "cuda", "mps"] = Field("auto", description="Where to run.")
     seed: int = Field(0, description="Seed of the generated corpus.")
+    offline: bool = Field(
+        False, description="Never contact the Hugging Face hub: use local weights or the synthetic stand-in."
+    )
 
 
 class DeviceInfo(BaseModel, frozen=True):
@@ -64,7 +77,7 @@ class RunResult(BaseModel, frozen=True):
     model: str
     weights: Literal["pretrained", "synthetic"]
     mode: Mode
-    precision: Precision
+    precision: RunPrecision
     batch_size: int
     items: int
     items_per_second: float
@@ -77,6 +90,25 @@ class RunResult(BaseModel, frozen=True):
     fidelity_cosine: float | None = None
     mean_tokens: float | None = None
     batch_seconds: tuple[float, ...] = ()
+    # Extensions (all optional, defaults keep older payloads valid):
+    hf_id: str | None = Field(None, description="Hugging Face id of the model (or its architecture).")
+    backend: str = Field("torch", description="Inference backend.")
+    length_sorted: bool = Field(True, description="Texts sorted by length before batching (encode() does this).")
+    total_seconds: float | None = Field(None, description="Sum of the timed batches.", json_schema_extra={"unit": "s"})
+    params: int | None = Field(None, description="Parameter count of the model.")
+
+
+class Candidate(BaseModel, frozen=True):
+    """One setting tried by the tuned mode's search, with its speed and embedding fidelity."""
+
+    model: str
+    setting: str = Field(description="Human-readable setting, e.g. 'bf16, batch 16'.")
+    precision: RunPrecision
+    batch_size: int
+    items_per_second: float | None = None
+    fidelity_cosine: float | None = None
+    accepted: bool
+    reason: str = ""
 
 
 class BenchResult(BaseModel, frozen=True):
@@ -86,3 +118,4 @@ class BenchResult(BaseModel, frozen=True):
         None, description="items/s of the first (small) model ÷ items/s of the last (large) model (seed 000)."
     )
     corpus: dict = Field(default_factory=dict, description="Corpus summary: source, items, token-length stats.")
+    candidates: tuple[Candidate, ...] = Field((), description="Tuned mode: every setting tried, accepted or not.")

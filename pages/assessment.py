@@ -1,6 +1,308 @@
-"""Placeholder until its issue lands."""
+"""Risk assessment: questionnaire → 0–100 score, drivers, cost trajectories, recommendations.
 
+Thin page: widgets → :class:`calculator.risk.Answers` → :func:`calculator.risk.assess`
+(cached by the frozen answers) → render.  Writes ``st.session_state["answers"]`` and
+``["scenario_name"]`` on every run (session-state contract).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, get_args
+
+import pandas as pd
 import streamlit as st
+from pydantic import BaseModel, ValidationError
 
-st.title("assessment")
-st.info("This page is being built.")
+from calculator import risk
+from calculator.charts import assessment as charts
+from calculator.errors import InputError, describe_validation_error, parse_model_json
+from calculator.mitigation import format_payback, format_roi
+from calculator.presets import PRESET_NOTES, PRESETS
+from calculator.risk import OPTION_LABELS, Answers
+from ui.widgets import field_info, number_field
+
+KEY = "w.assess"
+UPLOAD_KEY = "assess.upload"
+MESSAGE_KEY = "assess.upload_message"
+WHAT_IF_KEY = "assess.what_if"
+
+# (tab title, answers key, section model, {field: (step, format)})
+SECTIONS: list[tuple[str, str, type[BaseModel], dict[str, tuple[Any, str | None]]]] = [
+    ("Workload", "workload", risk.Workload,
+     {"monthly_active_users": (1_000, None), "requests_per_day": (1_000, None)}),
+    ("Current costs", "current_monthly_cost_usd", risk.CurrentCosts,
+     {c: (500.0, "%.0f") for c in ("inference", "storage", "training", "operations")}),
+    ("Growth", "growth", risk.GrowthScenario,
+     {"users_multiple": (1.0, "%.2f"), "data_multiple": (1.0, "%.2f"), "models_multiple": (1.0, "%.2f"),
+      "horizon_months": (1, None), "after_horizon": (None, None)}),
+    ("Inference", "inference", risk.InferenceAnswers,
+     {"architecture": (None, None), "cache_hit_rate": (0.05, "%.2f"), "context_tokens": (500, None),
+      "model_params": (1e9, "%.3g"), "gpu_utilization": (0.05, "%.2f")}),
+    ("Data", "data", risk.DataAnswers,
+     {"ingest_tb_per_month": (0.5, "%.2f"), "retention": (None, None), "pipeline": (None, None),
+      "monitoring_metrics": (10, None)}),
+    ("Models", "models", risk.ModelsAnswers,
+     {"in_production": (1, None), "retraining": (None, None), "deploys_per_month": (1.0, "%.1f")}),
+    ("Team", "team", risk.TeamAnswers,
+     {"ml_engineers": (0.5, "%.1f"), "infra_engineers": (0.5, "%.1f"), "loaded_cost_per_fte_usd": (10_000.0, "%.0f")}),
+]
+
+BAND_BOX = {"low": st.success, "elevated": st.warning, "high": st.error, "critical": st.error}
+
+
+def _key(section: str | None, name: str) -> str:
+    return f"{KEY}.{section}.{name}" if section else f"{KEY}.{name}"
+
+
+def _options(model: type[BaseModel], name: str) -> list[str]:
+    return list(get_args(model.model_fields[name].annotation))
+
+
+def _write_state(answers: Answers) -> None:
+    """Put every answer into its widget's state (preset, upload)."""
+    data = answers.model_dump()
+    for _, section, _, fields in SECTIONS:
+        for name in fields:
+            st.session_state[_key(section, name)] = data[section][name]
+    st.session_state[_key(None, "stage")] = answers.stage
+    st.session_state[_key(None, "scenario_name")] = answers.scenario_name
+    st.session_state[WHAT_IF_KEY] = answers.what_if
+
+
+def _restore_missing_state() -> None:
+    """Re-seed widgets whose state Streamlit dropped (e.g. after a page switch) from the
+    last published answers, ``st.session_state["answers"]``."""
+    saved = st.session_state.get("answers")
+    if not isinstance(saved, dict):
+        return
+    try:
+        answers = Answers.model_validate(saved)
+    except ValidationError:
+        return
+    data = answers.model_dump()
+    for _, section, _, fields in SECTIONS:
+        for name in fields:
+            st.session_state.setdefault(_key(section, name), data[section][name])
+    st.session_state.setdefault(_key(None, "stage"), answers.stage)
+    st.session_state.setdefault(_key(None, "scenario_name"), answers.scenario_name)
+    st.session_state.setdefault(WHAT_IF_KEY, answers.what_if)
+
+
+def _apply_preset() -> None:
+    name = st.session_state.get("assess.preset")
+    if name in PRESETS:
+        _write_state(PRESETS[name])
+        st.session_state[MESSAGE_KEY] = ("success", f"Preset applied: {name}.")
+
+
+def _on_upload() -> None:
+    """Validate the uploaded file; only a valid file replaces the answers."""
+    file = st.session_state.get(UPLOAD_KEY)
+    if file is None:
+        return
+    try:
+        answers = parse_model_json(file.getvalue(), Answers, source=file.name)
+    except InputError as exc:
+        st.session_state[MESSAGE_KEY] = ("error", f"{exc}\n\nYour current answers are unchanged.")
+        return
+    _write_state(answers)
+    st.session_state[MESSAGE_KEY] = ("success", f"Answers loaded from {file.name}.")
+
+
+def _widget(section: str, model: type[BaseModel], name: str, step: Any, fmt: str | None) -> Any:
+    key = _key(section, name)
+    if step is None:  # an enumerated answer
+        info = field_info(model, name)
+        options = _options(model, name)
+        if key not in st.session_state or st.session_state[key] not in options:
+            st.session_state[key] = info["default"]
+        return st.selectbox(info["label"], options, format_func=lambda o: OPTION_LABELS.get(o, o),
+                            help=info["help"], key=key)
+    return number_field(model, name, key=key, step=step, fmt=fmt)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _assess(answers_json: str) -> risk.Assessment:
+    """Assessment of the answers (cache key: their JSON, scenario name and what-ifs left out)."""
+    return risk.assess(Answers.model_validate_json(answers_json))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _chart_specs(answers_json: str) -> dict[str, dict]:
+    """Vega-Lite specs of the page's charts (built once per set of answers)."""
+    return charts.page_specs(_assess(answers_json))
+
+
+def _money(x: float) -> str:
+    return f"${x:,.0f}/month"
+
+
+# ---------------------------------------------------------------------------------------
+# Page
+# ---------------------------------------------------------------------------------------
+
+st.title("Scalability risk assessment")
+st.caption(
+    "Answer the questionnaire; the score, drivers, cost trajectories and recommendations update as you go "
+    "(seed 001 §7). Every number is reproducible with `python -m calculator assess answers.json`."
+)
+
+_restore_missing_state()
+top = st.columns([2, 2, 3])
+with top[0]:
+    st.text_input(
+        "Scenario name", key=_key(None, "scenario_name"), max_chars=200,
+        help=Answers.model_fields["scenario_name"].description,
+    )
+with top[1]:
+    st.selectbox("Start from a preset", list(PRESETS), key="assess.preset",
+                 help="The seed's §6 worked example, or an archetype. Replaces all answers.")
+    st.button("Apply preset", on_click=_apply_preset, key="assess.apply_preset")
+with top[2]:
+    st.file_uploader("Upload answers (JSON)", type=["json"], key=UPLOAD_KEY, on_change=_on_upload,
+                     help="A file downloaded from this page (schema: `python -m calculator schema assess`).")
+
+message = st.session_state.pop(MESSAGE_KEY, None)
+if message:
+    (st.error if message[0] == "error" else st.success)(message[1])
+
+left, right = st.columns([2, 3], gap="large")
+
+with left:
+    st.subheader("Questionnaire")
+    raw: dict[str, Any] = {}
+    tabs = st.tabs([title for title, *_ in SECTIONS] + ["Stage"])
+    for tab, (_, section, model, fields) in zip(tabs, SECTIONS):
+        with tab:
+            raw[section] = {name: _widget(section, model, name, step, fmt) for name, (step, fmt) in fields.items()}
+    with tabs[-1]:
+        info = field_info(Answers, "stage")
+        stage_key = _key(None, "stage")
+        if stage_key not in st.session_state:
+            st.session_state[stage_key] = info["default"]
+        raw["stage"] = st.radio(info["label"], list(get_args(Answers.model_fields["stage"].annotation)),
+                                format_func=lambda o: OPTION_LABELS.get(o, o), help=info["help"], key=stage_key,
+                                horizontal=True)
+    raw["scenario_name"] = st.session_state.get(_key(None, "scenario_name"), "")
+    raw["what_if"] = st.session_state.get(WHAT_IF_KEY, {})
+
+try:
+    answers = Answers.model_validate(raw)
+except ValidationError as exc:  # widgets are bounded, so this is a safety net
+    with right:
+        st.error("Some answers are invalid:\n\n" + describe_validation_error(exc))
+    st.stop()
+
+st.session_state["answers"] = answers.model_dump(mode="json")
+st.session_state["scenario_name"] = answers.scenario_name
+
+with left:
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", answers.scenario_name).strip("-").lower() or "answers"
+    download = answers.model_copy(update={"what_if": {**answers.what_if, **st.session_state.get("what_if", {})}})
+    st.download_button("Download answers (JSON)", download.model_dump_json(indent=2), file_name=f"{slug}.json",
+                       mime="application/json", key="assess.download",
+                       help="Includes the what-if pages' current inputs, so the file restores the whole scenario.")
+
+key_json = answers.model_copy(update={"what_if": {}, "scenario_name": ""}).model_dump_json()
+result = _assess(key_json)
+specs = _chart_specs(key_json)
+
+with right:
+    st.subheader(answers.scenario_name or "Results")
+    c1, c2 = st.columns([1, 2])
+    c1.metric("Scalability risk score", f"{result.score:.1f} / 100", help="0–100; > 70 requires immediate "
+              "intervention, > 85 imminent budget crisis (seed 001 §7).")
+    with c2:
+        BAND_BOX[result.band](f"**{result.band.capitalize()}** — {result.band_meaning}")
+    st.vega_lite_chart(specs["gauge"], width="stretch")
+
+    h = result.horizon_months
+    m = st.columns(2) + st.columns(2)
+    m[0].metric("Cost today", _money(result.current_monthly_cost.total))
+    m[1].metric(f"Projected at {h} months (base)", _money(result.projected_monthly_cost.total),
+                help=f"Range {_money(result.projected_low.total)} – {_money(result.projected_high.total)} "
+                "(low / high constants of the seed's ranges).")
+    m[2].metric(f"Naive linear at {h} months", _money(result.naive_linear_monthly_usd),
+                help="Today's total × user growth (seed 001 §6).")
+    m[3].metric("Cost multiple vs linear", f"{result.cost_multiple_vs_linear:.2f}×",
+                help="Projected ÷ naive linear. Seed 001 §1: 3–5× over linear indicates exponential growth.")
+
+    t_drivers, t12, t36, t_comp, t_rec = st.tabs(
+        ["Drivers", "12-month trajectory", "36-month trajectory", "Components", "Recommendations"]
+    )
+    with t_drivers:
+        st.vega_lite_chart(specs["drivers"], width="stretch")
+        st.dataframe(
+            pd.DataFrame([{"Driver": d.name, "Points": d.points, "Source": d.seed_ref, "Why it costs money": d.why}
+                          for d in result.drivers], columns=["Driver", "Points", "Source", "Why it costs money"]),
+            hide_index=True, width="stretch",
+            column_config={"Points": st.column_config.NumberColumn(format="%.1f")},
+        )
+        st.caption("Points sum to the score. Weights are ScaleRisk's (the seed names the patterns and the 70/85 "
+                   "thresholds, not a formula); see the methodology page.")
+    with t12:
+        st.vega_lite_chart(specs["t12"], width="stretch")
+    with t36:
+        st.vega_lite_chart(specs["t36"], width="stretch")
+        st.caption(f"After month {h}: growth {OPTION_LABELS[answers.growth.after_horizon].lower()} "
+                   "(Growth tab). Storage without sampling keeps growing with time either way (seed 001 §4.4).")
+    with t_comp:
+        st.dataframe(
+            pd.DataFrame([
+                {"Component": c.component, "Today (USD/month)": c.current_usd,
+                 f"Base at {h} months (USD/month)": c.projected_usd["base"],
+                 "Low (USD/month)": c.projected_usd["low"], "High (USD/month)": c.projected_usd["high"],
+                 "Multiple (×)": c.multiple, "Vs linear (×)": c.ratio_to_linear,
+                 "Growth": c.classification, "Law": c.formula}
+                for c in result.forecast.components
+            ]),
+            hide_index=True, width="stretch",
+            column_config={col: st.column_config.NumberColumn(format="$%,.0f") for col in
+                           ("Today (USD/month)", f"Base at {h} months (USD/month)", "Low (USD/month)", "High (USD/month)")}
+            | {"Multiple (×)": st.column_config.NumberColumn(format="%.2f"),
+               "Vs linear (×)": st.column_config.NumberColumn(format="%.2f")},
+        )
+        st.caption("Linear: ≤ 1.2× the component's own linear growth (seed 001 §4.1, ±20%); exponential: > 3× "
+                   "(§1: 3–5×); super-linear between.")
+        st.info(
+            "**Operations model.** Seed 001 §6 writes C_ops = k₄·(u·m)^β with β = 1.4–1.8, which gives "
+            "$4K × 50^1.5 ≈ $1.41M for its own example, yet quotes $89K. ScaleRisk keeps the product of load and "
+            "models but applies the super-linear exponent to the number of models only — the engineering overhead "
+            "O(n^1.4) measured in §2.5 — and grows the load with the pipeline's own law (§2.2): "
+            "C_ops = C_ops,0 · max(users×, data×)^e_pipe · models×^1.4 (band 1.26–1.8)."
+        )
+        c3, c4 = st.columns(2)
+        if result.cost_per_1k_requests_now_usd is not None:
+            c3.metric("Inference cost per 1,000 requests",
+                      f"${result.cost_per_1k_requests_now_usd:,.2f} → ${result.cost_per_1k_requests_projected_usd:,.2f}",
+                      help="Today → at the horizon, assuming requests grow with users (seed 001 §4.1: investigate "
+                      "if it rises > 30%).")
+        c4.metric("Engineers (FTE): today → needed at the horizon",
+                  f"{result.engineers_now_fte:,.1f} → {result.engineers_needed_fte:,.1f}",
+                  help="2.5 FTE at 5 models, growing as O(n^1.4) (seed 001 §2.5).")
+    with t_rec:
+        if result.recommendations:
+            st.dataframe(
+                pd.DataFrame([
+                    {"Rank": i + 1, "Action": r.name, "Phase": r.phase, "Seed pattern": r.seed_ref,
+                     "Works on": r.addresses, "Reduces": ", ".join(r.components),
+                     "Expected reduction": f"{r.reduction:.0%}",
+                     "Savings at today's cost (USD/month)": r.monthly_savings_usd,
+                     "Investment (USD)": r.investment_usd,
+                     "Payback": format_payback(r.payback_months, 36), "ROI at 36 months": format_roi(r.roi)}
+                    for i, r in enumerate(result.recommendations)
+                ]),
+                hide_index=True, width="stretch",
+                column_config={"Savings at today's cost (USD/month)": st.column_config.NumberColumn(format="$%,.0f"),
+                               "Investment (USD)": st.column_config.NumberColumn(format="$%,.0f")},
+            )
+            st.caption("Ranked by ROI at 36 months (seed 001 §5 phases; actions that do not apply to these "
+                       "answers are left out). The Mitigation ROI page deepens this.")
+            st.page_link("pages/mitigation.py", label="Open the mitigation plan", icon=":material/savings:")
+        else:
+            st.info("No mitigation action applies with positive savings.")
+
+with st.expander("About the presets"):
+    for name, note in PRESET_NOTES.items():
+        st.markdown(f"**{name}.** {note}")

@@ -1,6 +1,223 @@
-"""Placeholder until its issue lands."""
+"""Mitigation ROI: which fixes pay back, how fast, and in what order (seed 001 §5).
 
+Thin page: widgets → :class:`calculator.mitigation.MitigationInputs` → ``evaluate_plan`` → render.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
 import streamlit as st
+from pydantic import ValidationError
 
-st.title("mitigation")
-st.info("This page is being built.")
+from calculator import mitigation as mt
+from calculator.charts import mitigation as charts
+from calculator.common import COMPONENTS, ComponentCosts
+from calculator.errors import InputError, describe_validation_error
+from ui.widgets import field_info, number_field
+
+TABLE = "mitigation.table"  # last valid rows of the action table (plain session state, not a widget)
+EDITOR_VERSION = "mitigation.editor_version"
+SOURCE_ASSESSMENT, SOURCE_MANUAL = "From the risk assessment", "Enter here"
+PERSIST = {"persist_state": "session"}  # keep values across page switches (Streamlit 1.67)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _evaluate(inputs_json: str) -> mt.MitigationResult:
+    return mt.evaluate_plan(mt.MitigationInputs.model_validate_json(inputs_json))
+
+
+@st.cache_data(max_entries=1, show_spinner=False)
+def _headline() -> mt.SeedHeadline:
+    return mt.seed_headline()
+
+
+def starting_point() -> tuple[ComponentCosts, ComponentCosts, int, mt.MitigationInputs | None]:
+    """Current and projected costs and growth horizon (and the assessment's suggested inputs, if used)."""
+    source = st.radio(
+        "Starting point", [SOURCE_ASSESSMENT, SOURCE_MANUAL], key="w.mitigation.source", **PERSIST, horizontal=True,
+        help="Take today's and the projected monthly cost per component from the risk assessment "
+        "(its answers in this session), or enter them here.",
+    )
+    if source == SOURCE_ASSESSMENT:
+        answers = st.session_state.get("answers")
+        try:
+            base = mt.inputs_from_answers(answers if answers is not None else {})
+        except ImportError:
+            st.warning("The risk assessment is not available in this build: enter the starting point here.")
+        except (ValidationError, InputError, ValueError) as exc:
+            reason = describe_validation_error(exc) if isinstance(exc, ValidationError) else str(exc)
+            st.warning(f"The assessment answers cannot be used ({reason}); enter the starting point here.")
+        else:
+            if answers is None:
+                st.caption("The assessment has not been opened this session: its default answers are used.")
+            frame = pd.DataFrame(
+                {"Component": list(COMPONENTS),
+                 "Today (USD/month)": [f"${v:,.0f}" for v in base.current_monthly_cost.as_dict().values()],
+                 f"In {base.growth_horizon_months} months, unmitigated (USD/month)":
+                     [f"${v:,.0f}" for v in base.projected_monthly_cost.as_dict().values()]}
+            )
+            st.dataframe(frame, hide_index=True)
+            st.caption(f"Assessment stage: {base.stage}; actions that apply to this system: {len(base.actions)} "
+                       "of 15 (preselected in the table below when it is first shown).")
+            return base.current_monthly_cost, base.projected_monthly_cost, base.growth_horizon_months, base
+    cols = st.columns(4)
+    current, projected = {}, {}
+    for col, name in zip(cols, COMPONENTS):
+        with col:
+            current[name] = number_field(
+                ComponentCosts, name, key=f"w.mitigation.current.{name}", step=1000.0,
+                value=getattr(mt.SEED_EXAMPLE_CURRENT, name), label=f"{name.capitalize()} today (USD/month)",
+            )
+            projected[name] = number_field(
+                ComponentCosts, name, key=f"w.mitigation.projected.{name}", step=1000.0,
+                value=getattr(mt.SEED_EXAMPLE_PROJECTED, name),
+                label=f"{name.capitalize()} projected (USD/month)",
+            )
+    growth = number_field(mt.MitigationInputs, "growth_horizon_months", key="w.mitigation.growth_months",
+                          label="Projected after (months)")
+    st.caption("Defaults: seed 001 §6 worked example ($25K/month today, $435.5K/month projected at 12 months).")
+    return ComponentCosts(**current), ComponentCosts(**projected), int(growth), None
+
+
+def action_table(suggested: tuple[str, ...] | None) -> tuple[tuple[mt.ActionSpec, ...], tuple[str, ...]]:
+    """The editable action table; an invalid edit shows why and keeps the previous plan."""
+    if TABLE not in st.session_state:
+        st.session_state[TABLE] = mt.actions_to_rows(mt.DEFAULT_ACTIONS, selected=suggested)
+    version = st.session_state.setdefault(EDITOR_VERSION, 0)
+    fixed = pd.DataFrame(st.session_state[TABLE], columns=list(mt.EDITABLE_COLUMNS))
+    info = {name: mt.ActionSpec.model_fields[name].description for name in mt.ActionSpec.model_fields}
+    config = {
+        "selected": st.column_config.CheckboxColumn("In plan", help="Include this action in the chosen plan."),
+        "phase": st.column_config.NumberColumn("Phase", min_value=1, max_value=4, step=1, help=info["phase"]),
+        "id": st.column_config.TextColumn("Id", disabled=True, help=info["id"]),
+        "name": st.column_config.TextColumn("Action", help=info["name"], required=True),
+        "components": st.column_config.MultiselectColumn(
+            "Reduces", options=list(COMPONENTS), help=info["components"], required=True),
+        "reduction_low_pct": st.column_config.NumberColumn(
+            "Reduction low (%)", min_value=0.0, max_value=100.0, format="%.1f", help=info["reduction_low"]),
+        "reduction_high_pct": st.column_config.NumberColumn(
+            "Reduction high (%)", min_value=0.0, max_value=100.0, format="%.1f", help=info["reduction_high"]),
+        "investment_low_usd": st.column_config.NumberColumn(
+            "Investment low (USD)", min_value=0.0, format="%.0f", help=info["investment_low_usd"]),
+        "investment_high_usd": st.column_config.NumberColumn(
+            "Investment high (USD)", min_value=0.0, format="%.0f", help=info["investment_high_usd"]),
+        "duration_weeks_low": st.column_config.NumberColumn(
+            "Duration low (weeks)", min_value=1.0, format="%.1f", help=info["duration_weeks_low"]),
+        "duration_weeks_high": st.column_config.NumberColumn(
+            "Duration high (weeks)", min_value=1.0, format="%.1f", help=info["duration_weeks_high"]),
+        "seed_ref": st.column_config.TextColumn("Source", help=info["seed_ref"]),
+        "description": st.column_config.TextColumn("Notes", help=info["description"], width="large"),
+    }
+    edited = st.data_editor(
+        fixed, column_config=config, hide_index=True, num_rows="fixed", key=f"mitigation.editor.{version}",
+        width="stretch",
+    )
+    if st.button("Reset the action table to the seed defaults", key="mitigation.reset"):
+        st.session_state[TABLE] = mt.actions_to_rows(mt.DEFAULT_ACTIONS, selected=suggested)
+        st.session_state[EDITOR_VERSION] = version + 1
+        st.rerun()
+    rows = edited.to_dict(orient="records")
+    try:
+        actions, selected = mt.rows_to_actions(rows)
+    except InputError as exc:
+        st.error(f"The action table has invalid values, so the previous plan is shown:\n\n{exc}")
+        try:
+            return mt.rows_to_actions(st.session_state.get("mitigation.valid", []))
+        except InputError:
+            return mt.DEFAULT_ACTIONS, tuple(a.id for a in mt.DEFAULT_ACTIONS)
+    st.session_state["mitigation.valid"] = rows
+    st.session_state[TABLE] = rows  # edits survive a page switch (the editor's own state does not)
+    return actions, selected
+
+
+st.title("Mitigation ROI")
+st.write(
+    "Which fixes pay back, how fast, and in what order. Seed 001 §5's four mitigation phases, each action "
+    "with the cost components it reduces, a reduction, an investment and a duration, turned into a monthly "
+    "cash flow and ranked by return on investment. Rules and sources: *Methodology → Mitigation-phase ROI*."
+)
+
+st.subheader("Starting point and growth")
+current, projected, growth_months, suggested = starting_point()
+STAGES = ["design", "pilot", "production"]
+left, mid, right, last = st.columns(4)
+with left:
+    stage_meta = field_info(mt.MitigationInputs, "stage")
+    stage = st.selectbox("Stage", STAGES, index=STAGES.index(suggested.stage if suggested else "production"),
+                         key="w.mitigation.stage", **PERSIST,
+                         help=str(stage_meta["help"]) + " Multiplier on investment: design ×0.5, pilot ×0.75, "
+                         "production ×1.")
+with mid:
+    horizon = st.radio("Horizon (months)", [12, 36], index=1, key="w.mitigation.horizon", **PERSIST, horizontal=True,
+                       help=field_info(mt.MitigationInputs, "horizon_months")["help"])
+with right:
+    rate = number_field(mt.MitigationInputs, "discount_rate_annual", key="w.mitigation.discount_rate", step=0.01,
+                        label="Discount rate (fraction/year)", fmt="%.3f")
+with last:
+    after = st.radio("After the growth horizon", ["hold", "continue"], key="w.mitigation.after_growth", **PERSIST,
+                     index=1 if suggested and suggested.after_growth == "continue" else 0,
+                     horizontal=True, help=field_info(mt.MitigationInputs, "after_growth")["help"])
+
+st.subheader("Actions by phase")
+st.caption(
+    "Every value is editable; the Source and Notes columns say where each default comes from. Actions without "
+    "a seed figure carry a ScaleRisk assumption, marked as such. Investment: each phase's seed range split "
+    "equally among its actions."
+)
+actions, selected = action_table(tuple(a.id for a in suggested.actions) if suggested else None)
+try:
+    inputs = mt.MitigationInputs(
+        current_monthly_cost=current, projected_monthly_cost=projected, growth_horizon_months=growth_months,
+        stage=stage, horizon_months=horizon, discount_rate_annual=rate, after_growth=after,
+        actions=actions, selected=selected,
+    )
+except ValidationError as exc:
+    st.error(f"These inputs cannot be evaluated:\n\n{describe_validation_error(exc)}")
+    st.stop()
+
+st.session_state.setdefault("what_if", {})["mitigation"] = inputs.model_dump(mode="json")
+result = _evaluate(inputs.model_dump_json())
+
+st.subheader("The chosen plan")
+if result.plan is None:
+    st.info("No action is selected: tick *In plan* for at least one action to see the plan's total.")
+else:
+    figures = mt.key_figures(result)[:5]  # plan figures; best action and phase are in the tables
+    for start in (0, 3):
+        for col, (label, value) in zip(st.columns(3), figures[start:start + 3]):
+            col.metric(label, value)
+    st.caption(
+        f"Base case, stage {stage} (investment ×{result.stage_multiplier:g}). ROI = (savings − investment) ÷ "
+        f"investment, both accrued within {horizon} months. Low–high ROI of the plan: "
+        f"{mt.format_roi(result.plan.low.roi)} … {mt.format_roi(result.plan.high.roi)}."
+    )
+
+st.altair_chart(charts.cumulative_chart(result), width="stretch")
+
+st.subheader("Phases ranked by ROI")
+st.dataframe(pd.DataFrame(mt.group_rows(result)), hide_index=True, width="stretch")
+st.caption("Each phase with its selected actions carried out together; the plan row is every selected action "
+           "together, so its savings are less than the sum of the phases' (reductions combine multiplicatively).")
+
+st.subheader("Actions ranked by ROI")
+st.dataframe(pd.DataFrame(mt.action_rows(result)), hide_index=True, width="stretch")
+st.caption("Each action alone. An action that saves nothing has ROI −100%; one with no investment has an "
+           "undefined ROI.")
+st.altair_chart(charts.roi_bar_chart(result), width="stretch")
+
+st.subheader("The seed's headline, recomputed from its own inputs")
+headline = _headline()
+st.write(
+    f"Seed 001 §5 quotes a median ROI of **{headline.quoted_phase12}×** for phases 1–2 (4–8 weeks, $40–120K, "
+    f"$400–900K annual savings) against **{headline.quoted_phase4}×** for phase 4 (12–18 months, $0.8–2.5M, "
+    "$2–4M annual savings)."
+)
+st.dataframe(
+    pd.DataFrame(
+        [{"Reading": r.name, "Phases 1–2 (×)": f"{r.phase12:.2f}", "Phase 4 (×)": f"{r.phase4:.2f}",
+          "Reproduces 8.2× / 2.1×": f"{'yes' if r.matches_phase12 else 'no'} / {'yes' if r.matches_phase4 else 'no'}",
+          "How": r.description} for r in headline.readings]
+    ),
+    hide_index=True, width="stretch",
+)
+st.warning(headline.note)

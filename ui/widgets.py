@@ -63,6 +63,8 @@ def number_field(
         if clamped != current:
             st.session_state[key] = cast(clamped)
     kwargs: dict[str, Any] = {"min_value": lo, "max_value": hi, "help": meta["help"], "key": key}
+    if key.startswith("w."):
+        kwargs["persist_state"] = "session"  # survives page switches
     if key not in st.session_state:
         kwargs["value"] = cast(default)
     if step is not None:

@@ -11,6 +11,9 @@ from calculator.errors import InputError
 # name -> "module:Model"; each domain adds its public input format here.
 SCHEMAS: dict[str, str] = {
     "assess": "calculator.risk:Answers",
+    "finetune": "calculator.finetune:FinetuneInputs",
+    "sizing": "calculator.sizing:SizingInputs",
+    "roi": "calculator.mitigation:MitigationInputs",
 }
 
 

@@ -1,0 +1,225 @@
+"""Charts of the risk assessment (no streamlit): score gauge, drivers, cost trajectories.
+
+Each chart is written once as a plain Vega-Lite spec (``*_spec`` → dict): building specs
+directly takes well under a millisecond, against ~50–100 ms per chart through Altair's
+object model, which matters for the page's rerun budget (issue 2: < 150 ms).  The page
+passes the dicts to ``st.vega_lite_chart``; the ``*_chart`` functions wrap the same specs as
+Altair charts for the PDF report (``main_chart``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from calculator.common import COMPONENTS
+from calculator.risk import BANDS, Assessment
+
+if TYPE_CHECKING:  # altair is imported lazily: the page needs only the specs
+    import altair as alt
+
+SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
+BAND_COLOURS: dict[str, str] = {"low": "#2e7d32", "elevated": "#f9a825", "high": "#ef6c00", "critical": "#b71c1c"}
+COMPONENT_COLOURS: dict[str, str] = {
+    "inference": "#1565c0", "storage": "#6a1b9a", "training": "#00838f", "operations": "#8d6e63",
+}
+Spec = dict[str, Any]
+AUTOSIZE: Spec = {"type": "fit-x", "contains": "padding"}
+"""Fit the width to the container, keep ``height`` as the plotting area's (Streamlit's default
+``fit`` would squeeze the title, axes and legend into ``height``)."""
+
+
+def band_ranges() -> list[dict[str, Any]]:
+    """The four bands as [start, end] on 0–100 (seed 001 §7 thresholds 70 / 85; 40).
+
+    Examples
+    --------
+    >>> [(b["band"], b["start"], b["end"]) for b in band_ranges()]
+    [('low', 0.0, 40.0), ('elevated', 40.0, 70.0), ('high', 70.0, 85.0), ('critical', 85.0, 100.0)]
+    """
+    bounds = sorted((max(b, 0.0), name) for b, name, _ in BANDS)
+    return [
+        {"band": name, "start": start, "end": bounds[i + 1][0] if i + 1 < len(bounds) else 100.0}
+        for i, (start, name) in enumerate(bounds)
+    ]
+
+
+def gauge_spec(result: Assessment) -> Spec:
+    """Bullet gauge: the four bands on 0–100 with the score as a bar and a tick."""
+    x_scale = {"domain": [0, 100]}
+    return {
+        "$schema": SCHEMA,
+        "autosize": AUTOSIZE,
+        "title": f"Scalability risk score: {result.score:.1f} / 100 ({result.band})",
+        "height": 40,
+        "layer": [
+            {
+                "data": {"values": band_ranges()},
+                "mark": {"type": "rect", "opacity": 0.35},
+                "encoding": {
+                    "x": {"field": "start", "type": "quantitative", "scale": x_scale,
+                          "title": "Scalability risk score (0–100)"},
+                    "x2": {"field": "end"},
+                    "color": {"field": "band", "type": "nominal", "title": "Band", "sort": list(BAND_COLOURS),
+                              "scale": {"domain": list(BAND_COLOURS), "range": list(BAND_COLOURS.values())},
+                              "legend": {"orient": "bottom"}},
+                    "tooltip": [{"field": "band", "title": "Band"}, {"field": "start", "title": "From"},
+                                {"field": "end", "title": "To"}],
+                },
+            },
+            {
+                "data": {"values": [{"score": result.score, "zero": 0.0}]},
+                "mark": {"type": "rect", "color": "#212121"},
+                "encoding": {
+                    "x": {"field": "zero", "type": "quantitative", "scale": x_scale},
+                    "x2": {"field": "score"}, "y": {"value": 13}, "y2": {"value": 27},
+                    "tooltip": [{"field": "score", "type": "quantitative", "title": "Score", "format": ".1f"}],
+                },
+            },
+            {
+                "data": {"values": [{"score": result.score}]},
+                "mark": {"type": "rule", "color": "#212121", "strokeWidth": 3},
+                "encoding": {"x": {"field": "score", "type": "quantitative", "scale": x_scale}},
+            },
+        ],
+    }
+
+
+def drivers_spec(result: Assessment) -> Spec:
+    """Horizontal bars: each driver's points (they sum to the score)."""
+    rows = [{"driver": d.name, "points": d.points, "seed": d.seed_ref, "why": d.why} for d in result.drivers]
+    return {
+        "$schema": SCHEMA,
+        "autosize": AUTOSIZE,
+        "title": f"Score drivers ({result.score:.1f} points in total)",
+        "height": max(60, 26 * len(rows)),
+        "data": {"values": rows},
+        "mark": {"type": "bar", "color": "#c62828"},
+        "encoding": {
+            "x": {"field": "points", "type": "quantitative", "title": "Points of the score"},
+            "y": {"field": "driver", "type": "nominal", "sort": "-x", "title": None, "axis": {"labelLimit": 260}},
+            "tooltip": [{"field": "driver", "title": "Driver"},
+                        {"field": "points", "type": "quantitative", "title": "Points", "format": ".1f"},
+                        {"field": "seed", "title": "Source"}, {"field": "why", "title": "Why it costs money"}],
+        },
+    }
+
+
+def trajectory_rows(result: Assessment, months: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(base components per month, long form; naive / low / high / base totals per month) for 0…``months``.
+
+    Examples
+    --------
+    >>> from calculator.risk import Answers, assess
+    >>> comp, totals = trajectory_rows(assess(Answers()), 12)
+    >>> len(comp), len(totals), totals[0]["naive"]
+    (52, 13, 8000.0)
+    """
+    f = result.forecast
+    n = min(months, f.months[-1]) + 1
+    comp = [
+        {"month": f.months[t], "component": c, "usd": f.trajectories["base"][c][t], "order": i}
+        for i, c in enumerate(COMPONENTS) for t in range(n)
+    ]
+    totals = [
+        {"month": f.months[t], "naive": f.naive_linear[t],
+         **{v: sum(f.trajectories[v][c][t] for c in COMPONENTS) for v in ("low", "base", "high")}}
+        for t in range(n)
+    ]
+    return comp, totals
+
+
+def trajectory_spec(result: Assessment, months: int = 12) -> Spec:
+    """Stacked area of the base case by component, low–high band of the total, naive linear line."""
+    comp, totals = trajectory_rows(result, months)
+    lines = [
+        {"month": r["month"], "line": label, "usd": r[key]}
+        for r in totals for key, label in (("naive", "naive linear"), ("low", "total, low"), ("high", "total, high"))
+    ]
+    x = {"field": "month", "type": "quantitative", "title": "Months from today",
+         "scale": {"domain": [0, totals[-1]["month"]]}}
+    usd = {"type": "quantitative", "title": "Cost (USD/month)", "axis": {"format": "$~s"}}
+    money = {"type": "quantitative", "format": "$,.0f"}
+    return {
+        "$schema": SCHEMA,
+        "autosize": AUTOSIZE,
+        "title": f"Monthly cost over {months} months: components (base), low–high band, naive linear",
+        "height": 320,
+        "resolve": {"scale": {"color": "independent"}},
+        "layer": [
+            {
+                "data": {"values": totals},
+                "mark": {"type": "area", "opacity": 0.18, "color": "#424242"},
+                "encoding": {
+                    "x": x, "y": {"field": "low", **usd}, "y2": {"field": "high"},
+                    "tooltip": [{"field": "month", "title": "Month"},
+                                {"field": "low", "title": "Total, low (USD/month)", **money},
+                                {"field": "base", "title": "Total, base (USD/month)", **money},
+                                {"field": "high", "title": "Total, high (USD/month)", **money}],
+                },
+            },
+            {
+                "data": {"values": comp},
+                "mark": {"type": "area", "opacity": 0.85},
+                "encoding": {
+                    "x": x, "y": {"field": "usd", "stack": "zero", **usd},
+                    "color": {"field": "component", "type": "nominal", "title": "Component (base case)",
+                              "sort": list(COMPONENTS),
+                              "scale": {"domain": list(COMPONENT_COLOURS), "range": list(COMPONENT_COLOURS.values())}},
+                    "order": {"field": "order", "type": "quantitative"},
+                    "tooltip": [{"field": "month", "title": "Month"}, {"field": "component", "title": "Component"},
+                                {"field": "usd", "title": "USD/month", **money}],
+                },
+            },
+            {
+                "data": {"values": lines},
+                "mark": {"type": "line", "strokeWidth": 2, "color": "#212121"},
+                "encoding": {
+                    "x": x, "y": {"field": "usd", "type": "quantitative"},
+                    "strokeDash": {"field": "line", "type": "nominal", "title": "Lines",
+                                   "scale": {"domain": ["naive linear", "total, low", "total, high"],
+                                             "range": [[6, 3], [2, 2], [2, 2]]}},
+                    "tooltip": [{"field": "month", "title": "Month"}, {"field": "line", "title": "Line"},
+                                {"field": "usd", "title": "USD/month", **money}],
+                },
+            },
+        ],
+    }
+
+
+def page_specs(result: Assessment) -> dict[str, Spec]:
+    """All specs the assessment page shows: gauge, drivers, 12- and 36-month trajectories."""
+    return {"gauge": gauge_spec(result), "drivers": drivers_spec(result),
+            "t12": trajectory_spec(result, 12), "t36": trajectory_spec(result, 36)}
+
+
+def gauge_chart(result: Assessment) -> alt.LayerChart:
+    """:func:`gauge_spec` as an Altair chart."""
+    import altair as alt
+
+    return alt.LayerChart.from_dict(gauge_spec(result))
+
+
+def drivers_chart(result: Assessment) -> alt.Chart:
+    """:func:`drivers_spec` as an Altair chart."""
+    import altair as alt
+
+    return alt.Chart.from_dict(drivers_spec(result))
+
+
+def trajectory_chart(result: Assessment, months: int = 12) -> alt.LayerChart:
+    """:func:`trajectory_spec` as an Altair chart."""
+    import altair as alt
+
+    return alt.LayerChart.from_dict(trajectory_spec(result, months))
+
+
+def main_chart(result: Assessment) -> alt.VConcatChart:
+    """The chart the PDF shows for the assessment: drivers above the 36-month trajectory."""
+    import altair as alt
+
+    top, bottom = drivers_spec(result), trajectory_spec(result, 36)
+    for spec in (top, bottom):
+        spec.pop("$schema")
+        spec.pop("autosize")
+    return alt.VConcatChart.from_dict({"$schema": SCHEMA, "vconcat": [top, bottom],
+                                       "resolve": {"scale": {"color": "independent"}}})

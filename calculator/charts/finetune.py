@@ -1,0 +1,157 @@
+"""Fine-tuning charts (Altair, no streamlit).
+
+* :func:`memory_chart` (= :func:`main_chart`) — memory per GPU of full / LoRA / QLoRA,
+  stacked by component, with the GPU's memory as a rule;
+* :func:`cost_chart` — dollars per method, labelled with GPUs × wall time.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from calculator.finetune import (
+    MEMORY_COMPONENTS,
+    MEMORY_LABELS,
+    METHOD_LABELS,
+    METHODS,
+    FinetuneComparison,
+    fmt_hours,
+    fmt_params,
+)
+
+METHOD_ORDER = [METHOD_LABELS[m] for m in METHODS]
+COMPONENT_ORDER = [MEMORY_LABELS[c] for c in MEMORY_COMPONENTS]
+
+
+def memory_frame(result: FinetuneComparison) -> pd.DataFrame:
+    """Long table: one row per (method, memory component), GB per GPU.
+
+    Examples
+    --------
+    >>> from calculator.finetune import FinetuneInputs, compare_methods
+    >>> df = memory_frame(compare_methods(FinetuneInputs()))
+    >>> len(df), sorted(df["method"].unique())[0]
+    (21, 'Full fine-tuning')
+    """
+    rows = []
+    for m in METHODS:
+        r = result.methods[m]
+        for comp in MEMORY_COMPONENTS:
+            rows.append({
+                "method": METHOD_LABELS[m],
+                "component": MEMORY_LABELS[comp],
+                "order": MEMORY_COMPONENTS.index(comp),
+                "gb": getattr(r.memory, comp),
+                "gpus": r.gpus_used,
+                "total_gb": r.memory.total,
+            })
+    return pd.DataFrame(rows)
+
+
+def memory_chart(result: FinetuneComparison) -> alt.LayerChart:
+    """Stacked bars of memory per GPU by component for each method, GPU memory as a rule.
+
+    Examples
+    --------
+    >>> from calculator.finetune import FinetuneInputs, compare_methods
+    >>> spec = memory_chart(compare_methods(FinetuneInputs())).to_dict()
+    >>> spec["title"]["text"].startswith("Memory per GPU")
+    True
+    """
+    df = memory_frame(result)
+    cap = result.selected.gpu_memory_gb
+    gpu = result.inputs.resolved_gpu().name
+    bars = (
+        alt.Chart(df)
+        .mark_bar()
+        .encode(
+            x=alt.X("method:N", sort=METHOD_ORDER, title="Method", axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("sum(gb):Q", title="Memory per GPU (GB)", stack="zero"),
+            color=alt.Color("component:N", sort=COMPONENT_ORDER, title="Component"),
+            order=alt.Order("order:Q"),
+            tooltip=[
+                alt.Tooltip("method:N", title="Method"),
+                alt.Tooltip("component:N", title="Component"),
+                alt.Tooltip("gb:Q", title="GB per GPU", format=",.2f"),
+                alt.Tooltip("gpus:Q", title="GPUs"),
+                alt.Tooltip("total_gb:Q", title="Total GB per GPU", format=",.2f"),
+            ],
+        )
+    )
+    line = pd.DataFrame({"cap": [cap], "label": [f"{gpu}: {cap:,.0f} GB"]})
+    rule = alt.Chart(line).mark_rule(color="red", strokeDash=[6, 4]).encode(y="cap:Q")
+    text = (
+        alt.Chart(line)
+        .mark_text(align="left", dx=4, dy=-6, color="red")
+        .encode(y="cap:Q", text="label:N", x=alt.value(0))
+    )
+    return alt.layer(bars, rule, text).properties(
+        title={
+            "text": f"Memory per GPU by component ({result.inputs.model})",
+            "subtitle": "each method at the GPU count it uses; dashed line: one GPU's memory",
+        },
+        height=320,
+        width=420,
+    )
+
+
+def cost_frame(result: FinetuneComparison) -> pd.DataFrame:
+    """One row per method: cost, GPU-hours, GPUs, wall time.
+
+    Examples
+    --------
+    >>> from calculator.finetune import FinetuneInputs, compare_methods
+    >>> list(cost_frame(compare_methods(FinetuneInputs()))["method"])
+    ['Full fine-tuning', 'LoRA', 'QLoRA']
+    """
+    return pd.DataFrame([
+        {
+            "method": METHOD_LABELS[m],
+            "cost_usd": r.cost_usd,
+            "gpu_hours": r.gpu_hours,
+            "gpus": r.gpus_used,
+            "label": f"{r.gpus_used} GPU × {fmt_hours(r.wall_hours)}" + ("" if r.fits else " (does not fit)"),
+        }
+        for m, r in ((m, result.methods[m]) for m in METHODS)
+    ])
+
+
+def cost_chart(result: FinetuneComparison) -> alt.LayerChart:
+    """Bar chart of training cost per method, labelled with GPUs × wall time.
+
+    Examples
+    --------
+    >>> from calculator.finetune import FinetuneInputs, compare_methods
+    >>> cost_chart(compare_methods(FinetuneInputs())).to_dict()["title"]["text"]
+    'Training cost by method (USD)'
+    """
+    df = cost_frame(result)
+    base = alt.Chart(df).encode(
+        x=alt.X("method:N", sort=METHOD_ORDER, title="Method", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("cost_usd:Q", title="Training cost (USD)"),
+    )
+    bars = base.mark_bar().encode(
+        color=alt.Color("method:N", sort=METHOD_ORDER, legend=None),
+        tooltip=[
+            alt.Tooltip("method:N", title="Method"),
+            alt.Tooltip("cost_usd:Q", title="Cost (USD)", format="$,.0f"),
+            alt.Tooltip("gpu_hours:Q", title="GPU-hours", format=",.1f"),
+            alt.Tooltip("label:N", title="GPUs × time"),
+        ],
+    )
+    text = base.mark_text(dy=-8).encode(text="label:N")
+    return alt.layer(bars, text).properties(
+        title={
+            "text": "Training cost by method (USD)",
+            "subtitle": f"{fmt_params(result.inputs.dataset_tokens * result.inputs.epochs)} tokens on "
+            f"{result.inputs.resolved_gpu().name} at {result.inputs.mfu:.0%} utilization",
+        },
+        height=280,
+        width=420,
+    )
+
+
+def main_chart(result: FinetuneComparison) -> alt.LayerChart:
+    """The chart the PDF report shows: :func:`memory_chart`."""
+    return memory_chart(result)

@@ -1,0 +1,131 @@
+"""Mitigation ROI charts (Altair, no streamlit).
+
+* :func:`cumulative_chart` (= :func:`main_chart`) — cumulative net savings over time, one
+  line per phase and one for the plan, payback points marked;
+* :func:`roi_bar_chart` — actions ranked by ROI at the horizon (symlog axis, because phase 1
+  ROIs run to thousands of percent while phase 4 sits near zero).
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from calculator.mitigation import MitigationResult, format_payback, format_roi
+
+
+def cumulative_frame(result: MitigationResult) -> pd.DataFrame:
+    """Long table month × series of cumulative net savings (USD), with month 0 at 0.
+
+    Examples
+    --------
+    >>> from calculator.mitigation import MitigationInputs, evaluate_plan
+    >>> df = cumulative_frame(evaluate_plan(MitigationInputs(horizon_months=12)))
+    >>> sorted(df["series"].unique())[-1], int(df["month"].max())
+    ('Plan', 12)
+    """
+    rows = [{"series": p.series, "month": p.month, "cumulative_net_usd": p.cumulative_net_usd}
+            for p in result.series]
+    for name in dict.fromkeys(p.series for p in result.series):
+        rows.append({"series": name, "month": 0, "cumulative_net_usd": 0.0})
+    return pd.DataFrame(rows, columns=["series", "month", "cumulative_net_usd"]).sort_values(["series", "month"])
+
+
+def payback_frame(result: MitigationResult) -> pd.DataFrame:
+    """One row per phase / plan whose payback falls within the horizon."""
+    groups = list(result.phases) + ([result.plan] if result.plan is not None else [])
+    rows = [
+        {"series": g.name, "payback_months": g.payback_months, "cumulative_net_usd": 0.0,
+         "label": f"{g.name}: payback {format_payback(g.payback_months, result.horizon_months)}"}
+        for g in groups if g.payback_months is not None
+    ]
+    return pd.DataFrame(rows, columns=["series", "payback_months", "cumulative_net_usd", "label"])
+
+
+def cumulative_chart(result: MitigationResult) -> alt.LayerChart:
+    """Cumulative net savings (savings − investment, USD) per phase and for the plan, payback marked.
+
+    Examples
+    --------
+    >>> from calculator.mitigation import MitigationInputs, evaluate_plan
+    >>> spec = cumulative_chart(evaluate_plan(MitigationInputs(horizon_months=12))).to_dict()
+    >>> spec["title"]["text"]
+    'Cumulative net savings by phase and for the plan'
+    """
+    frame = cumulative_frame(result)
+    colour = alt.Color("series:N", title="Phase / plan")
+    lines = alt.Chart(frame).mark_line().encode(
+        x=alt.X("month:Q", title="Month", scale=alt.Scale(domain=[0, result.horizon_months], nice=False)),
+        y=alt.Y("cumulative_net_usd:Q", title="Cumulative net savings (USD)", axis=alt.Axis(format="$~s")),
+        color=colour,
+        strokeDash=alt.condition(alt.datum.series == "Plan", alt.value([1, 0]), alt.value([4, 2])),
+        tooltip=[
+            alt.Tooltip("series:N", title="Series"),
+            alt.Tooltip("month:Q", title="Month"),
+            alt.Tooltip("cumulative_net_usd:Q", title="Cumulative net (USD)", format="$,.0f"),
+        ],
+    )
+    zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color="grey").encode(y="y:Q")
+    points = alt.Chart(payback_frame(result)).mark_point(size=90, filled=True, shape="diamond").encode(
+        x="payback_months:Q",
+        y="cumulative_net_usd:Q",
+        color=colour,
+        tooltip=[alt.Tooltip("label:N", title="Payback")],
+    )
+    return alt.layer(zero, lines, points).properties(
+        title=alt.TitleParams(
+            "Cumulative net savings by phase and for the plan",
+            subtitle=f"Savings − investment, base case, {result.horizon_months} months; ◆ = payback",
+        ),
+        width="container",
+        height=320,
+    )
+
+
+def roi_frame(result: MitigationResult) -> pd.DataFrame:
+    """Actions in rank order with ROI in percent (undefined ROI left out of the bars)."""
+    rows = [
+        {"rank": i + 1, "action": f"{a.name} (phase {a.phase})", "phase": f"Phase {a.phase}",
+         "roi_pct": None if a.roi is None else a.roi * 100, "roi_label": format_roi(a.roi),
+         "payback": format_payback(a.payback_months, result.horizon_months),
+         "investment_usd": a.investment_usd, "selected": a.selected}
+        for i, a in enumerate(result.actions)
+    ]
+    return pd.DataFrame(rows)
+
+
+def roi_bar_chart(result: MitigationResult) -> alt.Chart:
+    """Actions ranked by ROI at the horizon (percent, symlog axis), coloured by phase.
+
+    Examples
+    --------
+    >>> from calculator.mitigation import MitigationInputs, evaluate_plan
+    >>> roi_bar_chart(evaluate_plan(MitigationInputs())).to_dict()["encoding"]["x"]["title"]
+    'ROI at 36 months (%, symmetric log scale)'
+    """
+    frame = roi_frame(result)
+    frame = frame[frame["roi_pct"].notna()]
+    order = list(frame["action"])
+    return alt.Chart(frame).mark_bar().encode(
+        x=alt.X("roi_pct:Q", title=f"ROI at {result.horizon_months} months (%, symmetric log scale)",
+                scale=alt.Scale(type="symlog", constant=100),
+                axis=alt.Axis(values=[-100, 0, 100, 1_000, 10_000, 100_000, 1_000_000], format=",.0f")),
+        y=alt.Y("action:N", title="Action", sort=order, axis=alt.Axis(labelLimit=260)),
+        color=alt.Color("phase:N", title="Phase"),
+        opacity=alt.condition(alt.datum.selected, alt.value(1.0), alt.value(0.35)),
+        tooltip=[
+            alt.Tooltip("action:N", title="Action"),
+            alt.Tooltip("roi_label:N", title="ROI"),
+            alt.Tooltip("payback:N", title="Payback"),
+            alt.Tooltip("investment_usd:Q", title="Investment (USD)", format="$,.0f"),
+        ],
+    ).properties(
+        title=alt.TitleParams("Actions ranked by ROI", subtitle="Each action alone, base case; faded = not in the plan"),
+        width="container",
+        height=alt.Step(18),
+    )
+
+
+def main_chart(result: MitigationResult) -> alt.LayerChart:
+    """The chart the PDF shows: :func:`cumulative_chart`."""
+    return cumulative_chart(result)

@@ -1,0 +1,197 @@
+"""Charts of the sizing what-if (Altair, no streamlit): iso-FLOP curves, tokens per parameter
+by fit across budgets, and the cost of starting later."""
+
+from __future__ import annotations
+
+import math
+
+import altair as alt
+import pandas as pd
+
+from calculator.sizing import FITS, SizingResult, fmt_count
+
+
+def _points(result: SizingResult) -> pd.DataFrame:
+    """Proposal and optimum as points on the loss axis (the loss fit's loss)."""
+    from calculator.sizing import predicted_loss
+
+    fit = FITS[result.loss_fit]
+    rows = []
+    runs = [
+        ("optimum at budget", result.budget_optimum),
+        ("recommended (data-bound)" if result.data_limited else "recommended", result.recommended),
+        ("proposal", result.proposal),
+    ]
+    seen: list = []
+    for label, alloc in runs:
+        if alloc is not None and alloc not in seen:
+            seen.append(alloc)
+            rows.append(
+                {
+                    "run": label,
+                    "params": alloc.params,
+                    "tokens": alloc.tokens,
+                    "compute_flops": alloc.compute_flops,
+                    "loss": predicted_loss(alloc.params, alloc.tokens, fit),
+                    "what": f"{fmt_count(alloc.params, 'params')} on "
+                    f"{fmt_count(alloc.tokens, 'tokens')}",
+                }
+            )
+    return pd.DataFrame(rows, columns=["run", "params", "tokens", "compute_flops", "loss", "what"])
+
+
+_SI_LABEL = (
+    "datum.value >= 1e12 ? format(datum.value / 1e12, '~g') + 'T' : "
+    "datum.value >= 1e9 ? format(datum.value / 1e9, '~g') + 'B' : "
+    "datum.value >= 1e6 ? format(datum.value / 1e6, '~g') + 'M' : "
+    "datum.value >= 1e3 ? format(datum.value / 1e3, '~g') + 'k' : format(datum.value, '~g')"
+)
+"""Vega label expression: 7e9 → '7B' (d3's SI format would say '7G')."""
+
+
+def _decades(values: pd.Series) -> list[float]:
+    """Powers of ten spanning ``values`` (log-axis ticks without the minor-tick clutter)."""
+    if values.empty:
+        return []
+    lo, hi = math.floor(math.log10(values.min())), math.ceil(math.log10(values.max()))
+    return [10.0**k for k in range(lo, hi + 1)]
+
+
+def iso_flop_chart(result: SizingResult) -> alt.LayerChart:
+    """Loss vs parameters (log x) at 0.1×, 1× and 10× the budget, proposal and optimum marked."""
+    curves = pd.DataFrame([p.model_dump() for p in result.iso_flop])
+    fit = FITS[result.loss_fit]
+    title = f"Iso-FLOP curves: predicted loss vs model size — {fit.label}"
+    if result.inputs.fit != result.loss_fit:
+        title += " — the 20-token rule defines no loss"
+    if curves.empty:
+        curves = pd.DataFrame(columns=["budget_label", "compute_flops", "params", "tokens", "loss"])
+    curves["budget"] = (
+        curves["budget_label"]
+        + " ("
+        + curves["compute_flops"].map(lambda c: fmt_count(c, "FLOP"))
+        + ")"
+    )
+    points = _points(result)
+    x = alt.X(
+        "params:Q",
+        scale=alt.Scale(type="log"),
+        title="Model parameters N (log scale)",
+        axis=alt.Axis(
+            labelExpr=_SI_LABEL, values=_decades(pd.concat([curves["params"], points["params"]]))
+        ),
+    )
+    y = alt.Y("loss:Q", scale=alt.Scale(zero=False), title="Predicted loss (nats/token)")
+    lines = (
+        alt.Chart(curves)
+        .mark_line()
+        .encode(
+            x=x,
+            y=y,
+            color=alt.Color(
+                "budget:N", title="Compute budget", sort=None, legend=alt.Legend(orient="bottom")
+            ),
+            tooltip=[
+                alt.Tooltip("budget:N"),
+                alt.Tooltip("params:Q", format=".3s", title="parameters"),
+                alt.Tooltip("tokens:Q", format=".3s", title="tokens"),
+                alt.Tooltip("loss:Q", format=".4f", title="loss (nats/token)"),
+            ],
+        )
+    )
+    marks = (
+        alt.Chart(points)
+        .mark_point(size=160, filled=True)
+        .encode(
+            x=x,
+            y=y,
+            shape=alt.Shape(
+                "run:N", title="Run", legend=alt.Legend(orient="bottom", labelLimit=300)
+            ),
+            color=alt.value("black"),
+            tooltip=[
+                "run:N",
+                "what:N",
+                alt.Tooltip("compute_flops:Q", format=".3s", title="FLOP"),
+                alt.Tooltip("loss:Q", format=".4f", title="loss (nats/token)"),
+            ],
+        )
+    )
+    return alt.layer(lines, marks).properties(title=title, width="container", height=320)
+
+
+def tokens_per_param_chart(result: SizingResult) -> alt.LayerChart:
+    """Compute-optimal tokens per parameter implied by each fit from 1e18 to 1e26 FLOPs."""
+    df = pd.DataFrame([p.model_dump() for p in result.tokens_per_param_curve])
+    df["fit_label"] = df["fit"].map(lambda k: FITS[k].label)
+    x = alt.X(
+        "compute_flops:Q",
+        scale=alt.Scale(type="log"),
+        title="Compute budget (FLOP, log scale)",
+        axis=alt.Axis(format=".0e", tickCount=9),
+    )
+    y = alt.Y("tokens_per_param:Q", title="Compute-optimal tokens per parameter")
+    lines = (
+        alt.Chart(df)
+        .mark_line(point=True)
+        .encode(
+            x=x,
+            y=y,
+            color=alt.Color(
+                "fit_label:N", title="Fit", legend=alt.Legend(orient="bottom", labelLimit=400)
+            ),
+            tooltip=[
+                alt.Tooltip("fit_label:N", title="fit"),
+                alt.Tooltip("compute_flops:Q", format=".2e", title="FLOP"),
+                alt.Tooltip("tokens_per_param:Q", format=".1f", title="tokens/param"),
+                alt.Tooltip("params:Q", format=".3s", title="N_opt"),
+            ],
+        )
+    )
+    layers = [lines]
+    if result.budget_flops:
+        rule = pd.DataFrame({"compute_flops": [result.budget_flops]})
+        layers.append(
+            alt.Chart(rule)
+            .mark_rule(strokeDash=[4, 4])
+            .encode(
+                x=x,
+                tooltip=[alt.Tooltip("compute_flops:Q", format=".2e", title="your budget (FLOP)")],
+            )
+        )
+    return alt.layer(*layers).properties(
+        title="Where the fits disagree: tokens per parameter at the optimum",
+        width="container",
+        height=280,
+    )
+
+
+def cost_later_chart(result: SizingResult) -> alt.Chart:
+    """Cost of the same run started 0/6/12/24 months later (seed 002 hardware trend)."""
+    df = pd.DataFrame(
+        [r.model_dump() for r in result.later], columns=["months", "cost_usd", "days"]
+    )
+    df["start"] = df["months"].map(lambda m: "now" if m == 0 else f"in {m} months")
+    return (
+        alt.Chart(df)
+        .mark_bar()
+        .encode(
+            x=alt.X("start:N", sort=None, title="Start of the run", axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("cost_usd:Q", title="Training cost (USD)"),
+            tooltip=[
+                alt.Tooltip("start:N"),
+                alt.Tooltip("cost_usd:Q", format="$,.0f", title="cost (USD)"),
+                alt.Tooltip("days:Q", format=".3g", title="wall-clock days"),
+            ],
+        )
+        .properties(
+            title=f"Cost of {result.later_of} if started later (price-performance +30 %/year)",
+            width="container",
+            height=240,
+        )
+    )
+
+
+def main_chart(result: SizingResult) -> alt.LayerChart:
+    """The chart the PDF shows for the sizing page: the iso-FLOP curves."""
+    return iso_flop_chart(result)

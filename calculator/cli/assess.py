@@ -1,0 +1,70 @@
+"""``scalerisk assess FILE.json [--json] [--fail-above N]``: score an answers file.
+
+Exit status: 0, or 1 when the score exceeds ``--fail-above`` (a scaling review as a phase
+gate in CI, seed 002), 2 for bad input (one message naming the field).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from calculator.errors import InputError, load_model_file
+from calculator.risk import Answers, assess, summary_json
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "assess", help="scalability risk score, drivers and cost projection of an answers file",
+        description="Score an assessment answers file (schema: `scalerisk schema assess`).",
+    )
+    p.add_argument("file", help="answers JSON file (the assessment page's download)")
+    p.add_argument("--json", action="store_true", help="print a JSON object instead of a summary")
+    p.add_argument("--fail-above", type=float, metavar="N",
+                   help="exit with status 1 when the score exceeds N (0–100)")
+    p.set_defaults(func=run)
+
+
+def _money(x: float) -> str:
+    return f"${x:,.0f}/month"
+
+
+def summary_text(data: dict) -> str:
+    """Readable summary of :func:`calculator.risk.summary_json`'s object."""
+    proj = data["projection"]
+    h = proj["horizon_months"]
+    lines = [
+        f"Scalability risk score: {data['score']:.1f} / 100 — {data['band']}: {data['band_meaning']}",
+        "",
+        "Drivers (points):",
+        *[f"  {d['points']:5.1f}  {d['name']} ({d['seed_ref']})" for d in data["drivers"]],
+        "",
+        f"Projection at {h} months (base case; low–high):",
+        *[f"  {c:<11} {_money(v):>20}   ({_money(proj['low'][c])} – {_money(proj['high'][c])}; "
+          f"{proj['classification'][c]})" for c, v in proj["components"].items()],
+        f"  {'total':<11} {_money(proj['projected_monthly_usd']):>20}",
+        f"  naive linear {_money(proj['naive_linear_monthly_usd']):>19}   "
+        f"(cost multiple vs linear: {proj['cost_multiple_vs_linear']:.2f}×)",
+    ]
+    if data["recommendations"]:
+        lines += ["", "Top actions by ROI:"]
+        for i, r in enumerate(data["recommendations"], 1):
+            lines.append(f"  {i}. {r['name']} (phase {r['phase']}, {r['seed_ref']}): −{r['reduction']:.0%} on its "
+                         f"components, saves {_money(r['monthly_savings_usd'])} at today's cost, for ${r['investment_usd']:,.0f}")
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.fail_above is not None and not 0 <= args.fail_above <= 100:
+        raise InputError(f"--fail-above must be between 0 and 100 (got {args.fail_above:g})")
+    answers = load_model_file(args.file, Answers)
+    data = summary_json(assess(answers))
+    print(json.dumps(data, indent=2) if args.json else summary_text(data))
+    if args.fail_above is not None and data["score"] > args.fail_above:
+        if not args.json:
+            print(f"\nscore {data['score']:.1f} exceeds --fail-above {args.fail_above:g}")
+        return 1
+    return 0
+
+
+__all__ = ["register", "run", "summary_text"]

@@ -1,0 +1,214 @@
+"""``scalerisk finetune``: full vs LoRA vs QLoRA memory, GPUs, time and dollars.
+
+Examples::
+
+    python -m calculator finetune --model Llama-2-7B --method lora --rank 8 --targets q_proj,v_proj --json
+    python -m calculator finetune --layers 32 --hidden 4096 --intermediate 14336 --heads 32 \\
+        --kv-heads 8 --vocab 128256 --method qlora --gpu "L4 24GB"
+    python -m calculator finetune --list-models
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from pydantic import ValidationError
+
+from calculator import finetune as ft
+from calculator.errors import InputError, describe_validation_error, load_model_file
+from calculator.hardware import catalogue
+
+ARCH_FLAGS = ("layers", "hidden", "intermediate", "heads", "kv_heads", "vocab")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "finetune",
+        help="fine-tuning memory, GPUs, time and cost: full vs LoRA vs QLoRA",
+        description="Memory per GPU, GPUs needed, FLOPs, GPU-hours and dollars for full, LoRA "
+        "and QLoRA fine-tuning of a decoder-only transformer.",
+    )
+    model = p.add_argument_group("model (a preset, or all six architecture flags)")
+    model.add_argument("--model", help="preset name (see --list-models)")
+    model.add_argument("--layers", type=int, help="decoder layers")
+    model.add_argument("--hidden", type=int, help="hidden size")
+    model.add_argument("--intermediate", type=int, help="MLP intermediate size")
+    model.add_argument("--heads", type=int, help="attention heads")
+    model.add_argument("--kv-heads", type=int, help="key/value heads (GQA)")
+    model.add_argument("--vocab", type=int, help="vocabulary size")
+    model.add_argument("--head-dim", type=int, help="per-head size (default hidden ÷ heads)")
+    model.add_argument("--tied-embeddings", action="store_true", help="output layer shares the embedding")
+    model.add_argument("--plain-mlp", action="store_true", help="non-gated MLP (up/down only)")
+    model.add_argument("--qkv-bias", action="store_true", help="q/k/v projections have biases")
+    m = p.add_argument_group("method and training")
+    m.add_argument("--method", choices=ft.METHODS, default=None, help="full, lora or qlora (default lora)")
+    m.add_argument("--rank", type=int, help="LoRA rank (default 8)")
+    m.add_argument("--targets", help="comma-separated target modules, or all-linear (default q_proj,v_proj)")
+    m.add_argument("--precision", choices=("bf16-mixed", "fp16-mixed", "fp32"))
+    m.add_argument("--optimizer", choices=tuple(ft.OPTIMIZER_STATE_BYTES))
+    m.add_argument("--seq-len", type=int, help="tokens per sequence (default 2048)")
+    m.add_argument("--micro-batch", type=int, help="sequences per GPU per step (default 1)")
+    m.add_argument("--no-checkpointing", action="store_true", help="disable gradient checkpointing")
+    m.add_argument("--no-flash-attention", action="store_true", help="attention stores the s×s matrix")
+    m.add_argument("--sharding", choices=("none", "zero1", "zero2", "zero3", "fsdp"))
+    m.add_argument("--gpus", type=int, help="GPUs to use (default: the fewest that fit)")
+    m.add_argument("--tokens", type=float, help="dataset tokens (default 1e8)")
+    m.add_argument("--epochs", type=float, help="passes over the dataset (default 1)")
+    h = p.add_argument_group("hardware and assumptions")
+    h.add_argument("--gpu", help="GPU from the catalogue (see --list-gpus; default 'A100 80GB')")
+    h.add_argument("--usd-per-hour", type=float, help="override the GPU's price per hour")
+    h.add_argument("--mfu", type=float, help=f"achieved utilization (default {ft.DEFAULT_MFU})")
+    h.add_argument("--qlora-slowdown", type=float, help=f"QLoRA ÷ LoRA step time (default {ft.DEFAULT_QLORA_SLOWDOWN})")
+    h.add_argument("--overhead-gb", type=float, help=f"framework overhead per GPU (default {ft.DEFAULT_OVERHEAD_GB})")
+    p.add_argument("--input", metavar="FILE", help="JSON file of inputs (`scalerisk schema finetune`); flags override it")
+    p.add_argument("--case-study", action="store_true", help="start from seed 002's case study")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--list-models", action="store_true", help="list the model presets and exit")
+    p.add_argument("--list-gpus", action="store_true", help="list the GPU catalogue and exit")
+    p.set_defaults(func=run)
+
+
+FLAG_FIELDS = {
+    "method": "method", "rank": "rank", "precision": "precision", "optimizer": "optimizer",
+    "seq_len": "seq_len", "micro_batch": "micro_batch", "sharding": "sharding", "gpus": "num_gpus",
+    "tokens": "dataset_tokens", "epochs": "epochs", "gpu": "gpu", "usd_per_hour": "usd_per_hour",
+    "mfu": "mfu", "qlora_slowdown": "qlora_slowdown", "overhead_gb": "overhead_gb",
+}
+
+
+def build_inputs(args: argparse.Namespace) -> ft.FinetuneInputs:
+    """Turn parsed flags (and an optional ``--input`` file) into :class:`FinetuneInputs`."""
+    if args.input:
+        data: dict[str, Any] = load_model_file(args.input, ft.FinetuneInputs).model_dump()
+    elif args.case_study:
+        data = ft.case_study_inputs().model_dump()
+    else:
+        data = {}
+    given = [f for f in ARCH_FLAGS if getattr(args, f) is not None]
+    if args.model and given:
+        raise InputError("give either --model or the architecture flags, not both")
+    if given:
+        missing = [f"--{f.replace('_', '-')}" for f in ARCH_FLAGS if getattr(args, f) is None]
+        if missing:
+            raise InputError(f"a custom architecture also needs {', '.join(missing)}")
+        arch = {f: getattr(args, f) for f in ARCH_FLAGS}
+        arch.update(head_dim=args.head_dim, tied_embeddings=args.tied_embeddings,
+                    gated_mlp=not args.plain_mlp, qkv_bias=args.qkv_bias)
+        data.update(model="custom", architecture=arch)
+    elif args.model:
+        data.update(model=ft.get_preset(args.model).name, architecture=None)
+    elif not (args.input or args.case_study):
+        raise InputError("give --model NAME (see --list-models) or a custom architecture "
+                         "(--layers --hidden --intermediate --heads --kv-heads --vocab)")
+    for flag, field in FLAG_FIELDS.items():
+        value = getattr(args, flag)
+        if value is not None:
+            data[field] = value
+    if args.targets is not None:
+        data["targets"] = tuple(t.strip() for t in args.targets.split(",") if t.strip())
+    if args.no_checkpointing:
+        data["gradient_checkpointing"] = False
+    if args.no_flash_attention:
+        data["flash_attention"] = False
+    try:
+        return ft.FinetuneInputs.model_validate(data)
+    except ValidationError as exc:
+        raise InputError("invalid inputs:\n" + describe_validation_error(exc)) from None
+
+
+def method_json(r: ft.MethodResult) -> dict[str, Any]:
+    """The JSON object of one method's result."""
+    return {
+        "method": r.method,
+        "total_params": r.total_params,
+        "trainable_params": r.trainable_params,
+        "trainable_share": r.trainable_share,
+        "memory_gb": r.memory.as_dict(),
+        "gpu_memory_gb": r.gpu_memory_gb,
+        "fits": r.fits,
+        "gpus_needed": r.gpus_needed,
+        "gpus_used": r.gpus_used,
+        "flops": r.flops.total_executed,
+        "flops_model": r.flops.total_model,
+        "flops_formula": r.flops.formula,
+        "tokens": r.flops.tokens,
+        "wall_hours": r.wall_hours,
+        "gpu_hours": r.gpu_hours,
+        "cost_usd": r.cost_usd,
+        "usd_per_gpu_hour": r.usd_per_gpu_hour,
+        "warnings": list(r.warnings),
+    }
+
+
+def result_json(c: ft.FinetuneComparison) -> dict[str, Any]:
+    """JSON of a comparison: the selected method's figures at top level, all three under ``methods``."""
+    out = method_json(c.selected)
+    out.update(
+        model=c.inputs.model,
+        gpu=c.selected.gpu_name,
+        published_params=c.published_params,
+        inputs=c.inputs.model_dump(mode="json"),
+        methods={m: method_json(r) for m, r in c.methods.items()},
+        warnings=list(c.warnings),
+    )
+    if c.case_study is not None:
+        out["case_study"] = c.case_study.model_dump(mode="json")
+    return out
+
+
+def render_text(c: ft.FinetuneComparison) -> str:
+    """Human-readable summary: the comparison table, warnings and the case study."""
+    lines = [f"{c.inputs.model}: {c.params.total:,} parameters"
+             + (f" (published {c.published_params:,})" if c.published_params else ""), ""]
+    head = f"{'':36}" + "".join(f"{ft.METHOD_LABELS[m]:>18}" for m in ft.METHODS)
+    lines.append(head)
+
+    def row(label: str, fn: Any) -> None:
+        lines.append(f"{label:36}" + "".join(f"{fn(c.methods[m]):>18}" for m in ft.METHODS))
+
+    row("trainable params", lambda r: f"{r.trainable_params:,}")
+    row("trainable share", lambda r: f"{r.trainable_share:.3%}")
+    for comp in ft.MEMORY_COMPONENTS:
+        row(f"  {ft.MEMORY_LABELS[comp]} (GB)", lambda r, comp=comp: f"{getattr(r.memory, comp):,.2f}")
+    row("memory per GPU (GB)", lambda r: f"{r.memory.total:,.2f}")
+    row("fits", lambda r: "yes" if r.fits else "no")
+    row("GPUs needed", lambda r: "none fit" if r.gpus_needed is None else str(r.gpus_needed))
+    row("GPUs used", lambda r: str(r.gpus_used))
+    row("FLOPs", lambda r: f"{r.flops.total_executed:.3g}")
+    row("wall time", lambda r: ft.fmt_hours(r.wall_hours))
+    row("GPU-hours", lambda r: f"{r.gpu_hours:,.1f}")
+    row("cost (USD)", lambda r: f"${r.cost_usd:,.0f}")
+    lines.append(f"\nselected method: {ft.METHOD_LABELS[c.selected.method]} on {c.inputs.resolved_gpu().name}")
+    for w in c.warnings:
+        lines.append(f"warning: {w}")
+    if c.case_study is not None:
+        lines.append("\nseed 002 case study (quoted vs computed):")
+        for r in c.case_study.rows:
+            lines.append(
+                f"  {ft.METHOD_LABELS[r.method]}: quoted {r.quoted_gpus} GPU × {r.quoted_days:g} days, "
+                f"${r.quoted_usd:,.0f}; computed {r.computed_gpus} GPU × {r.computed_days:,.1f} days, "
+                f"${r.computed_usd:,.0f}"
+            )
+        lines.extend(f"  - {e}" for e in c.case_study.explanation)
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.list_models:
+        for p in ft.PRESETS.values():
+            a = p.architecture
+            print(f"{p.name:18} {p.published_params:>16,} params  L={a.layers} h={a.hidden} "
+                  f"I={a.intermediate} heads={a.heads} kv={a.kv_heads} V={a.vocab}")
+        return 0
+    if args.list_gpus:
+        for g in catalogue():
+            print(f"{g.name:28} {g.memory_gb:>6g} GB  {g.peak_flops('bf16') / 1e12:>7g} TFLOP/s  ${g.usd_per_hour:.2f}/h")
+        return 0
+    result = ft.compare_methods(build_inputs(args))
+    if args.json:
+        print(json.dumps(result_json(result), indent=2))
+    else:
+        print(render_text(result))
+    return 0

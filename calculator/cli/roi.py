@@ -1,0 +1,118 @@
+"""``scalerisk roi``: which mitigation actions pay back, how fast, and in what order.
+
+Examples::
+
+    python -m calculator roi answers.json --json            # answers: `schema assess`
+    python -m calculator roi answers.json --horizon-months 12
+    python -m calculator roi plan.json --plan --json        # full plan: `schema roi`
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from pydantic import ValidationError
+
+from calculator import mitigation
+from calculator.errors import InputError, describe_validation_error, load_model_file
+
+
+def _int_within(lo: int, hi: int):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if not lo <= value <= hi:
+            raise argparse.ArgumentTypeError(f"{text!r} is outside {lo}–{hi}")
+        return value
+
+    return parse
+
+
+def _rate(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be between 0 and 1 (e.g. 0.1 for 10%)")
+    return value
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "roi",
+        help="mitigation-phase ROI: actions and phases ranked by ROI",
+        description="Rank seed 001 §5's mitigation actions and phases by ROI, payback and NPV, "
+        "starting from the assessment answers in FILE.",
+    )
+    p.add_argument("file", metavar="FILE", help="assessment answers JSON (see `schema assess`)")
+    p.add_argument("--plan", action="store_true",
+                   help="FILE is a full mitigation plan (MitigationInputs, see `schema roi`) instead")
+    p.add_argument("--horizon-months", type=_int_within(1, 120), default=None, metavar="N",
+                   help="months over which ROI, payback and NPV are computed (default 36)")
+    p.add_argument("--discount-rate", type=_rate, default=None, metavar="R",
+                   help="annual discount rate for NPV, 0-1 (default 0.1)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=run)
+
+
+def build_inputs(args: argparse.Namespace) -> mitigation.MitigationInputs:
+    """MitigationInputs from FILE and the options; :class:`InputError` for every user error."""
+    overrides: dict[str, Any] = {}
+    if args.horizon_months is not None:
+        overrides["horizon_months"] = args.horizon_months
+    if args.discount_rate is not None:
+        overrides["discount_rate_annual"] = args.discount_rate
+    if args.plan:
+        plan = load_model_file(args.file, mitigation.MitigationInputs)
+        return mitigation.MitigationInputs.model_validate({**plan.model_dump(), **overrides})
+    try:
+        from calculator import risk
+    except ImportError:
+        raise InputError("the assessment module is not available in this build; pass a plan with --plan") from None
+    answers = load_model_file(args.file, risk.Answers)
+    try:
+        return mitigation.inputs_from_answers(answers, **overrides)
+    except ValidationError as exc:
+        raise InputError(f"{args.file} gives invalid mitigation inputs:\n{describe_validation_error(exc)}") from None
+
+
+def to_json(result: mitigation.MitigationResult) -> dict[str, Any]:
+    """The JSON object printed by ``--json`` (the monthly series left out)."""
+    data = result.model_dump(mode="json", exclude={"series", "baseline_monthly_usd"})
+    data["seed_headline"] = mitigation.seed_headline().model_dump(mode="json")
+    return data
+
+
+def _table(result: mitigation.MitigationResult) -> str:
+    h = result.horizon_months
+    head = f"{'#':>2}  {'action':<34}{'ph':>3}{'investment':>13}{'saves/month':>13}  {'payback':<22}ROI at {h} mo"
+    lines = [head, "-" * len(head)]
+    for i, a in enumerate(result.actions, 1):
+        mark = "" if a.selected else " (not in plan)"
+        lines.append(
+            f"{i:>2}  {a.name[:33]:<34}{a.phase:>3}{a.investment_usd:>13,.0f}{a.monthly_savings_usd:>13,.0f}  "
+            f"{mitigation.format_payback(a.payback_months, h):<22}{mitigation.format_roi(a.roi)}{mark}"
+        )
+    lines += ["", "Phases (selected actions together):"]
+    groups = list(result.phases) + ([result.plan] if result.plan else [])
+    for g in groups:
+        lines.append(
+            f"  {g.name:<36}{g.investment_usd:>13,.0f}{g.monthly_savings_usd:>13,.0f}  "
+            f"{mitigation.format_payback(g.payback_months, h):<22}{mitigation.format_roi(g.roi)}"
+        )
+    lines += ["", "Amounts in USD (investment) and USD/month (savings at today's cost)."]
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    result = mitigation.evaluate_plan(build_inputs(args))
+    if args.json:
+        print(json.dumps(to_json(result), indent=2))
+    else:
+        print(_table(result))
+    return 0

@@ -1,0 +1,147 @@
+"""``scalerisk sizing``: compute-optimal model size for a budget, a dataset or a model size.
+
+Examples::
+
+    python -m calculator sizing --compute-flops 5.76e23 --fit besiroglu2024 --json
+    python -m calculator sizing --tokens 2e9             # optimal size for 2B tokens
+    python -m calculator sizing --params 7e9 --fit rule20
+    python -m calculator sizing --input what_if.json     # full what-if (schema: `schema sizing`)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+
+from calculator import sizing
+from calculator.errors import load_model_file
+from calculator.hardware import get_gpu
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be a positive, finite number")
+    return value
+
+
+def _within(lo: float, hi: float, unit: str):
+    """argparse type: a positive number between ``lo`` and ``hi`` (the SizingInputs bounds)."""
+
+    def parse(text: str) -> float:
+        value = _positive(text)
+        if not lo <= value <= hi:
+            raise argparse.ArgumentTypeError(f"{text!r} is outside {lo:.0e}–{hi:.0e} {unit}")
+        return value
+
+    return parse
+
+
+def _fraction(text: str) -> float:
+    value = _positive(text)
+    if value > 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be in (0, 1]")
+    return value
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "sizing",
+        help="compute-optimal (Chinchilla) model size",
+        description="Compute-optimal parameters and tokens for a FLOP budget, the optimal model "
+        "size for a dataset, or the optimal training tokens for a model size.",
+    )
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument(
+        "--compute-flops",
+        type=_within(1e12, 1e30, "FLOP"),
+        metavar="C",
+        help="training budget in FLOPs",
+    )
+    what.add_argument(
+        "--tokens", type=_within(1e3, 1e15, "tokens"), metavar="D", help="usable training tokens"
+    )
+    what.add_argument(
+        "--params", type=_within(1e3, 1e14, "parameters"), metavar="N", help="model parameters"
+    )
+    what.add_argument(
+        "--input", metavar="FILE", help="SizingInputs JSON file: run the full what-if"
+    )
+    p.add_argument(
+        "--fit",
+        choices=list(sizing.FITS),
+        default=sizing.DEFAULT_FIT,
+        help=f"scaling fit (default {sizing.DEFAULT_FIT})",
+    )
+    p.add_argument(
+        "--gpu", default="H100 80GB", help="GPU used to price the run (default H100 80GB)"
+    )
+    p.add_argument(
+        "--mfu", type=_fraction, default=0.4, help="achieved utilisation, 0-1 (default 0.4)"
+    )
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=run)
+
+
+def solve(args: argparse.Namespace) -> dict:
+    """The JSON object for the ``--compute-flops/--tokens/--params`` modes."""
+    fit = sizing.get_fit(args.fit)
+    if args.compute_flops is not None:
+        mode, (n, d) = "compute", sizing.compute_optimal(args.compute_flops, fit)
+    elif args.tokens is not None:
+        mode, (n, d) = "tokens", sizing.optimal_for_tokens(args.tokens, fit)
+    else:
+        mode, (n, d) = "params", sizing.optimal_for_params(args.params, fit)
+    gpu = get_gpu(args.gpu)
+    c = sizing.training_flops(n, d)
+    hours = sizing.gpu_hours(c, gpu.peak_flops("bf16"), args.mfu)
+    return {
+        "fit": fit.key,
+        "given": mode,
+        "params": n,
+        "tokens": d,
+        "compute_flops": c,
+        "tokens_per_param": d / n,
+        "loss": sizing.predicted_loss(n, d, fit),
+        "gpu": gpu.name,
+        "mfu": args.mfu,
+        "gpu_hours": hours,
+        "cost_usd": hours * gpu.usd_per_hour,
+    }
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.input is not None:
+        result = sizing.evaluate_sizing(load_model_file(args.input, sizing.SizingInputs))
+        if args.json:
+            print(result.model_dump_json(indent=2, exclude={"iso_flop", "tokens_per_param_curve"}))
+        else:
+            for label, value in sizing.key_figures(result):
+                print(f"{label}: {value}")
+            print(result.verdict_text)
+            if result.advice:
+                print(result.advice)
+        return 0
+    out = solve(args)
+    if args.json:
+        print(json.dumps(out, indent=2))
+        return 0
+    f = sizing.fmt_count
+    print(f"fit: {sizing.FITS[out['fit']].label}")
+    print(f"params: {f(out['params'], 'parameters')}")
+    print(f"tokens: {f(out['tokens'], 'tokens')}")
+    print(f"compute: {f(out['compute_flops'], 'FLOP')}")
+    print(f"tokens per parameter: {out['tokens_per_param']:.3g}")
+    print(
+        "loss: "
+        + ("not defined by this fit" if out["loss"] is None else f"{out['loss']:.4f} nats/token")
+    )
+    print(
+        f"cost on {out['gpu']} at {out['mfu']:.0%} MFU: {f(out['gpu_hours'], 'GPU-h')}, "
+        f"{sizing.fmt_usd(out['cost_usd'])}"
+    )
+    return 0

@@ -1,0 +1,1288 @@
+"""Fine-tuning what-if: full vs LoRA vs QLoRA — parameters, memory per GPU, FLOPs, time, dollars.
+
+Everything is computed from a decoder-only transformer architecture (Llama family: RMSNorm,
+rotary positions, grouped-query attention, gated MLP).  Presets carry the real configs of
+common open models; their computed parameter counts equal the published exact counts.
+
+Seed 002 ("Step 4: Leverage Parameter-Efficient Fine-Tuning" and "Case Study: The Enterprise
+Fine-Tuning Trap") motivates the page; its LoRA table ("70–700 million trainable parameters,
+1–10 %") and its case-study figures are shown beside what the formulas give, never used as
+inputs (see :func:`case_study`).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Literal
+
+from pydantic import BaseModel, Field, model_validator
+
+from calculator.errors import InputError
+from calculator.hardware import Gpu, get_gpu
+
+GIB = 2**30
+"""Memory unit: GPU memory is sold in GiB (an "80GB" A100 has 80 × 2^30 bytes), so every
+memory figure here is in GiB, written "GB" in labels as vendors do."""
+
+# --------------------------------------------------------------------------------------
+# Architecture and presets
+# --------------------------------------------------------------------------------------
+
+
+class Architecture(BaseModel, frozen=True, extra="forbid"):
+    """Decoder-only transformer shape (Llama-style blocks)."""
+
+    layers: int = Field(
+        32, ge=1, le=1024, description="Number of decoder layers (num_hidden_layers).",
+        json_schema_extra={"label": "Decoder layers"},
+    )
+    hidden: int = Field(
+        4096, ge=8, le=131072, description="Hidden size d_model (hidden_size).",
+        json_schema_extra={"label": "Hidden size"},
+    )
+    intermediate: int = Field(
+        11008, ge=8, le=1_048_576, description="MLP inner size (intermediate_size).",
+        json_schema_extra={"label": "MLP intermediate size"},
+    )
+    heads: int = Field(
+        32, ge=1, le=1024, description="Attention (query) heads (num_attention_heads).",
+        json_schema_extra={"label": "Attention heads"},
+    )
+    kv_heads: int = Field(
+        32, ge=1, le=1024,
+        description="Key/value heads (num_key_value_heads); fewer than the query heads = "
+        "grouped-query attention (GQA), 1 = multi-query.",
+        json_schema_extra={"label": "Key/value heads"},
+    )
+    vocab: int = Field(
+        32000, ge=2, le=2_000_000, description="Vocabulary size (vocab_size).",
+        json_schema_extra={"label": "Vocabulary size"},
+    )
+    head_dim: int | None = Field(
+        None, ge=1, le=4096, description="Per-head size; empty = hidden ÷ heads (as in Llama, Mistral, Qwen2.5)."
+    )
+    tied_embeddings: bool = Field(
+        False, description="Output layer shares the input embedding matrix (tie_word_embeddings)."
+    )
+    gated_mlp: bool = Field(
+        True, description="Gated MLP (SwiGLU: gate, up, down projections) rather than up/down only."
+    )
+    qkv_bias: bool = Field(False, description="q/k/v projections carry biases (Qwen2 / Qwen2.5 do).")
+
+    @model_validator(mode="after")
+    def _heads_divide(self) -> Architecture:
+        if self.heads % self.kv_heads:
+            raise ValueError(
+                f"attention heads ({self.heads}) must be a multiple of key/value heads ({self.kv_heads})"
+            )
+        if self.head_dim is None and self.hidden % self.heads:
+            raise ValueError(
+                f"hidden size ({self.hidden}) must be divisible by attention heads ({self.heads}) "
+                "unless a head size is given"
+            )
+        return self
+
+    @property
+    def dim_per_head(self) -> int:
+        """Per-head size (``head_dim`` or hidden ÷ heads)."""
+        return self.head_dim if self.head_dim is not None else self.hidden // self.heads
+
+    @property
+    def q_dim(self) -> int:
+        """Width of the query projection output, heads × head size."""
+        return self.heads * self.dim_per_head
+
+    @property
+    def kv_dim(self) -> int:
+        """Width of each of the key and value projection outputs, kv_heads × head size."""
+        return self.kv_heads * self.dim_per_head
+
+
+class Preset(BaseModel, frozen=True, extra="forbid"):
+    """A named model: its architecture, its published exact parameter count and the source."""
+
+    name: str
+    architecture: Architecture
+    published_params: int = Field(description="Exact parameter count published for the checkpoint.")
+    source: str = Field(description="Where the config and the count come from.")
+
+
+def _preset(name: str, source: str, published: int, **arch: int | bool) -> Preset:
+    return Preset(name=name, architecture=Architecture(**arch), published_params=published, source=source)
+
+
+_HF = "https://huggingface.co/{}/blob/main/config.json; count: the checkpoint's safetensors metadata on the model page"
+PRESETS: dict[str, Preset] = {
+    p.name: p
+    for p in (
+        _preset("Llama-2-7B", _HF.format("meta-llama/Llama-2-7b-hf"), 6_738_415_616,
+                layers=32, hidden=4096, intermediate=11008, heads=32, kv_heads=32, vocab=32000),
+        _preset("Llama-2-13B", _HF.format("meta-llama/Llama-2-13b-hf"), 13_015_864_320,
+                layers=40, hidden=5120, intermediate=13824, heads=40, kv_heads=40, vocab=32000),
+        _preset("Llama-2-70B", _HF.format("meta-llama/Llama-2-70b-hf"), 68_976_648_192,
+                layers=80, hidden=8192, intermediate=28672, heads=64, kv_heads=8, vocab=32000),
+        _preset("Llama-3-8B", _HF.format("meta-llama/Meta-Llama-3-8B"), 8_030_261_248,
+                layers=32, hidden=4096, intermediate=14336, heads=32, kv_heads=8, vocab=128256),
+        _preset("Llama-3-70B", _HF.format("meta-llama/Meta-Llama-3-70B"), 70_553_706_496,
+                layers=80, hidden=8192, intermediate=28672, heads=64, kv_heads=8, vocab=128256),
+        _preset("Mistral-7B-v0.1", _HF.format("mistralai/Mistral-7B-v0.1"), 7_241_732_096,
+                layers=32, hidden=4096, intermediate=14336, heads=32, kv_heads=8, vocab=32000),
+        _preset("Qwen2.5-7B", _HF.format("Qwen/Qwen2.5-7B") + " (model card: 7.61B)", 7_615_616_512,
+                layers=28, hidden=3584, intermediate=18944, heads=28, kv_heads=4, vocab=152064,
+                qkv_bias=True),
+        _preset(
+            "Seed-002-7B",
+            "seed 002 'Case Study: The Enterprise Fine-Tuning Trap' names only 'a 7B parameter "
+            "open-source foundation model'; ScaleRisk takes Llama-2-7B's architecture "
+            "(the most fine-tuned open 7B model when such studies were written)",
+            6_738_415_616,
+            layers=32, hidden=4096, intermediate=11008, heads=32, kv_heads=32, vocab=32000,
+        ),
+    )
+}
+SEED_CASE_MODEL = "Seed-002-7B"
+
+
+def model_names() -> list[str]:
+    """Preset names, for select boxes and ``--list-models``."""
+    return list(PRESETS)
+
+
+def get_preset(name: str) -> Preset:
+    """Look a preset up by name, case-insensitively.
+
+    >>> get_preset("llama-3-8b").architecture.kv_heads
+    8
+    """
+    wanted = name.strip().lower()
+    for preset in PRESETS.values():
+        if preset.name.lower() == wanted:
+            return preset
+    raise InputError(f"model {name!r} is not a preset; known models: {', '.join(PRESETS)}")
+
+
+# --------------------------------------------------------------------------------------
+# Parameter counts
+# --------------------------------------------------------------------------------------
+
+LINEAR_MODULES: tuple[str, ...] = (
+    "q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj",
+)
+"""Linear layers of a decoder block, named as in Hugging Face Llama/Mistral/Qwen2 code."""
+
+TargetModule = Literal[
+    "q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj", "all-linear"
+]
+
+
+def linear_shapes(arch: Architecture) -> dict[str, tuple[int, int]]:
+    """(d_in, d_out) of every linear layer in one decoder block.
+
+    >>> linear_shapes(get_preset("Llama-3-8B").architecture)["k_proj"]
+    (4096, 1024)
+    """
+    h, i = arch.hidden, arch.intermediate
+    shapes = {
+        "q_proj": (h, arch.q_dim),
+        "k_proj": (h, arch.kv_dim),
+        "v_proj": (h, arch.kv_dim),
+        "o_proj": (arch.q_dim, h),
+        "up_proj": (h, i),
+        "down_proj": (i, h),
+    }
+    if arch.gated_mlp:
+        shapes["gate_proj"] = (h, i)
+    return {name: shapes[name] for name in LINEAR_MODULES if name in shapes}
+
+
+class ParamCounts(BaseModel, frozen=True, extra="forbid"):
+    """Where a model's parameters are."""
+
+    embedding: int = Field(description="Input embedding table, vocab × hidden.")
+    lm_head: int = Field(description="Output projection, vocab × hidden (0 when tied).")
+    linear_per_layer: int = Field(description="Weights of the block's linear layers (no biases).")
+    bias_per_layer: int = Field(description="Biases of the block (q/k/v biases in Qwen2.5).")
+    norms_per_layer: int = Field(description="RMSNorm scales of the block (two per block).")
+    final_norm: int = Field(description="Final RMSNorm scale.")
+    layers: int
+    total: int = Field(description="All parameters.")
+    block_linear: int = Field(description="All blocks' linear weights: what NF4 quantizes.")
+    matmul: int = Field(description="Weights used in a matrix multiply per token: block linears + output layer.")
+
+
+def param_counts(arch: Architecture) -> ParamCounts:
+    """Count the parameters of ``arch``.
+
+    Parameters
+    ----------
+    arch : the decoder architecture.
+
+    Returns
+    -------
+    ParamCounts with the total and its parts.
+
+    Notes
+    -----
+    Per block: attention :math:`h·d_q + 2h·d_{kv} + d_q·h` (+ :math:`d_q + 2d_{kv}` biases),
+    MLP :math:`3hI` gated (:math:`2hI` otherwise), two RMSNorm scales :math:`2h`.
+    Total :math:`= L·\\text{block} + Vh\\,(×2 \\text{ untied}) + h` (final norm).
+
+    References
+    ----------
+    Hugging Face ``modeling_llama.py`` / ``modeling_qwen2.py`` module definitions; the configs
+    cited per preset.
+
+    Examples
+    --------
+    >>> param_counts(get_preset("Llama-2-7B").architecture).total  # published: 6,738,415,616
+    6738415616
+    """
+    shapes = linear_shapes(arch)
+    linear = sum(d_in * d_out for d_in, d_out in shapes.values())
+    bias = arch.q_dim + 2 * arch.kv_dim if arch.qkv_bias else 0
+    norms = 2 * arch.hidden
+    embedding = arch.vocab * arch.hidden
+    lm_head = 0 if arch.tied_embeddings else embedding
+    total = arch.layers * (linear + bias + norms) + embedding + lm_head + arch.hidden
+    block_linear = arch.layers * linear
+    return ParamCounts(
+        embedding=embedding,
+        lm_head=lm_head,
+        linear_per_layer=linear,
+        bias_per_layer=bias,
+        norms_per_layer=norms,
+        final_norm=arch.hidden,
+        layers=arch.layers,
+        total=total,
+        block_linear=block_linear,
+        matmul=block_linear + embedding,  # the output projection is a V×h matmul, tied or not
+    )
+
+
+def expand_targets(arch: Architecture, targets: tuple[str, ...]) -> tuple[str, ...]:
+    """Resolve ``all-linear`` and check every target exists in ``arch``.
+
+    ``all-linear`` means every linear layer of the blocks and never the output layer, as in
+    PEFT (``target_modules="all-linear"`` excludes the output layer).
+
+    >>> expand_targets(get_preset("Llama-2-7B").architecture, ("all-linear",))[-1]
+    'down_proj'
+    """
+    shapes = linear_shapes(arch)
+    if "all-linear" in targets:
+        return tuple(shapes)
+    missing = [t for t in targets if t not in shapes]
+    if missing:
+        raise InputError(
+            f"target module(s) {', '.join(missing)} do not exist in this architecture "
+            f"(it has {', '.join(shapes)})"
+        )
+    if not targets:
+        raise InputError("LoRA needs at least one target module")
+    return tuple(name for name in shapes if name in targets)
+
+
+def lora_params(arch: Architecture, rank: int, targets: tuple[str, ...]) -> int:
+    """Trainable LoRA parameters, counted as PEFT counts them.
+
+    Parameters
+    ----------
+    arch : the architecture.
+    rank : LoRA rank r.
+    targets : module names (``q_proj`` …) or ``("all-linear",)``.
+
+    Returns
+    -------
+    int: number of trainable parameters.
+
+    Notes
+    -----
+    LoRA on a linear layer :math:`W \\in \\mathbb{R}^{d_{out}×d_{in}}` adds
+    :math:`A \\in \\mathbb{R}^{r×d_{in}}` and :math:`B \\in \\mathbb{R}^{d_{out}×r}`, no biases
+    (PEFT ``bias="none"``): :math:`r(d_{in}+d_{out})` per targeted layer, times the layers.
+
+    References
+    ----------
+    Hu et al. 2021, "LoRA", §4.1; PEFT ``LoraLayer.update_layer`` (``lora_A``: in→r,
+    ``lora_B``: r→out, ``bias=False``).
+
+    Examples
+    --------
+    >>> lora_params(get_preset("Llama-2-7B").architecture, 8, ("q_proj", "v_proj"))
+    4194304
+    """
+    shapes = linear_shapes(arch)
+    names = expand_targets(arch, targets)
+    return arch.layers * rank * sum(sum(shapes[n]) for n in names)
+
+
+# --------------------------------------------------------------------------------------
+# Constants (data with a citation)
+# --------------------------------------------------------------------------------------
+
+Method = Literal["full", "lora", "qlora"]
+METHODS: tuple[Method, ...] = ("full", "lora", "qlora")
+METHOD_LABELS = {"full": "Full fine-tuning", "lora": "LoRA", "qlora": "QLoRA"}
+Precision = Literal["bf16-mixed", "fp16-mixed", "fp32"]
+Optimizer = Literal["adamw", "adamw-8bit", "sgd-momentum"]
+Sharding = Literal["none", "zero1", "zero2", "zero3", "fsdp"]
+
+PRECISIONS: dict[str, dict[str, float | str | bool]] = {
+    # weight / gradient / activation bytes, the peak-FLOP/s dtype, and whether an fp32
+    # master copy of trainable weights is kept (mixed precision: Micikevicius et al. 2018).
+    "bf16-mixed": {"bytes": 2, "peak": "bf16", "master": True},
+    "fp16-mixed": {"bytes": 2, "peak": "fp16", "master": True},
+    "fp32": {"bytes": 4, "peak": "fp32", "master": False},
+}
+"""Bytes per weight/gradient/activation value by precision."""
+
+OPTIMIZER_STATE_BYTES: dict[str, int] = {
+    "adamw": 8,  # fp32 momentum + fp32 variance
+    "adamw-8bit": 2,  # bitsandbytes 8-bit momentum + 8-bit variance (Dettmers et al. 2022)
+    "sgd-momentum": 4,  # fp32 momentum
+}
+"""Optimizer-state bytes per trainable parameter, without the fp32 master copy.
+
+Source: EleutherAI, "Transformer Math 101" (Anthony, Biderman, Schoelkopf 2023), *Model
+states → Optimizer states*: AdamW 12 bytes = 4 master + 4 momentum + 4 variance; 8-bit
+(bitsandbytes) 6 = 4 master + 1 + 1; SGD with momentum 8 = 4 master + 4 momentum."""
+
+MASTER_BYTES = 4
+"""fp32 master copy of trainable weights under mixed precision (Transformer Math 101)."""
+
+ADAPTER_BYTES = 4
+"""LoRA adapter weights and gradients are fp32: PEFT upcasts adapters to float32 by default
+(``autocast_adapter_dtype=True``), so they need no separate master copy."""
+
+NF4_BITS = 4.0
+NF4_BLOCK = 64
+DQ_BLOCK = 256
+NF4_BITS_PER_PARAM = NF4_BITS + 8 / NF4_BLOCK + 32 / (NF4_BLOCK * DQ_BLOCK)
+"""NF4 with double quantization: 4 bits + 8-bit block constants per 64 weights + one fp32
+constant per 256 blocks = 4.127 bits/param (Dettmers et al. 2023, "QLoRA", §3 Double
+Quantization: constants cost 32/64 = 0.5 bit/param without and 8/64 + 32/(64·256) = 0.127
+bit/param with double quantization).  Only block linear weights are quantized; embeddings,
+output layer, norms and biases stay in the 16-bit compute dtype (bitsandbytes replaces
+``nn.Linear`` only, and transformers keeps the output layer unquantized)."""
+
+DEFAULT_MFU = 0.35
+"""Achieved fraction of peak.  Chowdhery et al. 2022 (PaLM) Table 3 report 46.2 % MFU for
+a large, tuned pre-training run; single-node fine-tuning with small micro-batches and the
+Hugging Face stack usually runs lower.  0.35 is ScaleRisk's assumption, editable."""
+
+DEFAULT_QLORA_SLOWDOWN = 1.39
+"""QLoRA step time ÷ LoRA step time.  Raschka 2023, "Practical Tips for Finetuning LLMs
+Using LoRA" (Ahead of AI): QLoRA saved 33 % memory at the cost of 39 % longer runtime
+(dequantizing NF4 weights in every forward and backward matmul).  Editable."""
+
+DEFAULT_OVERHEAD_GB = 1.0
+"""Per-GPU memory not held by tensors: CUDA context, cuBLAS/cuDNN/NCCL workspaces and
+allocator slack; the CUDA context alone takes several hundred MB and is invisible to the
+PyTorch caching allocator (PyTorch docs, "CUDA semantics → Memory management").  ScaleRisk's
+assumption, editable."""
+
+# --------------------------------------------------------------------------------------
+# Inputs
+# --------------------------------------------------------------------------------------
+
+
+class FinetuneInputs(BaseModel, frozen=True, extra="forbid"):
+    """Everything the fine-tuning what-if needs (page, CLI and JSON files)."""
+
+    model: str = Field(
+        "Llama-2-7B",
+        description="Preset model name, or 'custom' to use the architecture given below.",
+    )
+    architecture: Architecture | None = Field(
+        None, description="Custom architecture; required when model is 'custom', ignored otherwise."
+    )
+    method: Method = Field(
+        "lora",
+        description="full: train every weight; LoRA: frozen 16-bit base + low-rank adapters; "
+        "QLoRA: frozen 4-bit NF4 base (double quantization) + adapters.",
+    )
+    rank: int = Field(8, ge=1, le=4096, description="LoRA rank r (PEFT default 8).", json_schema_extra={"label": "LoRA rank r"})
+    targets: tuple[TargetModule, ...] = Field(
+        ("q_proj", "v_proj"),
+        description="Linear layers that get adapters; PEFT's default for Llama is q_proj, v_proj; "
+        "'all-linear' = every block linear layer (QLoRA paper's choice).",
+    )
+    precision: Precision = Field(
+        "bf16-mixed", description="Training precision: 16-bit mixed (fp32 master weights) or pure fp32."
+    )
+    optimizer: Optimizer = Field(
+        "adamw", description="AdamW (fp32 states), 8-bit AdamW (bitsandbytes) or SGD with momentum."
+    )
+    micro_batch: int = Field(
+        1, ge=1, le=4096, description="Sequences per GPU per forward/backward pass.",
+        json_schema_extra={"unit": "sequences", "label": "Micro-batch"},
+    )
+    seq_len: int = Field(
+        2048, ge=16, le=1_048_576, description="Tokens per training sequence.",
+        json_schema_extra={"unit": "tokens", "label": "Sequence length"},
+    )
+    gradient_checkpointing: bool = Field(
+        True, description="Recompute each layer's activations in the backward pass: "
+        "far less activation memory for one extra forward pass."
+    )
+    flash_attention: bool = Field(
+        True, description="Fused attention (FlashAttention / SDPA) that never stores the "
+        "s × s attention matrix."
+    )
+    sharding: Sharding = Field(
+        "zero3",
+        description="How model states are split across GPUs: none (DDP: full copy per GPU), "
+        "ZeRO-1 (optimizer), ZeRO-2 (+gradients), ZeRO-3 / FSDP full-shard (+weights).",
+    )
+    num_gpus: int = Field(
+        0, ge=0, le=100_000,
+        description="GPUs to train on; 0 = the smallest count whose memory fits.",
+        json_schema_extra={"unit": "GPUs"},
+    )
+    dataset_tokens: float = Field(
+        1e8, gt=0, le=1e14, description="Training tokens in the dataset.",
+        json_schema_extra={"unit": "tokens", "label": "Dataset size"},
+    )
+    epochs: float = Field(1.0, gt=0, le=1000, description="Passes over the dataset.")
+    gpu: str = Field("A100 80GB", description="GPU from the shared catalogue.", json_schema_extra={"label": "GPU"})
+    gpu_spec: Gpu | None = Field(
+        None,
+        description="The GPU as edited in the app's catalogue (memory, peak, price); "
+        "empty = the shipped catalogue entry named by gpu.",
+    )
+    usd_per_hour: float | None = Field(
+        None, ge=0, le=1000, description="Price per GPU-hour; empty = the catalogue price.",
+        json_schema_extra={"unit": "USD/h"},
+    )
+    mfu: float = Field(
+        DEFAULT_MFU, gt=0, le=1,
+        description="Achieved fraction of the GPU's dense peak FLOP/s on the FLOPs executed "
+        "(including recomputation). PaLM reported 0.46 at scale; fine-tuning runs lower.",
+    )
+    qlora_slowdown: float = Field(
+        DEFAULT_QLORA_SLOWDOWN, ge=1, le=10,
+        description="QLoRA step time ÷ LoRA step time from NF4 dequantization "
+        "(Raschka 2023 measured 1.39).",
+        json_schema_extra={"unit": "×", "label": "QLoRA slowdown vs LoRA"},
+    )
+    overhead_gb: float = Field(
+        DEFAULT_OVERHEAD_GB, ge=0, le=100,
+        description="Per-GPU memory outside tensors: CUDA context, library workspaces, allocator slack.",
+        json_schema_extra={"unit": "GB", "label": "Framework overhead"},
+    )
+
+    @model_validator(mode="after")
+    def _model_known(self) -> FinetuneInputs:
+        if self.model.strip().lower() == "custom":
+            if self.architecture is None:
+                raise ValueError("model 'custom' needs an architecture")
+        elif self.model.strip().lower() not in {n.lower() for n in PRESETS}:
+            raise ValueError(f"unknown model {self.model!r}; known: {', '.join(PRESETS)}, custom")
+        if not self.targets:
+            raise ValueError("at least one LoRA target module is needed")
+        return self
+
+    def resolved_architecture(self) -> Architecture:
+        """The architecture used: the preset's or the custom one."""
+        if self.model.strip().lower() == "custom":
+            assert self.architecture is not None  # checked by the validator
+            return self.architecture
+        return get_preset(self.model).architecture
+
+    def resolved_gpu(self) -> Gpu:
+        """The GPU used: the edited spec (merged over the shipped entry) or the catalogue's,
+        with the price override applied.
+
+        >>> edited = Gpu(name="A100 80GB", vendor="NVIDIA", memory_gb=80,
+        ...              peak_tflops={"bf16": 300}, usd_per_hour=1.0, source="edited")
+        >>> FinetuneInputs(gpu_spec=edited).resolved_gpu().peak_tflops["fp16"]
+        300.0
+        """
+        if self.gpu_spec is not None:
+            spec = self.gpu_spec
+            try:
+                shipped: dict[str, float] = dict(get_gpu(spec.name).peak_tflops)
+            except InputError:
+                shipped = {}
+            peaks = {**shipped, **spec.peak_tflops}
+            if "bf16" in spec.peak_tflops and "fp16" not in spec.peak_tflops:
+                peaks["fp16"] = spec.peak_tflops["bf16"]
+            gpu = spec.model_copy(update={"peak_tflops": peaks})
+        else:
+            gpu = get_gpu(self.gpu)
+        if self.usd_per_hour is not None:
+            gpu = gpu.model_copy(update={"usd_per_hour": self.usd_per_hour})
+        return gpu
+
+
+# --------------------------------------------------------------------------------------
+# Memory
+# --------------------------------------------------------------------------------------
+
+MEMORY_COMPONENTS: tuple[str, ...] = (
+    "weights", "gradients", "optimizer", "adapters", "adapter_optimizer", "activations", "overhead",
+)
+MEMORY_LABELS = {
+    "weights": "Weights",
+    "gradients": "Gradients",
+    "optimizer": "Optimizer states",
+    "adapters": "LoRA adapters (weights + gradients)",
+    "adapter_optimizer": "Adapter optimizer states",
+    "activations": "Activations",
+    "overhead": "Framework overhead",
+}
+
+
+class ModelStates(BaseModel, frozen=True, extra="forbid"):
+    """Unsharded model-state bytes of a method (whole model, one replica)."""
+
+    weights: float
+    gradients: float
+    optimizer: float
+    adapter_weights: float
+    adapter_gradients: float
+    adapter_optimizer: float
+    layer_weights: float = Field(description="Bytes of one decoder layer's weights (ZeRO-3 gather unit).")
+
+
+def bytes_per_param_full(precision: Precision, optimizer: Optimizer) -> float:
+    """Model-state bytes per parameter of full fine-tuning (weights + gradients + optimizer).
+
+    Notes
+    -----
+    Mixed precision: :math:`2 + 2 + (4_{master} + s_{opt})`; fp32: :math:`4 + 4 + s_{opt}`.
+
+    References
+    ----------
+    EleutherAI "Transformer Math 101" (2023), *Model states*: "16 bytes per parameter" for
+    mixed-precision AdamW.
+
+    Examples
+    --------
+    >>> bytes_per_param_full("bf16-mixed", "adamw")
+    16.0
+    """
+    p = PRECISIONS[precision]
+    master = MASTER_BYTES if p["master"] else 0
+    return float(2 * float(p["bytes"]) + master + OPTIMIZER_STATE_BYTES[optimizer])
+
+
+def model_states(
+    method: Method, counts: ParamCounts, trainable: int, precision: Precision, optimizer: Optimizer
+) -> ModelStates:
+    """Bytes of weights, gradients and optimizer states for ``method`` (one full replica).
+
+    Notes
+    -----
+    * full: every parameter at :func:`bytes_per_param_full`.
+    * LoRA: frozen base at the compute precision (2 or 4 bytes), no base gradients or
+      optimizer states; adapters fp32 weights + fp32 gradients + optimizer states.
+    * QLoRA: as LoRA, but block linear weights at :data:`NF4_BITS_PER_PARAM` ÷ 8 bytes.
+
+    Examples
+    --------
+    >>> c = param_counts(get_preset("Llama-2-7B").architecture)
+    >>> round(model_states("full", c, c.total, "bf16-mixed", "adamw").weights / 1e9, 2)
+    13.48
+    """
+    p = PRECISIONS[precision]
+    wb = float(p["bytes"])
+    per_layer = counts.linear_per_layer + counts.bias_per_layer + counts.norms_per_layer
+    if method == "full":
+        master = MASTER_BYTES if p["master"] else 0
+        return ModelStates(
+            weights=counts.total * wb,
+            gradients=counts.total * wb,
+            optimizer=counts.total * (master + OPTIMIZER_STATE_BYTES[optimizer]),
+            adapter_weights=0.0,
+            adapter_gradients=0.0,
+            adapter_optimizer=0.0,
+            layer_weights=per_layer * wb,
+        )
+    if method == "lora":
+        weights = counts.total * wb
+        layer = per_layer * wb
+    else:  # qlora
+        nf4 = NF4_BITS_PER_PARAM / 8
+        weights = counts.block_linear * nf4 + (counts.total - counts.block_linear) * wb
+        layer = counts.linear_per_layer * nf4 + (per_layer - counts.linear_per_layer) * wb
+    return ModelStates(
+        weights=weights,
+        gradients=0.0,
+        optimizer=0.0,
+        adapter_weights=trainable * ADAPTER_BYTES,
+        adapter_gradients=trainable * ADAPTER_BYTES,
+        adapter_optimizer=trainable * OPTIMIZER_STATE_BYTES[optimizer],
+        layer_weights=layer + trainable / counts.layers * ADAPTER_BYTES,
+    )
+
+
+def layer_activation_bytes(
+    arch: Architecture,
+    seq_len: int,
+    micro_batch: int,
+    *,
+    flash_attention: bool = True,
+    lora_modules: int = 0,
+    rank: int = 0,
+    value_bytes: int = 2,
+    dropout_masks: bool = False,
+) -> float:
+    """Activation bytes one decoder layer keeps for the backward pass (no recomputation).
+
+    Parameters
+    ----------
+    arch : architecture; seq_len : s; micro_batch : b.
+    flash_attention : fused attention stores no s×s matrices.
+    lora_modules, rank : targeted linear layers per block and LoRA rank (each stores its
+        b·s·r intermediate).
+    value_bytes : 2 for 16-bit activations, 4 for fp32.
+    dropout_masks : add the two 1-byte dropout masks of a GPT-3-style block (Llama-family
+        models train without dropout).
+
+    Notes
+    -----
+    Korthikanti et al. 2022 §4.1 (16-bit, no tensor parallelism): per layer
+    :math:`sbh(34 + 5as/h)` = attention :math:`11sbh + 5as^2b`, MLP :math:`19sbh`, norms
+    :math:`4sbh`.  The same bookkeeping for a Llama block (values of ``value_bytes`` = 2):
+
+    * attention: input :math:`2sbh`, Q :math:`2sbd_q`, K and V :math:`4sbd_{kv}` (GQA makes
+      these smaller), attention output :math:`2sbd_q`; without fused attention the
+      softmax output, its dropout mask and output :math:`5as^2b`; with it the log-sum-exp
+      :math:`4sba`;
+    * gated MLP: input :math:`2sbh`, gate and up outputs, SiLU output and their product
+      :math:`8sbI` (plain MLP: activation input and output :math:`4sbI`);
+    * two RMSNorm inputs :math:`4sbh`;
+    * optional dropout masks :math:`2sbh`; LoRA intermediates :math:`2sbr` per adapter.
+
+    For a GPT-3 block (h = d_q = d_kv, I = 4h, no fused attention, dropout) this equals
+    Korthikanti's :math:`sbh(34 + 5as/h)` exactly.
+
+    Examples
+    --------
+    >>> gpt = Architecture(layers=1, hidden=1024, intermediate=4096, heads=16, kv_heads=16,
+    ...                    vocab=100, gated_mlp=False)
+    >>> s, b, h, a = 512, 2, 1024, 16
+    >>> layer_activation_bytes(gpt, s, b, flash_attention=False, dropout_masks=True) == s*b*h*(34 + 5*a*s/h)
+    True
+    """
+    s, b, h, i = seq_len, micro_batch, arch.hidden, arch.intermediate
+    k = value_bytes / 2  # formula below is written for 2-byte values
+    sb = s * b
+    attention = k * sb * (2 * h + 2 * arch.q_dim + 4 * arch.kv_dim + 2 * arch.q_dim)
+    if flash_attention:
+        attention += 4 * sb * arch.heads  # fp32 log-sum-exp per row and head
+    else:
+        attention += k * 5 * arch.heads * s * s * b
+    mlp = k * sb * (2 * h + (8 if arch.gated_mlp else 4) * i)
+    norms = k * 4 * sb * h
+    dropout = 2 * sb * h if dropout_masks else 0
+    adapters = k * 2 * sb * rank * lora_modules
+    return attention + mlp + norms + dropout + adapters
+
+
+def head_activation_bytes(arch: Architecture, seq_len: int, micro_batch: int, value_bytes: int = 2) -> float:
+    """Activation bytes outside the blocks: final norm and output-layer inputs, fp32 logits.
+
+    Notes
+    -----
+    :math:`2sbh` (final norm input) + :math:`2sbh` (output layer input) + :math:`4sbV` (logits
+    in fp32 for the cross-entropy), Korthikanti et al. 2022 §4.1.
+
+    Examples
+    --------
+    >>> round(head_activation_bytes(get_preset("Llama-3-8B").architecture, 2048, 1) / 2**30, 2)
+    1.01
+    """
+    k = value_bytes / 2
+    sb = seq_len * micro_batch
+    return k * 4 * sb * arch.hidden + 4 * sb * arch.vocab
+
+
+def activation_bytes(
+    arch: Architecture,
+    seq_len: int,
+    micro_batch: int,
+    *,
+    checkpointing: bool,
+    flash_attention: bool = True,
+    lora_modules: int = 0,
+    rank: int = 0,
+    value_bytes: int = 2,
+) -> float:
+    """Peak activation bytes per GPU for one micro-batch.
+
+    Notes
+    -----
+    Without checkpointing: :math:`L · a_{layer} + a_{head}`.  With full (per-layer)
+    checkpointing only each layer's input is kept, :math:`2sbh` per layer (Korthikanti et al.
+    2022 §5, "full recomputation"), plus one layer's activations alive while it is
+    recomputed: :math:`L · 2sbh + a_{layer} + a_{head}`.
+
+    Examples
+    --------
+    >>> arch = get_preset("Llama-2-7B").architecture
+    >>> full = activation_bytes(arch, 2048, 1, checkpointing=False)
+    >>> ckpt = activation_bytes(arch, 2048, 1, checkpointing=True)
+    >>> round(full / 2**30, 2), round(ckpt / 2**30, 2)
+    (9.66, 1.07)
+    """
+    layer = layer_activation_bytes(
+        arch, seq_len, micro_batch, flash_attention=flash_attention,
+        lora_modules=lora_modules, rank=rank, value_bytes=value_bytes,
+    )
+    head = head_activation_bytes(arch, seq_len, micro_batch, value_bytes)
+    if checkpointing:
+        kept = arch.layers * (value_bytes * seq_len * micro_batch * arch.hidden)
+        return kept + layer + head
+    return arch.layers * layer + head
+
+
+def _gb(description: str) -> float:
+    """A memory-component field in GB (GiB)."""
+    return Field(description=description, json_schema_extra={"unit": "GB"})
+
+
+class MemoryBreakdown(BaseModel, frozen=True, extra="forbid"):
+    """Memory per GPU by component, GB (= GiB, 2^30 bytes)."""
+
+    weights: float = _gb("Model weights held by this GPU (base weights for LoRA/QLoRA).")
+    gradients: float = _gb("Gradients of trained weights (full fine-tuning).")
+    optimizer: float = _gb("Optimizer states incl. fp32 master weights (full fine-tuning).")
+    adapters: float = _gb("LoRA adapter weights and gradients (fp32).")
+    adapter_optimizer: float = _gb("Optimizer states of the adapters.")
+    activations: float = _gb("Activations kept for the backward pass.")
+    overhead: float = _gb("CUDA context, workspaces, allocator slack.")
+
+    @property
+    def total(self) -> float:
+        """Sum of all components, GB."""
+        return sum(getattr(self, name) for name in MEMORY_COMPONENTS)
+
+    def as_dict(self) -> dict[str, float]:
+        """Component → GB, plus ``total``."""
+        out = {name: getattr(self, name) for name in MEMORY_COMPONENTS}
+        out["total"] = self.total
+        return out
+
+
+def memory_per_gpu(
+    states: ModelStates, activations: float, overhead_gb: float, sharding: Sharding, gpus: int
+) -> MemoryBreakdown:
+    """Memory per GPU when model states are sharded over ``gpus`` GPUs.
+
+    Notes
+    -----
+    ZeRO stages (Rajbhandari et al. 2020, §5): stage 1 divides optimizer states by
+    :math:`N`, stage 2 also gradients, stage 3 also weights; PyTorch FSDP ``FULL_SHARD`` is
+    stage 3 (Zhao et al. 2023).  Stage 3 gathers full layers before use; with one layer
+    prefetched that is a buffer :math:`B = \\min(2 W_{layer}, W)`, so weights per GPU are
+    :math:`B + (W - B)/N` (= :math:`W` at :math:`N=1`).  Activations and overhead are per
+    GPU and not sharded (data parallelism: each GPU runs its own micro-batch).
+
+    Examples
+    --------
+    >>> s = ModelStates(weights=8*GIB, gradients=8*GIB, optimizer=8*GIB, adapter_weights=0,
+    ...                 adapter_gradients=0, adapter_optimizer=0, layer_weights=0)
+    >>> memory_per_gpu(s, 0, 0, "zero2", 4).as_dict()["total"]
+    12.0
+    """
+    n = max(gpus, 1)
+    stage = {"none": 0, "zero1": 1, "zero2": 2, "zero3": 3, "fsdp": 3}[sharding]
+    opt_div = n if stage >= 1 else 1
+    grad_div = n if stage >= 2 else 1
+    if stage >= 3:
+        whole = states.weights + states.adapter_weights
+        buffer = min(2 * states.layer_weights, whole)
+        share = (buffer + (whole - buffer) / n) / whole if whole else 1.0
+    else:
+        share = 1.0
+    return MemoryBreakdown(
+        weights=states.weights * share / GIB,
+        gradients=states.gradients / grad_div / GIB,
+        optimizer=states.optimizer / opt_div / GIB,
+        adapters=(states.adapter_weights * share + states.adapter_gradients / grad_div) / GIB,
+        adapter_optimizer=states.adapter_optimizer / opt_div / GIB,
+        activations=activations / GIB,
+        overhead=overhead_gb,
+    )
+
+
+MAX_GPUS = 100_000
+
+
+def min_gpus(
+    states: ModelStates, activations: float, overhead_gb: float, sharding: Sharding, capacity_gb: float
+) -> int | None:
+    """Smallest GPU count whose per-GPU memory fits ``capacity_gb`` (None: no count does).
+
+    Notes
+    -----
+    Per-GPU memory is :math:`R + S/N` (replicated part R, sharded part S, see
+    :func:`memory_per_gpu`), so :math:`N = \\lceil S / (C - R) \\rceil` when :math:`C > R`.
+
+    Examples
+    --------
+    >>> s = ModelStates(weights=8*GIB, gradients=8*GIB, optimizer=48*GIB, adapter_weights=0,
+    ...                 adapter_gradients=0, adapter_optimizer=0, layer_weights=0)
+    >>> min_gpus(s, 4*GIB, 1.0, "zero3", 40.0), min_gpus(s, 4*GIB, 1.0, "none", 40.0)
+    (2, None)
+    """
+    one = memory_per_gpu(states, activations, overhead_gb, sharding, 1).total
+    if one <= capacity_gb:
+        return 1
+    if sharding == "none":
+        return None
+    big = memory_per_gpu(states, activations, overhead_gb, sharding, MAX_GPUS).total
+    # total(N) = R + S/N  ⇒ solve from two evaluations.
+    sharded = (one - big) / (1 - 1 / MAX_GPUS)
+    replicated = one - sharded
+    if capacity_gb <= replicated:
+        return None
+    n = max(1, math.ceil(sharded / (capacity_gb - replicated) - 1e-9))
+    while n <= MAX_GPUS and memory_per_gpu(states, activations, overhead_gb, sharding, n).total > capacity_gb:
+        n += 1
+    return n if n <= MAX_GPUS else None
+
+
+# --------------------------------------------------------------------------------------
+# FLOPs, time, cost
+# --------------------------------------------------------------------------------------
+
+
+class FlopsBreakdown(BaseModel, frozen=True, extra="forbid"):
+    """Training FLOPs per token and in total."""
+
+    per_token_model: float = Field(
+        description="Model FLOPs per token (no recomputation).",
+        json_schema_extra={"unit": "FLOP/token"},
+    )
+    per_token_recompute: float = Field(
+        description="Extra FLOPs per token from gradient checkpointing.",
+        json_schema_extra={"unit": "FLOP/token"},
+    )
+    tokens: float = Field(
+        description="Tokens processed: dataset tokens × epochs.",
+        json_schema_extra={"unit": "tokens"},
+    )
+    total_model: float = Field(
+        description="Model FLOPs for the run.",
+        json_schema_extra={"unit": "FLOP"},
+    )
+    total_executed: float = Field(
+        description="FLOPs executed incl. recomputation.",
+        json_schema_extra={"unit": "FLOP"},
+    )
+    formula: str = Field(description="The formula used, in words.")
+
+
+def training_flops(
+    method: Method,
+    arch: Architecture,
+    counts: ParamCounts,
+    trainable: int,
+    seq_len: int,
+    tokens: float,
+    checkpointing: bool,
+) -> FlopsBreakdown:
+    """Training FLOPs of ``method`` for ``tokens`` tokens.
+
+    Notes
+    -----
+    A matmul with :math:`N` weights costs :math:`2N` FLOPs per token forward and :math:`4N`
+    backward (input and weight gradients), hence :math:`6ND` (Kaplan et al. 2020 §2.1);
+    attention scores and their reduction add :math:`12 L d_q s` per token (Chowdhery et al.
+    2022, PaLM, App. B).  Frozen weights need no weight gradient, so LoRA/QLoRA cost
+    :math:`(4N + 12 L d_q s + 6 N_{adapter}) D`.  Gradient checkpointing re-runs the blocks'
+    forward pass: :math:`+ (2N_{blocks} + 4 L d_q s + 2N_{adapter}) D` — +33 % for full,
+    +50 % for LoRA.  :math:`N` counts weights used in a matmul (block linears + output
+    layer; the input embedding is a lookup).
+
+    Examples
+    --------
+    >>> arch = get_preset("Llama-2-7B").architecture
+    >>> c = param_counts(arch)
+    >>> f = training_flops("full", arch, c, c.total, 2048, 1e9, False)
+    >>> round(f.total_model / (6 * c.total * 1e9), 2)  # 6·N·D + 8 % attention − 2 % embedding lookup
+    1.06
+    """
+    attn_fwd = 4 * arch.layers * arch.q_dim * seq_len
+    n = counts.matmul
+    if method == "full":
+        per_token = 6 * n + 3 * attn_fwd
+        formula = "6·N·D + 12·L·d_q·s·D (full: forward 2N, backward 4N)"
+        adapter_fwd = 0.0
+    else:
+        per_token = 4 * n + 3 * attn_fwd + 6 * trainable
+        formula = (
+            "4·N·D + 12·L·d_q·s·D + 6·N_adapter·D (frozen weights: no weight gradients)"
+        )
+        adapter_fwd = 2 * trainable
+    recompute = (2 * counts.block_linear + attn_fwd + adapter_fwd) if checkpointing else 0.0
+    if checkpointing:
+        formula += " + recompute of the blocks' forward (2·N_blocks + 4·L·d_q·s + 2·N_adapter)·D"
+    return FlopsBreakdown(
+        per_token_model=per_token,
+        per_token_recompute=recompute,
+        tokens=tokens,
+        total_model=per_token * tokens,
+        total_executed=(per_token + recompute) * tokens,
+        formula=formula,
+    )
+
+
+def wall_hours(flops: float, gpus: int, peak_flops: float, mfu: float, slowdown: float = 1.0) -> float:
+    """Wall-clock hours: executed FLOPs ÷ (GPUs × peak × utilization) × slowdown.
+
+    Examples
+    --------
+    >>> round(wall_hours(1e18, 1, 312e12, 0.35), 2)
+    2.54
+    """
+    return flops / (gpus * peak_flops * mfu) * slowdown / 3600
+
+
+# --------------------------------------------------------------------------------------
+# Results
+# --------------------------------------------------------------------------------------
+
+
+class MethodResult(BaseModel, frozen=True, extra="forbid"):
+    """One method's figures."""
+
+    method: Method
+    total_params: int = Field(description="Parameters of the base model.")
+    trainable_params: int = Field(description="Parameters updated by training.")
+    trainable_share: float = Field(description="trainable ÷ total.")
+    memory: MemoryBreakdown = Field(description="Memory per GPU at the GPU count used.")
+    memory_single_gpu: MemoryBreakdown = Field(description="Memory if one GPU held everything.")
+    gpu_name: str = Field(description="The GPU the figures are for.")
+    gpu_memory_gb: float = Field(description="Memory of one GPU.", json_schema_extra={"unit": "GB"})
+    fits: bool = Field(description="Memory per GPU ≤ GPU memory at the GPU count used.")
+    gpus_needed: int | None = Field(description="Smallest GPU count that fits (None: none does).")
+    gpus_used: int = Field(description="GPUs the time and cost are for.")
+    flops: FlopsBreakdown
+    wall_hours: float = Field(
+        description="Wall-clock training time.",
+        json_schema_extra={"unit": "h"},
+    )
+    gpu_hours: float = Field(description="GPUs × wall time.", json_schema_extra={"unit": "GPU·h"})
+    cost_usd: float = Field(
+        description="GPU-hours × price per GPU-hour.",
+        json_schema_extra={"unit": "USD"},
+    )
+    usd_per_gpu_hour: float
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def activation_share(self) -> float:
+        """Activations ÷ total memory per GPU."""
+        return self.memory.activations / self.memory.total if self.memory.total else 0.0
+
+
+def evaluate_method(inputs: FinetuneInputs, method: Method | None = None) -> MethodResult:
+    """All figures for one method (``inputs.method`` unless given).
+
+    Examples
+    --------
+    >>> r = evaluate_method(FinetuneInputs(model="Llama-2-7B", method="lora", rank=8))
+    >>> r.trainable_params, r.gpus_needed
+    (4194304, 1)
+    """
+    method = method or inputs.method
+    arch = inputs.resolved_architecture()
+    gpu = inputs.resolved_gpu()
+    counts = param_counts(arch)
+    p = PRECISIONS[inputs.precision]
+    if method == "full":
+        trainable, modules = counts.total, 0
+    else:
+        trainable = lora_params(arch, inputs.rank, inputs.targets)
+        modules = len(expand_targets(arch, inputs.targets))
+    states = model_states(method, counts, trainable, inputs.precision, inputs.optimizer)
+    acts = activation_bytes(
+        arch, inputs.seq_len, inputs.micro_batch,
+        checkpointing=inputs.gradient_checkpointing, flash_attention=inputs.flash_attention,
+        lora_modules=modules, rank=inputs.rank if method != "full" else 0,
+        value_bytes=int(p["bytes"]),
+    )
+    needed = min_gpus(states, acts, inputs.overhead_gb, inputs.sharding, gpu.memory_gb)
+    used = inputs.num_gpus or needed or 1
+    memory = memory_per_gpu(states, acts, inputs.overhead_gb, inputs.sharding, used)
+    fits = memory.total <= gpu.memory_gb
+    tokens = inputs.dataset_tokens * inputs.epochs
+    flops = training_flops(method, arch, counts, trainable, inputs.seq_len, tokens, inputs.gradient_checkpointing)
+    slowdown = inputs.qlora_slowdown if method == "qlora" else 1.0
+    hours = wall_hours(flops.total_executed, used, gpu.peak_flops(str(p["peak"])), inputs.mfu, slowdown)
+    result = MethodResult(
+        method=method,
+        total_params=counts.total,
+        trainable_params=trainable,
+        trainable_share=trainable / counts.total,
+        memory=memory,
+        memory_single_gpu=memory_per_gpu(states, acts, inputs.overhead_gb, inputs.sharding, 1),
+        gpu_name=gpu.name,
+        gpu_memory_gb=gpu.memory_gb,
+        fits=fits,
+        gpus_needed=needed,
+        gpus_used=used,
+        flops=flops,
+        wall_hours=hours,
+        gpu_hours=hours * used,
+        cost_usd=hours * used * gpu.usd_per_hour,
+        usd_per_gpu_hour=gpu.usd_per_hour,
+    )
+    return result.model_copy(update={"warnings": method_warnings(result, inputs)})
+
+
+def method_warnings(r: MethodResult, inputs: FinetuneInputs) -> tuple[str, ...]:
+    """Plain-language warnings for one method's result."""
+    label = METHOD_LABELS[r.method]
+    out: list[str] = []
+    if not r.fits:
+        if r.gpus_needed is None:
+            hint = (
+                " Shard the model states (ZeRO-3 / FSDP)," if inputs.sharding == "none" else ""
+            )
+            out.append(
+                f"{label} does not fit on any number of {r.gpu_name} GPUs with these settings "
+                f"({r.memory.total:,.1f} GB per GPU, {r.gpu_memory_gb:,.0f} GB available).{hint} "
+                "Reduce micro-batch or sequence length, or enable gradient checkpointing."
+            )
+        else:
+            out.append(
+                f"{label} needs {r.memory.total:,.1f} GB per GPU on {r.gpus_used} GPU(s) but a "
+                f"{r.gpu_name} has {r.gpu_memory_gb:,.0f} GB: use at least {r.gpus_needed} GPUs."
+            )
+    if r.activation_share > 0.5:
+        out.append(
+            f"Activations are {r.activation_share:.0%} of {label}'s memory per GPU "
+            f"({r.memory.activations:,.1f} GB at {inputs.seq_len:,} tokens × {inputs.micro_batch} "
+            "sequences): long context dominates; "
+            + ("lower the micro-batch or sequence length." if inputs.gradient_checkpointing
+               else "gradient checkpointing would cut them sharply.")
+        )
+    return tuple(out)
+
+
+class CaseStudyRow(BaseModel, frozen=True, extra="forbid"):
+    """Seed 002's quoted figures for one method beside the computed ones."""
+
+    method: Method
+    quoted_gpus: int
+    quoted_days: float
+    quoted_usd: float
+    quoted_gpu_hours: float
+    quoted_usd_per_gpu_hour: float = Field(description="Price per GPU-hour the quote implies.")
+    computed_gpus: int
+    computed_days: float
+    computed_gpu_hours: float
+    computed_usd: float
+    computed_memory_gb: float
+    computed_fits: bool
+    implied_mfu: float = Field(description="Utilization at which the computed FLOPs take the quoted days on the quoted GPUs.")
+
+
+class CaseStudy(BaseModel, frozen=True, extra="forbid"):
+    """Seed 002's case study, quoted vs computed, and why they differ."""
+
+    rows: tuple[CaseStudyRow, ...]
+    explanation: tuple[str, ...]
+
+
+SEED_002_QUOTES: dict[str, dict[str, float]] = {
+    # seed 002, "Case Study: The Enterprise Fine-Tuning Trap"
+    "full": {"gpus": 8, "days": 14, "usd": 150_000},  # "8× A100 GPUs for two weeks", "approximately $150,000"
+    "lora": {"gpus": 1, "days": 3, "usd": 2_000},  # "1× A100 for three days", "approximately $2,000"
+}
+SEED_002_TOKENS = 2e9
+"""Seed 002 case study: "roughly 2 billion tokens after processing"."""
+
+
+def case_study_inputs(**overrides: object) -> FinetuneInputs:
+    """The seed 002 case study as inputs: 7B model, 2B tokens, one epoch, A100 80GB.
+
+    The seed states neither epochs, sequence length, batch nor LoRA settings; ScaleRisk
+    assumes one epoch, 2,048-token sequences, micro-batch 4, checkpointing, ZeRO-3,
+    LoRA r = 8 on q/v (PEFT defaults).  The seed says "A100" without the memory size; the
+    80 GB part is taken.
+    """
+    base = dict(
+        model=SEED_CASE_MODEL, method="lora", rank=8, targets=("q_proj", "v_proj"),
+        dataset_tokens=SEED_002_TOKENS, epochs=1.0, gpu="A100 80GB", seq_len=2048,
+        micro_batch=4, gradient_checkpointing=True, sharding="zero3",
+    )
+    base.update(overrides)
+    return FinetuneInputs.model_validate(base)
+
+
+def case_study(inputs: FinetuneInputs) -> CaseStudy:
+    """Compare seed 002's quoted case-study figures with the computed ones.
+
+    Each quoted row is recomputed with the quoted GPU count and the other settings of
+    ``inputs``; the quote's implied price per GPU-hour and implied utilization show where
+    the gap comes from.
+
+    Examples
+    --------
+    >>> cs = case_study(case_study_inputs())
+    >>> round(cs.rows[0].quoted_usd_per_gpu_hour, 2)  # $150,000 / (8 × 14 × 24 GPU-h)
+    55.8
+    """
+    gpu = inputs.resolved_gpu()
+    peak = gpu.peak_flops(str(PRECISIONS[inputs.precision]["peak"]))
+    rows = []
+    for method, q in SEED_002_QUOTES.items():
+        r = evaluate_method(inputs.model_copy(update={"num_gpus": int(q["gpus"])}), method)  # type: ignore[arg-type]
+        quoted_hours = q["gpus"] * q["days"] * 24
+        implied = r.flops.total_executed / (q["gpus"] * peak * q["days"] * 86400)
+        rows.append(
+            CaseStudyRow(
+                method=method,  # type: ignore[arg-type]
+                quoted_gpus=int(q["gpus"]),
+                quoted_days=q["days"],
+                quoted_usd=q["usd"],
+                quoted_gpu_hours=quoted_hours,
+                quoted_usd_per_gpu_hour=q["usd"] / quoted_hours,
+                computed_gpus=r.gpus_used,
+                computed_days=r.wall_hours / 24,
+                computed_gpu_hours=r.gpu_hours,
+                computed_usd=r.cost_usd,
+                computed_memory_gb=r.memory.total,
+                computed_fits=r.fits,
+                implied_mfu=implied,
+            )
+        )
+    full, lora = rows
+    explanation = (
+        f"Price: the quotes imply ${full.quoted_usd_per_gpu_hour:,.2f} per GPU-hour (full: "
+        f"${full.quoted_usd:,.0f} ÷ {full.quoted_gpu_hours:,.0f} GPU-h) and "
+        f"${lora.quoted_usd_per_gpu_hour:,.2f} (LoRA: ${lora.quoted_usd:,.0f} ÷ "
+        f"{lora.quoted_gpu_hours:,.0f} GPU-h); the catalogue price of a {gpu.name} is "
+        f"${gpu.usd_per_hour:,.2f}. Neither quote follows from its own GPUs × days.",
+        f"Time: {inputs.dataset_tokens * inputs.epochs / 1e9:,.1f}B tokens of full fine-tuning "
+        f"need {full.computed_gpu_hours:,.0f} GPU-h at {inputs.mfu:.0%} utilization; two weeks on "
+        f"8 GPUs would mean only {full.implied_mfu:.1%} utilization (or about "
+        f"{inputs.mfu / full.implied_mfu if full.implied_mfu else 0:,.0f} epochs). "
+        f"The LoRA quote (3 days on 1 GPU) implies {lora.implied_mfu:.0%} utilization"
+        + (" — above the GPU's peak, so not achievable with these settings." if lora.implied_mfu > 1 else "."),
+        "Compute: LoRA removes the weight gradients of frozen weights, about one third of the "
+        "FLOPs per token (4·N·D instead of 6·N·D), not 90–99 % as the seed's table "
+        "('relative compute cost 1–10 %') says. The computed LoRA run takes "
+        f"{lora.computed_gpu_hours:,.0f} GPU-h against {full.computed_gpu_hours:,.0f} for full: "
+        "LoRA's saving is memory (one GPU instead of several), not FLOPs.",
+        "Trainable parameters: the seed's '70–700 million (1–10 %)' is far above LoRA's real "
+        f"count; rank {inputs.rank} on {', '.join(inputs.targets)} trains "
+        f"{lora_params(inputs.resolved_architecture(), inputs.rank, inputs.targets):,} parameters.",
+    )
+    return CaseStudy(rows=tuple(rows), explanation=explanation)
+
+
+class FinetuneComparison(BaseModel, frozen=True, extra="forbid"):
+    """Full vs LoRA vs QLoRA for the same model, data and hardware."""
+
+    inputs: FinetuneInputs
+    architecture: Architecture
+    params: ParamCounts
+    published_params: int | None = Field(description="Published exact count of the preset (None: custom).")
+    selected: MethodResult = Field(description="The method chosen in the inputs.")
+    methods: dict[str, MethodResult] = Field(description="full, lora and qlora results.")
+    warnings: tuple[str, ...]
+    case_study: CaseStudy | None = None
+
+
+def compare_methods(inputs: FinetuneInputs) -> FinetuneComparison:
+    """Evaluate full, LoRA and QLoRA side by side for ``inputs``.
+
+    Examples
+    --------
+    >>> c = compare_methods(FinetuneInputs(model="Llama-2-7B"))
+    >>> [c.methods[m].gpus_needed for m in ("full", "lora", "qlora")]
+    [2, 1, 1]
+    """
+    arch = inputs.resolved_architecture()
+    methods = {m: evaluate_method(inputs, m) for m in METHODS}
+    warnings: list[str] = []
+    for m in METHODS:
+        warnings.extend(methods[m].warnings)
+    lora, qlora = methods["lora"], methods["qlora"]
+    if qlora.gpu_hours > lora.gpu_hours:
+        warnings.append(
+            f"QLoRA is slower than LoRA: {qlora.gpu_hours:,.1f} GPU-h ({fmt_hours(qlora.wall_hours)} on "
+            f"{qlora.gpus_used} GPU(s)) against {lora.gpu_hours:,.1f} GPU-h ({fmt_hours(lora.wall_hours)} "
+            f"on {lora.gpus_used}), ×{inputs.qlora_slowdown:.2f} per step for dequantizing NF4 weights; "
+            f"it saves {lora.memory_single_gpu.total - qlora.memory_single_gpu.total:,.1f} GB of "
+            "unsharded memory. Prefer LoRA where it fits."
+        )
+    if not any(r.fits for r in methods.values()):
+        warnings.append(
+            f"Nothing fits on {inputs.num_gpus or 'any number of'} {methods['full'].gpu_name} GPU(s) with these "
+            "settings: shorten sequences, lower the micro-batch, enable checkpointing, shard, "
+            "or pick a GPU with more memory."
+        )
+    preset = None if inputs.model.strip().lower() == "custom" else get_preset(inputs.model)
+    study = case_study(inputs) if preset is not None and preset.name == SEED_CASE_MODEL else None
+    return FinetuneComparison(
+        inputs=inputs,
+        architecture=arch,
+        params=param_counts(arch),
+        published_params=preset.published_params if preset else None,
+        selected=methods[inputs.method],
+        methods=methods,
+        warnings=tuple(warnings),
+        case_study=study,
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Formatting
+# --------------------------------------------------------------------------------------
+
+
+def fmt_params(n: float) -> str:
+    """``6738415616`` → ``'6.74B'``.
+
+    >>> fmt_params(6738415616), fmt_params(4194304)
+    ('6.74B', '4.19M')
+    """
+    for div, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if abs(n) >= div:
+            return f"{n / div:.2f}{suffix}"
+    return f"{n:.0f}"
+
+
+def fmt_hours(h: float) -> str:
+    """Hours as ``'5.2 h'`` or ``'3.4 days'``.
+
+    >>> fmt_hours(5.25), fmt_hours(80)
+    ('5.2 h', '3.3 days')
+    """
+    return f"{h:,.1f} h" if h < 48 else f"{h / 24:,.1f} days"
+
+
+def key_figures(result: FinetuneComparison) -> list[tuple[str, str]]:
+    """Headline figures for the PDF report: (label, value with unit).
+
+    >>> figs = dict(key_figures(compare_methods(FinetuneInputs())))
+    >>> figs["Trainable parameters (LoRA)"]
+    '4,194,304 (0.062 % of 6,738,415,616)'
+    """
+    sel = result.selected
+    label = METHOD_LABELS[sel.method]
+    needed = "does not fit" if sel.gpus_needed is None else f"{sel.gpus_needed}"
+    figs = [
+        ("Model", f"{result.inputs.model} ({result.params.total:,} parameters)"),
+        (f"Trainable parameters ({label})",
+         f"{sel.trainable_params:,} ({sel.trainable_share * 100:.2g} % of {sel.total_params:,})"),
+        (f"Memory per GPU ({label})", f"{sel.memory.total:,.1f} GB of {sel.gpu_memory_gb:,.0f} GB"),
+        (f"GPUs needed ({label}, {sel.gpu_name})", needed),
+        (f"Training FLOPs ({label})", f"{sel.flops.total_executed:.3g} FLOP"),
+        (f"Wall time ({label})", f"{fmt_hours(sel.wall_hours)} on {sel.gpus_used} GPU(s)"),
+        (f"GPU-hours ({label})", f"{sel.gpu_hours:,.0f} GPU·h"),
+        (f"Cost ({label})", f"${sel.cost_usd:,.0f}"),
+    ]
+    figs.append((
+        "Cost full / LoRA / QLoRA",
+        " / ".join(f"${result.methods[m].cost_usd:,.0f}" for m in METHODS),
+    ))
+    return figs

@@ -1,0 +1,1132 @@
+"""Mitigation-phase ROI: which fixes pay back, how fast, and in what order (seed 001 §5).
+
+Each mitigation action (seed 001 §5 phases 1–4, with reductions from §3) reduces one or
+more cost components by a fraction, costs an investment spread over its duration, and saves
+money from the moment it ends.  :func:`evaluate_plan` simulates the monthly cash flow of
+every action alone, of every phase and of the chosen plan, over a horizon, and ranks them
+by ROI.  The rules (one function each below) are stated on the methodology page
+(``calculator/methodology/mitigation.md``).
+
+Public API: :class:`ActionSpec`, :data:`DEFAULT_ACTIONS`, :class:`MitigationInputs`,
+:func:`evaluate_plan` → :class:`MitigationResult`, :func:`seed_headline`,
+:func:`key_figures`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Literal
+
+import numpy as np
+from pydantic import BaseModel, Field, field_validator, model_validator
+
+from calculator.common import COMPONENTS, ComponentCosts, Stage
+
+Component = Literal["inference", "storage", "training", "operations"]
+Variant = Literal["low", "base", "high"]
+VARIANTS: tuple[Variant, ...] = ("low", "base", "high")
+
+WEEKS_PER_MONTH = 52.0 / 12.0
+"""Weeks in an average month (52 weeks / 12 months)."""
+
+STEPS_PER_MONTH = 30
+"""Sub-steps per month of the internal time grid (≈ one per day), so an action of one
+week has a visible investment period and payback is resolved to about a day."""
+
+PHASE_NAMES: dict[int, str] = {
+    1: "Quick wins",
+    2: "Model optimization",
+    3: "Architecture refactoring",
+    4: "Fundamental redesign",
+}
+"""Seed 001 §5 phase titles."""
+
+PHASE_INVESTMENT_USD: dict[int, tuple[float, float]] = {
+    1: (0.0, 5_000.0),
+    2: (20_000.0, 80_000.0),
+    3: (150_000.0, 400_000.0),
+    4: (500_000.0, 2_000_000.0),
+}
+"""Investment range of each phase, USD (seed 001 §5 phase headings)."""
+
+PHASE_DURATION_WEEKS: dict[int, tuple[float, float]] = {
+    1: (1.0, 2.0),
+    2: (3.0, 6.0),
+    3: (13.0, 26.0),
+    4: (52.0, 78.0),
+}
+"""Duration range of an action of each phase, weeks.
+
+Seed 001 §5: phase 1 "Week 1-2" → 1–2 weeks; phase 2 "Week 3-8" together with the
+headline's "4-8 week timeline" for phases 1–2 → 3–6 weeks; phase 3 "Month 3-6" → 3–6
+months (13–26 weeks); phase 4 "Month 6-18" but the headline's "12-18 month timeline" →
+12–18 months (52–78 weeks; the headline figure is used)."""
+
+STAGE_INVESTMENT_MULTIPLIER: dict[str, dict[str, float]] = {
+    "production": {"low": 1.0, "base": 1.0, "high": 1.0},
+    "pilot": {"low": 0.8, "base": 0.75, "high": 0.7},
+    "design": {"low": 0.6, "base": 0.5, "high": 0.4},
+}
+"""Investment multiplier by stage and variant.
+
+Seed 001 executive summary: "Mitigation costs 40-60% less when implemented during initial
+development vs post-deployment".  §5's investment ranges are for *existing* systems, so
+production = 1; design = 1 − 0.4…0.6 (0.6 in the pessimistic *low* variant, 0.5 base, 0.4
+in the optimistic *high* variant); pilot is taken halfway between (ScaleRisk assumption,
+the seed names no pilot figure).  The seed's other claim, "5-10x cheaper" (§4, §8), is not
+applied: it contradicts the 40–60% (= 1.7–2.5×) and refers to re-architecture after lock-in
+(see the methodology page)."""
+
+
+class ActionSpec(BaseModel, frozen=True, extra="forbid"):
+    """One mitigation action: what it reduces, by how much, what it costs and how long it takes."""
+
+    id: str = Field(min_length=1, max_length=60, pattern=r"^[a-z0-9_]+$", description="Stable identifier.")
+    name: str = Field(min_length=1, max_length=120, description="Action name shown in tables.")
+    phase: int = Field(ge=1, le=4, description="Mitigation phase 1–4 (seed 001 §5).")
+    seed_ref: str = Field("", max_length=300, description="Where the defaults come from.")
+    components: tuple[Component, ...] = Field(
+        min_length=1, description="Cost components the reduction applies to (seed 001 §6)."
+    )
+    reduction_low: float = Field(
+        ge=0, le=1, description="Low end of the cost reduction on each component, as a fraction.",
+        json_schema_extra={"unit": "fraction"},
+    )
+    reduction_high: float = Field(
+        ge=0, le=1, description="High end of the cost reduction on each component, as a fraction.",
+        json_schema_extra={"unit": "fraction"},
+    )
+    investment_low_usd: float = Field(
+        ge=0, le=1e9, description="Low end of the one-off investment.", json_schema_extra={"unit": "USD"}
+    )
+    investment_high_usd: float = Field(
+        ge=0, le=1e9, description="High end of the one-off investment.", json_schema_extra={"unit": "USD"}
+    )
+    duration_weeks_low: float = Field(
+        ge=1, le=520, description="Shortest time to implement; savings start when it ends.",
+        json_schema_extra={"unit": "weeks"},
+    )
+    duration_weeks_high: float = Field(
+        ge=1, le=520, description="Longest time to implement; savings start when it ends.",
+        json_schema_extra={"unit": "weeks"},
+    )
+    description: str = Field("", max_length=1000, description="What the action is, and the source of its numbers.")
+
+    @field_validator("components")
+    @classmethod
+    def _unique_components(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if len(set(value)) != len(value):
+            raise ValueError("components must not repeat")
+        return tuple(c for c in COMPONENTS if c in value)
+
+    @model_validator(mode="after")
+    def _ordered_ranges(self) -> ActionSpec:
+        for lo, hi, what, fmt in (
+            (self.reduction_low, self.reduction_high, "reduction", "{:.0%}"),
+            (self.investment_low_usd, self.investment_high_usd, "investment", "${:,.0f}"),
+            (self.duration_weeks_low, self.duration_weeks_high, "duration", "{:g} weeks"),
+        ):
+            if lo > hi:
+                raise ValueError(f"{what} low ({fmt.format(lo)}) must not exceed high ({fmt.format(hi)})")
+        return self
+
+    def reduction(self, variant: Variant) -> float:
+        """Reduction fraction of ``variant`` (low → low end, high → high end, base → midpoint)."""
+        return _pick(self.reduction_low, self.reduction_high, variant, rising=True)
+
+    def investment(self, variant: Variant) -> float:
+        """Investment (USD, before the stage multiplier); the pessimistic *low* variant pays the high end."""
+        return _pick(self.investment_low_usd, self.investment_high_usd, variant, rising=False)
+
+    def duration_months(self, variant: Variant) -> float:
+        """Duration in months; the pessimistic *low* variant takes the longest."""
+        return _pick(self.duration_weeks_low, self.duration_weeks_high, variant, rising=False) / WEEKS_PER_MONTH
+
+
+def _pick(lo: float, hi: float, variant: Variant, *, rising: bool) -> float:
+    """Value of a range for a variant: midpoint for base; ``rising`` → high variant takes ``hi``."""
+    if variant == "base":
+        return (lo + hi) / 2
+    take_hi = (variant == "high") == rising
+    return hi if take_hi else lo
+
+
+def _action(
+    id: str, name: str, phase: int, components: tuple[str, ...], reduction: tuple[float, float],
+    seed_ref: str, description: str, n_in_phase: int,
+) -> ActionSpec:
+    """Default action with the phase's investment split equally and the phase's duration."""
+    inv_lo, inv_hi = PHASE_INVESTMENT_USD[phase]
+    dur_lo, dur_hi = PHASE_DURATION_WEEKS[phase]
+    return ActionSpec(
+        id=id, name=name, phase=phase, seed_ref=seed_ref, components=components,  # type: ignore[arg-type]
+        reduction_low=reduction[0], reduction_high=reduction[1],
+        investment_low_usd=inv_lo / n_in_phase, investment_high_usd=inv_hi / n_in_phase,
+        duration_weeks_low=dur_lo, duration_weeks_high=dur_hi, description=description,
+    )
+
+
+_NO_SEED_FIGURE = (
+    "The seed gives no cost-reduction figure for this action; the range is a ScaleRisk default "
+    "(assumption) — replace it with your own estimate."
+)
+
+DEFAULT_ACTIONS: tuple[ActionSpec, ...] = (
+    # Phase 1: quick wins (seed 001 §5: week 1-2, $0-5K; split equally over its 4 actions)
+    _action("enable_caching", "Enable caching", 1, ("inference",), (0.30, 0.60),
+            "seed 001 §5 phase 1; §3.1",
+            "Redis/Memcached (or semantic) cache for deterministic predictions: 30–60% cost reduction "
+            "(§5). §3.1's chatbot example: 67% hit rate, $18,000 → $6,500/month (−64%).", 4),
+    _action("lifecycle_policies", "Data lifecycle policies", 1, ("storage",), (0.60, 0.80),
+            "seed 001 §5 phase 1; §3.6",
+            "S3 lifecycle rules (Standard → IA → Glacier → delete): 60–80% storage cost reduction (§5). "
+            "§3.6's IoT example: $2,070 → $340/month (−84%).", 4),
+    _action("right_size_compute", "Right-size compute", 1, ("inference", "training"), (0.20, 0.40),
+            "seed 001 §5 phase 1; §4.2",
+            "Analyse utilisation, downgrade over-provisioned instances: 20–40% cost reduction (§5), applied "
+            "to compute (inference and training). §4.2's example: 18% → 65% GPU utilisation, −75%.", 4),
+    _action("batch_requests", "Batch similar requests", 1, ("inference",), (0.15, 0.30),
+            "seed 001 §5 phase 1; §3.4",
+            "Group requests by latency tolerance: 15–30% cost reduction (§5); §3.4 batch inference windows.", 4),
+    # Phase 2: model optimization (week 3-8, $20-80K)
+    _action("quantization", "Quantization (INT8/FP16)", 2, ("inference",), (0.30, 0.50),
+            "seed 001 §5 phase 2; §3.2",
+            "Convert models to INT8/FP16: 2–4× speedup, 30–50% cost reduction (§5).", 4),
+    _action("pruning", "Pruning", 2, ("inference",), (0.10, 0.20),
+            "seed 001 §5 phase 2 (size only); §3.2",
+            "Remove unnecessary weights. The seed gives a size reduction only (20–40% in §5, 30–50% in "
+            "§3.2), not a cost reduction; unstructured sparsity rarely speeds up dense GPU kernels, so the "
+            "default takes half of §5's size reduction: 10–20% of inference cost (ScaleRisk assumption).", 4),
+    _action("distillation", "Distillation", 2, ("inference",), (0.50, 0.70),
+            "seed 001 §5 phase 2; §3.2",
+            "Train compact student models: 50–70% cost reduction with acceptable accuracy loss (§5). "
+            "§3.2's BERT-large → DistilBERT + INT8 example: $24,000 → $3,200/month.", 4),
+    _action("adaptive_routing", "Adaptive routing", 2, ("inference",), (0.40, 0.60),
+            "seed 001 §5 phase 2; §3.5",
+            "Tiered model ensemble, confidence-based routing: 40–60% cost reduction (§5); §3.5 fraud example "
+            "$8,000 vs $75,000/month.", 4),
+    # Phase 3: architecture refactoring (month 3-6, $150-400K)
+    _action("managed_services", "Migrate to managed services", 3, ("operations",), (0.20, 0.40),
+            "seed 001 §5 phase 3; §2.2",
+            "Replace self-hosted Kafka with Pub/Sub, self-managed inference with SageMaker. " + _NO_SEED_FIGURE +
+            " §2.2's pipeline example ($180,000 → $45,000/month, −75%) concerns one pipeline, a part of "
+            "operations; default 20–40% of operations.", 4),
+    _action("feature_store", "Feature store", 3, ("training", "operations"), (0.10, 0.20),
+            "seed 001 §5 phase 3; §2.2",
+            "Centralise feature computation and reuse it across models. " + _NO_SEED_FIGURE +
+            " Default 10–20% of training and operations.", 4),
+    _action("edge_inference", "Edge inference", 3, ("inference",), (0.20, 0.50),
+            "seed 001 §5 phase 3; §3.3",
+            "Move appropriate workloads to client devices. " + _NO_SEED_FIGURE + " §3.3's health-app example "
+            "replaced $22,000/month of inference by $4,000/month CDN (−82%) for a workload that moved "
+            "entirely; only part of a typical workload can move, so the default is 20–50% of inference.", 4),
+    _action("micro_batch_pipelines", "Micro-batch pipelines", 3, ("operations",), (0.10, 0.30),
+            "seed 001 §5 phase 3; §3.4",
+            "Replace real-time pipelines with micro-batch where acceptable. " + _NO_SEED_FIGURE +
+            " Default 10–30% of operations, by analogy with phase 1 batching (15–30%, §5; §3.4).", 4),
+    # Phase 4: fundamental redesign (month 6-18, $500K-2M)
+    _action("architecture_replacement", "Model architecture replacement", 4, ("inference", "training"),
+            (0.30, 0.50), "seed 001 §5 phase 4; §2.1",
+            "Migrate from transformers to efficient alternatives (Mamba, RWKV), removing the O(n²) attention "
+            "term (§2.1). " + _NO_SEED_FIGURE + " Default 30–50% of inference and training.", 3),
+    _action("federated_learning", "Federated learning", 4, ("training",), (0.20, 0.40),
+            "seed 001 §5 phase 4; §3.3",
+            "Distributed training on user devices (§3.3, McMahan et al. 2017). " + _NO_SEED_FIGURE +
+            " Default 20–40% of training.", 3),
+    _action("platform_migration", "AI-optimized platform migration", 4, ("inference", "training"),
+            (0.20, 0.40), "seed 001 §5 phase 4",
+            "Move from general-purpose to AI-optimized infrastructure (TPUs, Inferentia). " + _NO_SEED_FIGURE +
+            " Default 20–40% of inference and training.", 3),
+)
+"""The 15 actions of seed 001 §5 with reductions from §5/§3.  Investment: each phase's §5
+range divided equally among its actions (so selecting a whole phase reproduces the phase's
+range); duration: the phase's (see :data:`PHASE_DURATION_WEEKS`)."""
+
+
+SEED_EXAMPLE_CURRENT = ComponentCosts(inference=12_000.0, storage=3_000.0, training=6_000.0, operations=4_000.0)
+"""Seed 001 §6 worked example, current state: $25K/month split $12K / $3K / $6K / $4K."""
+
+SEED_EXAMPLE_PROJECTED = ComponentCosts(inference=84_000.0, storage=22_500.0, training=240_000.0, operations=89_000.0)
+"""Seed 001 §6 worked example, component-based projection at 12 months: $84K / $22.5K /
+$240K / $89K = $435.5K/month (the seed's own figures; see the inconsistencies page for C_ops)."""
+
+
+class MitigationInputs(BaseModel, frozen=True, extra="forbid"):
+    """Starting point, growth scenario, actions and financial settings of a mitigation plan."""
+
+    current_monthly_cost: ComponentCosts = Field(
+        SEED_EXAMPLE_CURRENT, description="Monthly cost per component today (USD/month); default: seed 001 §6 "
+        "worked example ($25K/month).",
+    )
+    projected_monthly_cost: ComponentCosts = Field(
+        SEED_EXAMPLE_PROJECTED, description="Monthly cost per component at the end of the growth horizon, without "
+        "mitigation (USD/month); default: seed 001 §6 component-based projection at 12 months ($435.5K/month).",
+    )
+    growth_horizon_months: int = Field(
+        12, ge=1, le=120, description="Months over which cost grows from today's to the projected figure.",
+        json_schema_extra={"unit": "months"},
+    )
+    stage: Stage = Field(
+        "production", description="Lifecycle stage: mitigation costs 40–60% less during initial development "
+        "than after deployment (seed 001 executive summary).",
+    )
+    horizon_months: int = Field(
+        36, ge=1, le=120, description="Months of cash flow over which ROI, payback and NPV are computed.",
+        json_schema_extra={"unit": "months"},
+    )
+    discount_rate_annual: float = Field(
+        0.1, ge=0, le=1, description="Annual discount rate for the net present value.",
+        json_schema_extra={"unit": "fraction/year"},
+    )
+    after_growth: Literal["hold", "continue"] = Field(
+        "hold", description="After the growth horizon, hold cost at the projected level (default) or continue "
+        "growing at the same monthly rate.",
+    )
+    actions: tuple[ActionSpec, ...] = Field(DEFAULT_ACTIONS, min_length=1, description="The actions considered.")
+    selected: tuple[str, ...] | None = Field(
+        None, description="Ids of the actions in the chosen plan; None = all actions."
+    )
+
+    @model_validator(mode="after")
+    def _check_ids(self) -> MitigationInputs:
+        ids = [a.id for a in self.actions]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"action ids must be unique; repeated: {', '.join(dupes)}")
+        if self.selected is not None:
+            unknown = [s for s in self.selected if s not in ids]
+            if unknown:
+                raise ValueError(f"selected actions not found: {', '.join(unknown)}")
+        return self
+
+    @property
+    def selected_ids(self) -> tuple[str, ...]:
+        """Ids in the plan, in action order."""
+        chosen = set(self.selected) if self.selected is not None else None
+        return tuple(a.id for a in self.actions if chosen is None or a.id in chosen)
+
+
+class Metrics(BaseModel, frozen=True, extra="forbid"):
+    """Cash-flow results of one action, phase or plan under one variant."""
+
+    investment_usd: float = Field(description="Total investment after the stage multiplier (USD).")
+    monthly_savings_usd: float = Field(
+        description="Savings per month once done, at today's cost (USD/month)."
+    )
+    savings_horizon_usd: float = Field(description="Savings accrued within the horizon (USD).")
+    investment_horizon_usd: float = Field(description="Investment spent within the horizon (USD).")
+    payback_months: float | None = Field(
+        description="Months until cumulative net cash flow turns non-negative for good; "
+        "None = not within the horizon."
+    )
+    roi: float | None = Field(
+        description="ROI at the horizon, (savings − investment) / investment; None = undefined (no investment)."
+    )
+    roi_12: float | None = Field(description="ROI at 12 months.")
+    roi_36: float | None = Field(description="ROI at 36 months.")
+    npv_usd: float = Field(description="Net present value of the cash flow over the horizon (USD).")
+
+
+class ActionResult(Metrics, frozen=True, extra="forbid"):
+    """One action evaluated alone (base variant flattened; low/high variants attached)."""
+
+    id: str
+    name: str
+    phase: int
+    seed_ref: str
+    components: tuple[str, ...]
+    selected: bool
+    reduction: float = Field(description="Base reduction fraction on each of its components.")
+    duration_months: float = Field(description="Base duration (months).")
+    low: Metrics
+    high: Metrics
+
+
+class GroupResult(Metrics, frozen=True, extra="forbid"):
+    """A phase or the whole plan: its selected actions evaluated together."""
+
+    name: str
+    phase: int | None = Field(description="Phase number; None for the plan.")
+    action_ids: tuple[str, ...]
+    low: Metrics
+    high: Metrics
+
+
+class CashFlowPoint(BaseModel, frozen=True, extra="forbid"):
+    """One month of one series (a phase or the plan), base variant."""
+
+    series: str
+    month: int
+    investment_usd: float
+    savings_usd: float
+    net_usd: float
+    cumulative_net_usd: float
+
+
+class MitigationResult(BaseModel, frozen=True, extra="forbid"):
+    """Ranked actions and phases, the plan total and the monthly cash-flow series."""
+
+    actions: list[ActionResult] = Field(description="All actions, each alone, ranked by ROI at the horizon.")
+    phases: list[GroupResult] = Field(description="Phases with at least one selected action, ranked by ROI.")
+    plan: GroupResult | None = Field(description="All selected actions together; None when nothing is selected.")
+    series: list[CashFlowPoint] = Field(description="Monthly cash flow of each phase and of the plan.")
+    baseline_monthly_usd: list[float] = Field(description="Unmitigated total cost for months 1..horizon.")
+    horizon_months: int
+    discount_rate_annual: float
+    stage: Stage
+    stage_multiplier: float
+
+
+# ---------------------------------------------------------------------------------------
+# Formulas, one function each
+# ---------------------------------------------------------------------------------------
+
+
+COST_CEILING_USD = 1e15
+"""Guard for "continue" growth extrapolated far past the horizon: a monthly cost is capped
+here (USD/month) rather than overflowing to infinity."""
+
+
+def baseline_cost(current: float, projected: float, growth_months: int, month: int, after: str = "hold") -> float:
+    """Unmitigated monthly cost of one component in month ``month``.
+
+    Parameters
+    ----------
+    current, projected : USD/month today and at ``growth_months``.
+    growth_months : months over which cost moves from ``current`` to ``projected``.
+    month : 1-based month index.
+    after : "hold" keeps ``projected`` after ``growth_months``; "continue" keeps the growth rate.
+
+    Returns
+    -------
+    float : USD/month.
+
+    Notes
+    -----
+    Geometric interpolation (constant monthly growth rate):
+    $c(m) = c_0 \\, (c_p / c_0)^{\\min(m, G)/G}$ (or $m/G$ with "continue").  When either
+    end is 0 a geometric path is undefined; linear interpolation is used instead.
+
+    References
+    ----------
+    Seed 001 §6 (12-month component projection), §7 (12- and 36-month trajectories).
+
+    Examples
+    --------
+    >>> round(baseline_cost(100.0, 400.0, 12, 6), 6)   # halfway: √4 = 2×
+    200.0
+    >>> round(baseline_cost(100.0, 400.0, 12, 24), 6)  # held after the horizon
+    400.0
+    >>> round(baseline_cost(100.0, 400.0, 12, 24, "continue"), 6)
+    1600.0
+    """
+    x = month / growth_months
+    if after == "hold":
+        x = min(x, 1.0)
+    if current > 0 and projected > 0:  # in log space: no overflow for tiny or huge ratios
+        log_cost = math.log(current) + x * (math.log(projected) - math.log(current))
+        return math.exp(min(log_cost, math.log(COST_CEILING_USD)))
+    return max(0.0, current + (projected - current) * x)
+
+
+def combined_reduction(reductions: Sequence[float]) -> float:
+    """Combined cost reduction of several reductions on the same component.
+
+    Notes
+    -----
+    Reductions act one after the other on what is left:
+    $R = 1 - \\prod_i (1 - r_i)$, so two 50% cuts leave 25% (R = 75%), never below 0%.
+
+    References
+    ----------
+    Issue 5 (ScaleRisk): "reductions on the same component combine multiplicatively".
+
+    Examples
+    --------
+    >>> combined_reduction([0.5, 0.5])
+    0.75
+    >>> combined_reduction([])
+    0.0
+    """
+    remaining = 1.0
+    for r in reductions:
+        remaining *= 1.0 - r
+    return 1.0 - remaining
+
+
+def stage_multiplier(stage: str, variant: Variant = "base") -> float:
+    """Investment multiplier for doing the work at ``stage`` instead of after deployment.
+
+    Notes
+    -----
+    See :data:`STAGE_INVESTMENT_MULTIPLIER`: production 1, pilot 0.75 (0.8–0.7), design 0.5
+    (0.6–0.4), i.e. 40–60% less during initial development.
+
+    References
+    ----------
+    Seed 001 executive summary ("Mitigation costs 40-60% less when implemented during
+    initial development vs post-deployment").
+
+    Examples
+    --------
+    >>> stage_multiplier("design"), stage_multiplier("production")
+    (0.5, 1.0)
+    """
+    return STAGE_INVESTMENT_MULTIPLIER[stage][variant]
+
+
+def roi(savings_usd: float, investment_usd: float) -> float | None:
+    """Return on investment as a fraction: $(S - I)/I$; None (undefined) when $I = 0$.
+
+    Notes
+    -----
+    Zero savings give −1 (−100%): all of the investment is lost.
+
+    Examples
+    --------
+    >>> roi(300.0, 100.0)
+    2.0
+    >>> roi(0.0, 100.0)
+    -1.0
+    >>> roi(50.0, 0.0) is None
+    True
+    """
+    if investment_usd <= 0:
+        return None
+    return (savings_usd - investment_usd) / investment_usd
+
+
+def npv(cash_flows: Sequence[float], annual_rate: float) -> float:
+    """Net present value of monthly cash flows (month 1 first), end-of-month convention.
+
+    Notes
+    -----
+    $r_m = (1 + r)^{1/12} - 1$, $\\mathrm{NPV} = \\sum_{m=1}^{H} CF_m / (1 + r_m)^m$.
+
+    Examples
+    --------
+    >>> round(npv([-100.0, 110.0], 0.0), 6)
+    10.0
+    >>> round(npv([0.0] * 11 + [110.0], 0.1), 6)  # one year at 10%
+    100.0
+    """
+    rm = (1.0 + annual_rate) ** (1.0 / 12.0) - 1.0
+    factors = (1.0 + rm) ** -np.arange(1, len(cash_flows) + 1, dtype=float)
+    return float(np.dot(np.asarray(cash_flows, dtype=float), factors))
+
+
+def payback_months(cumulative: Sequence[float], step_months: float = 1.0) -> float | None:
+    """Time at which cumulative net cash flow turns non-negative for good.
+
+    Parameters
+    ----------
+    cumulative : cumulative net cash flow at the end of each step (starting from 0 before step 1).
+    step_months : length of a step in months.
+
+    Returns
+    -------
+    float | None : months (linear interpolation within the crossing step); 0 when it is never
+    negative; None when it is negative at the end.
+
+    Notes
+    -----
+    The last crossing from < 0 to ≥ 0 counts, so a later phase whose investment drags the
+    plan back below zero moves the payback out.  Hence ROI > 0 at the horizon ⇒ payback ≤
+    horizon.
+
+    Examples
+    --------
+    >>> payback_months([-100.0, -50.0, 0.0, 50.0])
+    3.0
+    >>> payback_months([-100.0, 100.0])
+    1.5
+    >>> payback_months([-100.0, -50.0]) is None
+    True
+    """
+    cum = np.concatenate([[0.0], np.asarray(cumulative, dtype=float)])
+    if len(cum) == 1:
+        return 0.0
+    if cum[-1] < 0:
+        return None
+    negative = np.nonzero(cum < 0)[0]
+    if len(negative) == 0:
+        return 0.0
+    k = int(negative[-1])  # last negative point; cum[k+1] >= 0
+    before, after = cum[k], cum[k + 1]
+    frac = -before / (after - before)
+    return float((k + frac) * step_months)
+
+
+def _overlap(a: np.ndarray, b: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    """Length of the overlap of each interval [a, b] with [lo, hi]."""
+    return np.clip(np.minimum(b, hi) - np.maximum(a, lo), 0.0, None)
+
+
+def _grid(months: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Fine time grid: step starts, ends (months) and the 1-based month of each step."""
+    n = months * STEPS_PER_MONTH
+    k = np.arange(n, dtype=float)
+    return k / STEPS_PER_MONTH, (k + 1) / STEPS_PER_MONTH, (np.arange(n) // STEPS_PER_MONTH) + 1
+
+
+def simulate_steps(
+    actions: Sequence[ActionSpec], inputs: MitigationInputs, variant: Variant, months: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Investment and savings (USD per step, :data:`STEPS_PER_MONTH` steps a month) of ``actions`` together.
+
+    Notes
+    -----
+    All actions start at month 0.  Investment $I$ (times the stage multiplier) is spread
+    evenly over the duration $D$; the reduction $r$ applies from $D$ on.  In each step,
+    component $c$ saves $b_c(m) \\, [1 - \\prod_i (1 - f_i r_i)]$ per month, where $f_i$ is
+    the share of the step after action $i$ ended (0 or 1 except in one step) and $b_c(m)$
+    is :func:`baseline_cost` of the step's month.
+
+    Examples
+    --------
+    >>> inp = MitigationInputs(current_monthly_cost=ComponentCosts(inference=1000.0),
+    ...     projected_monthly_cost=ComponentCosts(inference=1000.0))
+    >>> inv, sav = simulate_steps([DEFAULT_ACTIONS[0]], inp, "base", 2)
+    >>> round(float(inv.sum()), 2), round(float(sav[-1]) * STEPS_PER_MONTH, 2)  # $625 invested; 45% of $1,000
+    (625.0, 450.0)
+    """
+    start, end, month = _grid(months)
+    dt = 1.0 / STEPS_PER_MONTH
+    mult = stage_multiplier(inputs.stage, variant)
+    invest = np.zeros_like(start)
+    remaining = {c: np.ones_like(start) for c in COMPONENTS}
+    for a in actions:
+        d = a.duration_months(variant)
+        invest += a.investment(variant) * mult * _overlap(start, end, 0.0, d) / d
+        after = _overlap(start, end, d, math.inf) / dt
+        for c in a.components:
+            remaining[c] *= 1.0 - after * a.reduction(variant)
+    savings = np.zeros_like(start)
+    cur, proj = inputs.current_monthly_cost, inputs.projected_monthly_cost
+    for c in COMPONENTS:
+        base = np.array(
+            [baseline_cost(getattr(cur, c), getattr(proj, c), inputs.growth_horizon_months, m, inputs.after_growth)
+             for m in range(1, months + 1)]
+        )
+        savings += base[month - 1] * (1.0 - remaining[c]) * dt
+    return invest, savings
+
+
+def to_months(per_step: np.ndarray) -> np.ndarray:
+    """Sum a per-step series into months."""
+    return per_step.reshape(-1, STEPS_PER_MONTH).sum(axis=1)
+
+
+def monthly_savings_now(actions: Sequence[ActionSpec], current: ComponentCosts, variant: Variant = "base") -> float:
+    """Savings per month of ``actions`` once done, at today's cost (USD/month).
+
+    Notes
+    -----
+    $\\sum_c c_0 \\, [1 - \\prod_{i \\ni c} (1 - r_i)]$ (see :func:`combined_reduction`).
+
+    Examples
+    --------
+    >>> round(monthly_savings_now(DEFAULT_ACTIONS[:1], ComponentCosts(inference=1000.0)), 6)  # caching 45%
+    450.0
+    """
+    total = 0.0
+    for c in COMPONENTS:
+        total += getattr(current, c) * combined_reduction([a.reduction(variant) for a in actions if c in a.components])
+    return total
+
+
+def _metrics(actions: Sequence[ActionSpec], inputs: MitigationInputs, variant: Variant) -> tuple[Metrics, np.ndarray]:
+    """Metrics of ``actions`` together under ``variant``, plus the monthly (investment, savings) over the horizon."""
+    h = inputs.horizon_months
+    inv_s, sav_s = simulate_steps(actions, inputs, variant, max(h, 36))
+    inv, sav = to_months(inv_s), to_months(sav_s)
+    n = h * STEPS_PER_MONTH
+    metrics = Metrics(
+        investment_usd=sum(a.investment(variant) for a in actions) * stage_multiplier(inputs.stage, variant),
+        monthly_savings_usd=monthly_savings_now(actions, inputs.current_monthly_cost, variant),
+        savings_horizon_usd=float(sav[:h].sum()),
+        investment_horizon_usd=float(inv[:h].sum()),
+        payback_months=payback_months(np.cumsum(sav_s[:n] - inv_s[:n]), 1.0 / STEPS_PER_MONTH),
+        roi=roi(float(sav[:h].sum()), float(inv[:h].sum())),
+        roi_12=roi(float(sav[:12].sum()), float(inv[:12].sum())),
+        roi_36=roi(float(sav[:36].sum()), float(inv[:36].sum())),
+        npv_usd=npv(sav[:h] - inv[:h], inputs.discount_rate_annual),
+    )
+    return metrics, np.stack([inv[:h], sav[:h]])
+
+
+def _rank_key(m: Metrics) -> tuple[int, float, float]:
+    """Sort key: undefined ROI with savings (free money) first, then ROI, then faster payback."""
+    if m.roi is None:
+        group, value = (0, 0.0) if m.savings_horizon_usd > 0 else (2, 0.0)
+    else:
+        group, value = 1, -m.roi
+    payback = m.payback_months if m.payback_months is not None else math.inf
+    return group, value, payback
+
+
+def evaluate_plan(inputs: MitigationInputs) -> MitigationResult:
+    """Evaluate every action alone, each phase and the chosen plan; rank by ROI.
+
+    Parameters
+    ----------
+    inputs : :class:`MitigationInputs`.
+
+    Returns
+    -------
+    :class:`MitigationResult` : actions ranked by ROI at the horizon (all actions, each
+    alone, flagged ``selected``), phases with selected actions ranked by ROI (the phase's
+    selected actions together), the plan (all selected together) and monthly cash flows.
+
+    Notes
+    -----
+    Rules (methodology page): reductions on a component combine multiplicatively
+    (:func:`combined_reduction`); investment spreads over the duration, savings start when
+    it ends (:func:`simulate_steps`); ROI $= (S_H - I_H)/I_H$ with $S_H, I_H$ accrued by the
+    horizon (:func:`roi`); payback (:func:`payback_months`); NPV (:func:`npv`); low / base /
+    high from the ranges; stage multiplier on investment (:func:`stage_multiplier`).
+
+    References
+    ----------
+    Seed 001 §5 (phases, ranges), §3 (reductions), executive summary (stage).
+
+    Examples
+    --------
+    >>> inp = MitigationInputs(current_monthly_cost=ComponentCosts(inference=10_000.0, storage=2_000.0),
+    ...     projected_monthly_cost=ComponentCosts(inference=40_000.0, storage=8_000.0))
+    >>> res = evaluate_plan(inp)
+    >>> res.actions[0].phase, [g.phase for g in res.phases], res.plan.roi < res.phases[0].roi
+    (1, [1, 2, 3, 4], True)
+    """
+    selected = set(inputs.selected_ids)
+    results: list[ActionResult] = []
+    for a in inputs.actions:
+        base, _ = _metrics([a], inputs, "base")
+        low, _ = _metrics([a], inputs, "low")
+        high, _ = _metrics([a], inputs, "high")
+        results.append(ActionResult(
+            **base.model_dump(), id=a.id, name=a.name, phase=a.phase, seed_ref=a.seed_ref,
+            components=a.components, selected=a.id in selected, reduction=a.reduction("base"),
+            duration_months=a.duration_months("base"), low=low, high=high,
+        ))
+    results.sort(key=_rank_key)
+
+    chosen = [a for a in inputs.actions if a.id in selected]
+    groups: list[tuple[str, int | None, list[ActionSpec]]] = [
+        (f"Phase {p}: {PHASE_NAMES[p]}", p, [a for a in chosen if a.phase == p]) for p in sorted(PHASE_NAMES)
+    ]
+    groups = [g for g in groups if g[2]]
+    if chosen:
+        groups.append(("Plan", None, chosen))
+    evaluated: list[GroupResult] = []
+    series: list[CashFlowPoint] = []
+    for name, phase, acts in groups:
+        base, flows = _metrics(acts, inputs, "base")
+        low, _ = _metrics(acts, inputs, "low")
+        high, _ = _metrics(acts, inputs, "high")
+        evaluated.append(GroupResult(
+            **base.model_dump(), name=name, phase=phase, action_ids=tuple(a.id for a in acts), low=low, high=high,
+        ))
+        cumulative = np.cumsum(flows[1] - flows[0])
+        for m in range(inputs.horizon_months):
+            series.append(CashFlowPoint(
+                series=name, month=m + 1, investment_usd=float(flows[0, m]), savings_usd=float(flows[1, m]),
+                net_usd=float(flows[1, m] - flows[0, m]), cumulative_net_usd=float(cumulative[m]),
+            ))
+    plan = evaluated.pop() if chosen else None
+    evaluated.sort(key=_rank_key)
+    cur, proj = inputs.current_monthly_cost, inputs.projected_monthly_cost
+    baseline = [
+        sum(baseline_cost(getattr(cur, c), getattr(proj, c), inputs.growth_horizon_months, m, inputs.after_growth)
+            for c in COMPONENTS)
+        for m in range(1, inputs.horizon_months + 1)
+    ]
+    return MitigationResult(
+        actions=results, phases=evaluated, plan=plan, series=series, baseline_monthly_usd=baseline,
+        horizon_months=inputs.horizon_months, discount_rate_annual=inputs.discount_rate_annual,
+        stage=inputs.stage, stage_multiplier=stage_multiplier(inputs.stage),
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# The seed's headline, recomputed from its own inputs
+# ---------------------------------------------------------------------------------------
+
+SEED_HEADLINE_QUOTED: dict[str, float] = {"phase12": 8.2, "phase4": 2.1}
+"""Median ROI quoted by seed 001 §5 for phase 1–2 interventions and phase 4 redesigns (×)."""
+
+SEED_HEADLINE_INPUTS: dict[str, dict[str, tuple[float, float]]] = {
+    "phase12": {"weeks": (4.0, 8.0), "investment_usd": (40_000.0, 120_000.0),
+                "annual_savings_usd": (400_000.0, 900_000.0)},
+    "phase4": {"weeks": (52.0, 78.0), "investment_usd": (800_000.0, 2_500_000.0),
+               "annual_savings_usd": (2_000_000.0, 4_000_000.0)},
+}
+"""Seed 001 §5 last paragraph: phases 1–2 "4-8 week timeline, $40-120K investment,
+$400-900K annual savings"; phase 4 "12-18 month timeline, $800K-2.5M investment, $2-4M
+annual savings"."""
+
+HEADLINE_TOLERANCE = 0.05
+"""A reading "reproduces" a quoted figure when within ±5% of it."""
+
+
+class HeadlineReading(BaseModel, frozen=True, extra="forbid"):
+    """One way of turning the seed's ranges into an ROI figure for phases 1–2 and phase 4."""
+
+    name: str
+    description: str
+    phase12: float = Field(description="Phases 1–2 figure (×).")
+    phase4: float = Field(description="Phase 4 figure (×).")
+    matches_phase12: bool = Field(description="Within ±5% of the quoted 8.2×.")
+    matches_phase4: bool = Field(description="Within ±5% of the quoted 2.1×.")
+
+
+class SeedHeadline(BaseModel, frozen=True, extra="forbid"):
+    """The seed's quoted ROI figures next to what its own inputs give."""
+
+    quoted_phase12: float
+    quoted_phase4: float
+    readings: list[HeadlineReading]
+    note: str = Field(description="Plain-language verdict: which readings reproduce the quoted figures.")
+
+
+def _headline_plan(which: str, horizon: int) -> Metrics:
+    """Seed headline ranges as one synthetic action run through the cash-flow engine."""
+    spec = SEED_HEADLINE_INPUTS[which]
+    s_lo, s_hi = spec["annual_savings_usd"]
+    action = ActionSpec(
+        id=which, name=which, phase=4 if which == "phase4" else 2, components=("inference",),
+        reduction_low=s_lo / s_hi, reduction_high=1.0,
+        investment_low_usd=spec["investment_usd"][0], investment_high_usd=spec["investment_usd"][1],
+        duration_weeks_low=spec["weeks"][0], duration_weeks_high=spec["weeks"][1],
+    )
+    cost = ComponentCosts(inference=s_hi / 12.0)
+    inputs = MitigationInputs(
+        current_monthly_cost=cost, projected_monthly_cost=cost, horizon_months=horizon,
+        discount_rate_annual=0.0, actions=(action,),
+    )
+    metrics, _ = _metrics([action], inputs, "base")
+    return metrics
+
+
+def seed_headline() -> SeedHeadline:
+    """Recompute seed 001 §5's headline (8.2× vs 2.1×) from the seed's own ranges.
+
+    Returns
+    -------
+    :class:`SeedHeadline` : the quoted figures, several readings of the seed's inputs and a
+    note saying plainly which readings reproduce the quoted figures.
+
+    Notes
+    -----
+    Readings, each with $S$ = annual savings and $I$ = investment from
+    :data:`SEED_HEADLINE_INPUTS`:
+
+    1. simple multiple $S/I$ at the arithmetic midpoints;
+    2. $S/I$ at the geometric midpoints ($\\sqrt{lo \\cdot hi}$);
+    3. net first-year ROI $(S - I)/I$ at the arithmetic midpoints;
+    4–5. this calculator's ROI at 12 and 36 months (investment over the midpoint timeline,
+       savings from its end; :func:`evaluate_plan`'s rules).
+
+    The seed's figures are medians over 31 projects, which ranges cannot reproduce exactly.
+
+    References
+    ----------
+    Seed 001 §5, last paragraph.
+
+    Examples
+    --------
+    >>> h = seed_headline()
+    >>> round(h.readings[0].phase12, 3), round(h.readings[0].phase4, 3)
+    (8.125, 1.818)
+    """
+    mid = {k: {f: sum(v) / 2 for f, v in d.items()} for k, d in SEED_HEADLINE_INPUTS.items()}
+    geo = {k: {f: math.sqrt(v[0] * v[1]) for f, v in d.items()} for k, d in SEED_HEADLINE_INPUTS.items()}
+
+    def multiple(vals: dict[str, float]) -> float:
+        return vals["annual_savings_usd"] / vals["investment_usd"]
+
+    rows: list[tuple[str, str, float, float]] = [
+        ("Annual savings ÷ investment (midpoints)",
+         "S/I with S, I at the middle of the seed's ranges: $650K/$80K and $3M/$1.65M.",
+         multiple(mid["phase12"]), multiple(mid["phase4"])),
+        ("Annual savings ÷ investment (geometric midpoints)",
+         "S/I with S, I at the geometric middle √(low·high) of the ranges.",
+         multiple(geo["phase12"]), multiple(geo["phase4"])),
+        ("Net first-year ROI (midpoints)",
+         "(S − I)/I: savings net of the investment, one year of savings.",
+         multiple(mid["phase12"]) - 1, multiple(mid["phase4"]) - 1),
+    ]
+    for horizon in (12, 36):
+        p12, p4 = _headline_plan("phase12", horizon), _headline_plan("phase4", horizon)
+        rows.append((
+            f"This calculator's ROI at {horizon} months",
+            "(S − I)/I with the investment spread over the midpoint timeline (6 weeks; 15 months) and "
+            f"savings from its end, over {horizon} months.",
+            p12.roi if p12.roi is not None else float("nan"), p4.roi if p4.roi is not None else float("nan"),
+        ))
+    q12, q4 = SEED_HEADLINE_QUOTED["phase12"], SEED_HEADLINE_QUOTED["phase4"]
+
+    def close(x: float, q: float) -> bool:
+        return abs(x - q) <= HEADLINE_TOLERANCE * q
+
+    readings = [
+        HeadlineReading(name=n, description=d, phase12=a, phase4=b, matches_phase12=close(a, q12),
+                        matches_phase4=close(b, q4))
+        for n, d, a, b in rows
+    ]
+    both = [r.name for r in readings if r.matches_phase12 and r.matches_phase4]
+    first = readings[0]
+    def verdict(x: float, q: float, ok: bool) -> str:
+        return f"{x:.1f}× (quoted {q}×, {'reproduced' if ok else 'not reproduced'})"
+
+    lines = [
+        "Annual savings ÷ investment at the seed's own midpoints gives "
+        f"{verdict(first.phase12, q12, first.matches_phase12)} for phases 1–2 and "
+        f"{verdict(first.phase4, q4, first.matches_phase4)} for phase 4.",
+    ]
+    if both:
+        lines.append("Readings that reproduce both quoted figures within ±5%: " + "; ".join(both) + ".")
+    else:
+        lines.append("No single reading reproduces both quoted figures within ±5%.")
+    lines.append(
+        "The seed quotes medians over 31 projects, which its ranges cannot pin down; its phases 1–2 "
+        "investment ($40–120K) also differs from the sum of its phase 1 and 2 ranges ($20–85K), and its "
+        "phase 4 investment ($0.8–2.5M) from the phase 4 heading ($0.5–2M). Counting implementation time, "
+        "phases 1–2 pay back in weeks while phase 4 saves nothing in its first year."
+    )
+    return SeedHeadline(quoted_phase12=q12, quoted_phase4=q4, readings=readings, note=" ".join(lines))
+
+
+# ---------------------------------------------------------------------------------------
+# Headline figures for the PDF
+# ---------------------------------------------------------------------------------------
+
+
+def format_roi(value: float | None) -> str:
+    """ROI fraction as a percentage, or "undefined (no investment)".
+
+    Examples
+    --------
+    >>> format_roi(2.0), format_roi(-1.0), format_roi(None)
+    ('+200%', '-100%', 'undefined (no investment)')
+    """
+    if value is None:
+        return "undefined (no investment)"
+    return f"{value * 100:+,.0f}%"
+
+
+def format_payback(months: float | None, horizon: int) -> str:
+    """Payback in months, or "not within N months".
+
+    Examples
+    --------
+    >>> format_payback(2.345, 36), format_payback(None, 12)
+    ('2.3 months', 'not within 12 months')
+    """
+    return f"{months:,.1f} months" if months is not None else f"not within {horizon} months"
+
+
+def key_figures(result: MitigationResult) -> list[tuple[str, str]]:
+    """Headline results as (label, formatted value with unit) for the PDF report.
+
+    Examples
+    --------
+    >>> inp = MitigationInputs(current_monthly_cost=ComponentCosts(inference=10_000.0),
+    ...     projected_monthly_cost=ComponentCosts(inference=10_000.0), selected=("enable_caching",))
+    >>> dict(key_figures(evaluate_plan(inp)))["Plan investment"]
+    '$625'
+    """
+    h = result.horizon_months
+    figures: list[tuple[str, str]] = []
+    if result.plan is not None:
+        p = result.plan
+        figures += [
+            ("Plan investment", f"${p.investment_usd:,.0f}"),
+            ("Plan savings at today's cost", f"${p.monthly_savings_usd:,.0f}/month"),
+            (f"Plan ROI at {h} months", format_roi(p.roi)),
+            ("Plan payback", format_payback(p.payback_months, h)),
+            (f"Plan NPV over {h} months", f"${p.npv_usd:,.0f}"),
+        ]
+    if result.actions:
+        top = result.actions[0]
+        figures.append(("Best action by ROI", f"{top.name} (phase {top.phase}, {format_roi(top.roi)})"))
+    if result.phases:
+        best = result.phases[0]
+        figures.append(("Best phase by ROI", f"{best.name} ({format_roi(best.roi)})"))
+    return figures
+
+
+# ---------------------------------------------------------------------------------------
+# From the assessment answers
+# ---------------------------------------------------------------------------------------
+
+
+def inputs_from_answers(answers: object, **overrides: object) -> MitigationInputs:
+    """Mitigation inputs whose starting point comes from the assessment (``calculator.risk``).
+
+    Parameters
+    ----------
+    answers : ``calculator.risk.Answers`` or its JSON dict.
+    overrides : MitigationInputs fields to replace (e.g. ``horizon_months=12``).
+
+    Returns
+    -------
+    MitigationInputs : current and projected cost per component from ``risk.assess``; uses
+    ``risk.mitigation_inputs_from(answers, assessment)`` when the risk module provides it.
+
+    Raises
+    ------
+    pydantic.ValidationError : invalid answers or overrides.
+    ImportError : the risk module is not available.
+    """
+    from calculator import risk  # lazy: risk builds its recommendations from this module
+
+    ans = answers if isinstance(answers, risk.Answers) else risk.Answers.model_validate(answers)
+    assessment = risk.assess(ans)
+    if hasattr(risk, "mitigation_inputs_from"):
+        base = risk.mitigation_inputs_from(ans, assessment)
+    else:  # pragma: no cover - only while the risk module lacks the helper
+        base = MitigationInputs(
+            current_monthly_cost=assessment.current_monthly_cost,
+            projected_monthly_cost=assessment.projected_monthly_cost,
+        )
+    if not overrides:
+        return base
+    return MitigationInputs.model_validate({**base.model_dump(), **overrides})
+
+
+# ---------------------------------------------------------------------------------------
+# Editable table rows and display rows (shared by the page, CLI and PDF)
+# ---------------------------------------------------------------------------------------
+
+EDITABLE_COLUMNS: tuple[str, ...] = (
+    "selected", "phase", "id", "name", "components", "reduction_low_pct", "reduction_high_pct",
+    "investment_low_usd", "investment_high_usd", "duration_weeks_low", "duration_weeks_high", "seed_ref",
+    "description",
+)
+"""Columns of the editable action table (percentages for readability)."""
+
+
+def actions_to_rows(actions: Sequence[ActionSpec], selected: Sequence[str] | None = None) -> list[dict[str, object]]:
+    """Action specs as editable table rows (reductions in percent).
+
+    Examples
+    --------
+    >>> row = actions_to_rows(DEFAULT_ACTIONS[:1])[0]
+    >>> row["reduction_low_pct"], row["reduction_high_pct"], row["selected"]
+    (30.0, 60.0, True)
+    """
+    chosen = set(selected) if selected is not None else None
+    return [
+        {
+            "selected": chosen is None or a.id in chosen, "phase": a.phase, "id": a.id, "name": a.name,
+            "components": list(a.components),
+            "reduction_low_pct": round(a.reduction_low * 100, 6), "reduction_high_pct": round(a.reduction_high * 100, 6),
+            "investment_low_usd": a.investment_low_usd, "investment_high_usd": a.investment_high_usd,
+            "duration_weeks_low": a.duration_weeks_low, "duration_weeks_high": a.duration_weeks_high,
+            "seed_ref": a.seed_ref, "description": a.description,
+        }
+        for a in actions
+    ]
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def rows_to_actions(rows: Sequence[dict[str, object]]) -> tuple[tuple[ActionSpec, ...], tuple[str, ...]]:
+    """Editable table rows back to (actions, selected ids); :class:`InputError` naming the row.
+
+    Examples
+    --------
+    >>> acts, sel = rows_to_actions(actions_to_rows(DEFAULT_ACTIONS))
+    >>> acts == DEFAULT_ACTIONS, len(sel)
+    (True, 15)
+    >>> bad = actions_to_rows(DEFAULT_ACTIONS[:1]); bad[0]["reduction_low_pct"] = 90.0
+    >>> rows_to_actions(bad)
+    Traceback (most recent call last):
+    ...
+    calculator.errors.InputError: Enable caching: reduction low (90%) must not exceed high (60%)
+    """
+    from pydantic import ValidationError
+
+    from calculator.errors import InputError, describe_validation_error
+
+    actions: list[ActionSpec] = []
+    selected: list[str] = []
+    problems: list[str] = []
+    for i, row in enumerate(rows):
+        label = str(row.get("name") or row.get("id") or f"row {i + 1}")
+        empty = [c for c in EDITABLE_COLUMNS if c not in ("seed_ref", "description", "selected") and _missing(row.get(c))]
+        if empty:
+            problems.append(f"{label}: empty cell(s): {', '.join(empty)}")
+            continue
+        bad_pct = [f"{c.replace('_pct', '').replace('_', ' ')} must be 0–100% (got {row[c]}%)"
+                   for c in ("reduction_low_pct", "reduction_high_pct") if not 0 <= float(row[c]) <= 100]  # type: ignore[arg-type]
+        if bad_pct:
+            problems.append(f"{label}: {'; '.join(bad_pct)}")
+            continue
+        comps = row["components"]
+        if isinstance(comps, str):
+            comps = [c.strip() for c in comps.split(",") if c.strip()]
+        data = {
+            "id": row["id"], "name": row["name"], "phase": row["phase"], "seed_ref": row.get("seed_ref") or "",
+            "description": row.get("description") or "", "components": tuple(comps or ()),  # type: ignore[call-overload]
+            "reduction_low": float(row["reduction_low_pct"]) / 100,  # type: ignore[arg-type]
+            "reduction_high": float(row["reduction_high_pct"]) / 100,  # type: ignore[arg-type]
+            "investment_low_usd": row["investment_low_usd"], "investment_high_usd": row["investment_high_usd"],
+            "duration_weeks_low": row["duration_weeks_low"], "duration_weeks_high": row["duration_weeks_high"],
+        }
+        try:
+            action = ActionSpec.model_validate(data)
+        except ValidationError as exc:
+            reason = describe_validation_error(exc).replace("(top level): Value error, ", "")
+            problems.append(f"{label}: {reason}")
+            continue
+        actions.append(action)
+        if bool(row.get("selected", True)):
+            selected.append(action.id)
+    if problems:
+        raise InputError("\n".join(problems))
+    ids = [a.id for a in actions]
+    if len(set(ids)) != len(ids):
+        raise InputError("action ids must be unique")
+    if not actions:
+        raise InputError("the action table is empty")
+    return tuple(actions), tuple(selected)
+
+
+def action_rows(result: MitigationResult) -> list[dict[str, object]]:
+    """Ranked actions as display rows (formatted, units in the column names)."""
+    h = result.horizon_months
+    return [
+        {
+            "Rank": i + 1, "Action": a.name, "Phase": a.phase, "Reduces": ", ".join(a.components),
+            "In plan": a.selected, "Investment (USD)": f"${a.investment_usd:,.0f}",
+            "Savings at today's cost (USD/month)": f"${a.monthly_savings_usd:,.0f}",
+            "Payback": format_payback(a.payback_months, h), f"ROI at {h} months": format_roi(a.roi),
+            f"ROI range low–high at {h} months": f"{format_roi(a.low.roi)} … {format_roi(a.high.roi)}",
+            "ROI at 12 months": format_roi(a.roi_12), "ROI at 36 months": format_roi(a.roi_36),
+            f"NPV over {h} months (USD)": f"${a.npv_usd:,.0f}", "Source": a.seed_ref,
+        }
+        for i, a in enumerate(result.actions)
+    ]
+
+
+def group_rows(result: MitigationResult) -> list[dict[str, object]]:
+    """Ranked phases, then the plan, as display rows."""
+    h = result.horizon_months
+    groups = list(result.phases) + ([result.plan] if result.plan is not None else [])
+    return [
+        {
+            "Rank": "plan" if g.phase is None else str(i + 1), "Phase": g.name, "Actions": len(g.action_ids),
+            "Investment (USD)": f"${g.investment_usd:,.0f}",
+            "Savings at today's cost (USD/month)": f"${g.monthly_savings_usd:,.0f}",
+            "Payback": format_payback(g.payback_months, h), f"ROI at {h} months": format_roi(g.roi),
+            f"ROI range low–high at {h} months": f"{format_roi(g.low.roi)} … {format_roi(g.high.roi)}",
+            "ROI at 12 months": format_roi(g.roi_12), "ROI at 36 months": format_roi(g.roi_36),
+            f"NPV over {h} months (USD)": f"${g.npv_usd:,.0f}",
+        }
+        for i, g in enumerate(groups)
+    ]

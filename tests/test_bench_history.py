@@ -1,0 +1,99 @@
+"""bench.history: SQLite round trip, listing, comparing, CSV export, default path."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime, timezone
+
+import pytest
+
+from bench.history import CSV_COLUMNS, History, default_path, summary_line
+from bench.protocol import BenchConfig, BenchResult, DeviceInfo, RunResult
+
+
+def make_result(small: float, large: float, machine: str = "Test CPU") -> BenchResult:
+    def run(model: str, ips: float, weights: str) -> RunResult:
+        return RunResult(
+            model=model,
+            weights=weights,
+            mode="reference",
+            precision="fp32",
+            batch_size=32,
+            items=100,
+            items_per_second=ips,
+            tokens_per_second=ips * 250,
+            p50_batch_ms=10.0,
+            p95_batch_ms=12.0,
+            peak_memory_mb=512.0,
+            batch_seconds=(0.1, 0.2),
+        )
+
+    return BenchResult(
+        device=DeviceInfo(kind="cpu", name=machine, cpu_cores=2),
+        runs=(run("minilm-l6", small, "pretrained"), run("e5-base", large, "synthetic")),
+        scaling_penalty=small / large,
+        corpus={"source": "generated", "items": 100},
+    )
+
+
+def test_round_trip(tmp_path):
+    h = History(tmp_path / "sub" / "h.sqlite3")
+    assert h.list() == []  # no file yet
+    config = BenchConfig(items=100)
+    result = make_result(117, 75)  # seed 000's M2 Pro figures
+    run_id = h.add(result, config, created_at=datetime(2025, 11, 10, 9, 0, tzinfo=timezone.utc))
+    entry = h.get(run_id)
+    assert entry.result == result
+    assert entry.config == config
+    assert entry.machine == "Test CPU"
+    assert entry.mode == "reference"
+    assert entry.created_at == "2025-11-10T09:00:00+00:00"
+    assert entry.scaling_penalty == pytest.approx(117 / 75)
+    assert "117.0 items/s" in summary_line(entry)
+    assert "synthetic" in summary_line(entry)
+
+
+def test_list_newest_first_and_limit(tmp_path):
+    h = History(tmp_path / "h.sqlite3")
+    ids = [h.add(make_result(100 + i, 50), BenchConfig()) for i in range(3)]
+    assert [e.id for e in h.list()] == ids[::-1]
+    assert [e.id for e in h.list(limit=1)] == [ids[-1]]
+    h.delete(ids[0])
+    assert [e.id for e in h.list()] == ids[:0:-1]
+    assert h.rows(ids[:1]) == []  # model rows deleted with their run
+
+
+def test_compare_relative_to_first(tmp_path):
+    h = History(tmp_path / "h.sqlite3")
+    a = h.add(make_result(117, 75, "M2 Pro"), BenchConfig())  # seed 000 M2 Pro
+    b = h.add(make_result(210, 208, "DGX Spark"), BenchConfig())  # seed 000 DGX Spark
+    rows = h.compare([a, b])
+    rel = {(r["run_id"], r["model"]): r["relative_to_first"] for r in rows}
+    assert rel[(b, "minilm-l6")] == pytest.approx(210 / 117)  # seed: "1.80x faster"
+    assert rel[(b, "e5-base")] == pytest.approx(208 / 75)  # seed: "2.78x"
+    assert rel[(a, "e5-base")] == pytest.approx(1.0)
+    with pytest.raises(KeyError, match="#99"):
+        h.compare([a, 99])
+    with pytest.raises(KeyError):
+        h.get(99)
+
+
+def test_csv_export(tmp_path):
+    h = History(tmp_path / "h.sqlite3")
+    h.add(make_result(117, 75), BenchConfig())
+    rows = list(csv.DictReader(io.StringIO(h.to_csv())))
+    assert len(rows) == 2
+    assert tuple(rows[0]) == CSV_COLUMNS
+    assert rows[0]["model"] == "minilm-l6"
+    assert float(rows[0]["items_per_second"]) == 117
+    assert rows[1]["weights"] == "synthetic"
+
+
+def test_default_path_env_override(monkeypatch, tmp_path):
+    monkeypatch.setenv("SCALERISK_HISTORY", str(tmp_path / "x.sqlite3"))
+    assert default_path() == tmp_path / "x.sqlite3"
+    assert History().path == tmp_path / "x.sqlite3"
+    monkeypatch.delenv("SCALERISK_HISTORY")
+    assert default_path().name == "bench_history.sqlite3"
+    assert "scalerisk" in str(default_path()).lower()

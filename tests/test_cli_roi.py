@@ -1,0 +1,120 @@
+"""``python -m calculator roi``: ranked actions and phases as JSON; clear errors, exit 2."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from calculator import mitigation as mt
+from calculator.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(["roi", *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def answers_file(tmp_path):
+    path = tmp_path / "answers.json"
+    path.write_text("{}")  # the assessment's default answers
+    return path
+
+
+def test_json_from_answers_ranked_by_roi(capsys, answers_file):
+    from calculator import risk
+
+    code, out, _ = run_cli(capsys, str(answers_file), "--json")
+    assert code == 0
+    data = json.loads(out)
+    for a in data["actions"]:
+        assert {"name", "phase", "investment_usd", "monthly_savings_usd", "payback_months", "roi"} <= set(a)
+    rois = [a["roi"] for a in data["actions"]]
+    assert rois == sorted(rois, reverse=True)
+    assert data["phases"] and data["plan"] is not None and data["horizon_months"] == 36
+    # oracle: the same numbers as the library called directly on the assessment's inputs
+    answers = risk.Answers()
+    expected = mt.evaluate_plan(risk.mitigation_inputs_from(answers, risk.assess(answers)))
+    assert [a["id"] for a in data["actions"]] == [a.id for a in expected.actions]
+    assert data["plan"]["roi"] == pytest.approx(expected.plan.roi)
+    assert data["seed_headline"]["quoted_phase12"] == 8.2
+
+
+def test_horizon_option(capsys, answers_file):
+    code, out, _ = run_cli(capsys, str(answers_file), "--json", "--horizon-months", "12", "--discount-rate", "0")
+    data = json.loads(out)
+    assert code == 0 and data["horizon_months"] == 12 and data["discount_rate_annual"] == 0
+    for a in data["actions"]:
+        assert a["roi"] == a["roi_12"]
+
+
+def test_plan_file_hand_computed(capsys, tmp_path):
+    # independent calculation: $4,000 in month 1, then 50% of $10,000 for 11 months → ROI 12.75, payback 1.8
+    plan = {
+        "current_monthly_cost": {"inference": 10000}, "projected_monthly_cost": {"inference": 10000},
+        "horizon_months": 12,
+        "actions": [{"id": "cache", "name": "Cache", "phase": 1, "components": ["inference"],
+                     "reduction_low": 0.5, "reduction_high": 0.5, "investment_low_usd": 4000,
+                     "investment_high_usd": 4000, "duration_weeks_low": 52 / 12, "duration_weeks_high": 52 / 12}],
+    }
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(plan))
+    code, out, _ = run_cli(capsys, str(path), "--plan", "--json")
+    a = json.loads(out)["actions"][0]
+    assert code == 0
+    assert (a["investment_usd"], a["monthly_savings_usd"]) == (4000, pytest.approx(5000))
+    assert a["roi"] == pytest.approx(12.75) and a["payback_months"] == pytest.approx(1.8)
+
+
+def test_text_table(capsys, answers_file):
+    code, out, _ = run_cli(capsys, str(answers_file), "--horizon-months", "12")
+    assert code == 0
+    assert "ROI at 12 mo" in out and "Phase 1: Quick wins" in out and "USD" in out
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("not json", "is not valid JSON"),
+        ("[1, 2]", "must hold a JSON object"),
+        ('{"stage": "later"}', "stage: Input should be 'design', 'pilot' or 'production'"),
+    ],
+)
+def test_bad_answers_exit_2(capsys, tmp_path, content, message):
+    path = tmp_path / "bad.json"
+    path.write_text(content)
+    code, out, err = run_cli(capsys, str(path))
+    assert code == 2 and out == ""
+    assert message in err and "Traceback" not in err
+
+
+def test_bad_plan_and_missing_file(capsys, tmp_path):
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps({"selected": ["nope"]}))
+    code, _, err = run_cli(capsys, str(path), "--plan")
+    assert code == 2 and "selected actions not found: nope" in err
+    code, _, err = run_cli(capsys, str(tmp_path / "missing.json"))
+    assert code == 2 and "file not found" in err
+
+
+@pytest.mark.parametrize("argv", [["--horizon-months", "0"], ["--horizon-months", "x"], ["--discount-rate", "5"]])
+def test_bad_options_exit_2(capsys, answers_file, argv):
+    with pytest.raises(SystemExit) as exc:
+        main(["roi", str(answers_file), *argv])
+    assert exc.value.code == 2
+
+
+def test_module_entry_point(answers_file):
+    proc = subprocess.run(
+        [sys.executable, "-m", "calculator", "roi", str(answers_file), "--json"],
+        capture_output=True, text=True, cwd=ROOT, timeout=60, check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["actions"][0]["phase"] == 1

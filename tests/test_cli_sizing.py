@@ -1,0 +1,136 @@
+"""`python -m calculator sizing`: JSON contract, fits, exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from calculator.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_json(capsys, *argv):
+    assert main(["sizing", *argv, "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_compute_budget_besiroglu(capsys):
+    # independent calculation in tests/test_sizing.py: 72.2B params / 1.33T tokens at 5.76e23 FLOP
+    out = run_json(capsys, "--compute-flops", "5.76e23", "--fit", "besiroglu2024")
+    assert {"params", "tokens", "compute_flops", "tokens_per_param", "loss"} <= out.keys()
+    assert out["params"] == pytest.approx(7.225e10, rel=1e-3)
+    assert out["tokens"] == pytest.approx(1.3287e12, rel=1e-3)
+    assert out["compute_flops"] == pytest.approx(5.76e23)
+    assert out["tokens_per_param"] == pytest.approx(18.39, rel=1e-3)
+    assert out["loss"] == pytest.approx(1.9741, abs=1e-4)
+
+
+def test_tokens_rule20_seed_table(capsys):
+    # seed 002 §"Step 2": 10B tokens → 500M parameters; no loss for the ratio rule
+    out = run_json(capsys, "--tokens", "1e10", "--fit", "rule20")
+    assert out["params"] == pytest.approx(5e8)
+    assert out["tokens_per_param"] == pytest.approx(20)
+    assert out["loss"] is None
+    assert out["compute_flops"] == pytest.approx(6 * 5e8 * 1e10)
+
+
+def test_params_hoffmann(capsys):
+    # optimal tokens for the approach-3 N_opt at 5.76e23 (3.219e10) are its D_opt 2.982e12
+    out = run_json(capsys, "--params", "3.219e10", "--fit", "hoffmann2022")
+    assert out["tokens"] == pytest.approx(2.982e12, rel=2e-3)
+
+
+def test_cost_is_priced_on_gpu(capsys):
+    # 6 × 5e8 × 1e10 = 3e19 FLOP / (989e12 × 0.5 × 3600) = 16.85 GPU-h × $2.99 = $50.38 (H100 row)
+    out = run_json(capsys, "--tokens", "1e10", "--fit", "rule20", "--gpu", "H100", "--mfu", "0.5")
+    assert out["gpu_hours"] == pytest.approx(16.852, rel=1e-3)
+    assert out["cost_usd"] == pytest.approx(50.39, rel=1e-3)
+
+
+def test_text_output(capsys):
+    assert main(["sizing", "--tokens", "2e9", "--fit", "rule20"]) == 0
+    text = capsys.readouterr().out
+    assert "params: 100M parameters" in text
+    assert "loss: not defined by this fit" in text
+
+
+def test_input_file(tmp_path, capsys):
+    path = tmp_path / "in.json"
+    path.write_text(json.dumps({"fit": "rule20", "compute_mode": "flops", "compute_flops": 1e22}))
+    assert main(["sizing", "--input", str(path), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["verdict"] == "over-sized"
+    assert main(["sizing", "--input", str(path)]) == 0
+    assert "Verdict: over-sized" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        ([], "one of the arguments"),
+        (["--compute-flops", "-5"], "positive"),
+        (["--compute-flops", "nan"], "positive"),
+        (["--tokens", "lots"], "not a number"),
+        (["--tokens", "1e20"], "outside"),
+        (["--tokens", "1e9", "--params", "1e9"], "not allowed with"),
+        (["--tokens", "1e9", "--fit", "kaplan"], "invalid choice"),
+        (["--tokens", "1e9", "--mfu", "2"], "(0, 1]"),
+    ],
+)
+def test_bad_arguments_exit_2(argv, message, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["sizing", *argv])
+    assert exc.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--tokens", "1e9", "--gpu", "Z80"], "not in the catalogue"),
+        (["--input", "/nonexistent.json"], "file not found"),
+    ],
+)
+def test_input_errors_exit_2(argv, message, capsys):
+    assert main(["sizing", *argv]) == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert "Traceback" not in err
+
+
+def test_bad_input_file_values(tmp_path, capsys):
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps({"mfu": 3}))
+    assert main(["sizing", "--input", str(path)]) == 2
+    assert "mfu" in capsys.readouterr().err
+
+
+def test_schema_lists_sizing(capsys):
+    assert main(["schema", "sizing"]) == 0
+    assert "dataset_tokens" in json.loads(capsys.readouterr().out)["properties"]
+
+
+def test_module_entry_point_exit_code():
+    bad = subprocess.run(
+        [sys.executable, "-m", "calculator", "sizing", "--tokens", "x"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert bad.returncode == 2
+    assert "not a number" in bad.stderr
+    ok = subprocess.run(
+        [sys.executable, "-m", "calculator", "sizing", "--compute-flops", "1e21", "--json"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert ok.returncode == 0
+    assert json.loads(ok.stdout)["compute_flops"] == pytest.approx(1e21)
