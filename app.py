@@ -3,10 +3,8 @@
 import streamlit as st
 
 from ui.report import pdf_summary_control
-from ui.widgets import keep_widget_state
 
 st.set_page_config(page_title="ScaleRisk", page_icon=":material/trending_up:", layout="wide")
-keep_widget_state()
 
 PAGES = {
     "Assess": [

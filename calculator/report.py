@@ -55,19 +55,24 @@ SCENARIO_MAX_CHARS = 160
 class ReportRequest(BaseModel, frozen=True, extra="forbid"):
     """Everything the report shows; mirrors the session-state contract of the app."""
 
-    scenario_name: str = Field("", description="Free text naming the scenario (sanitised before display).")
+    scenario_name: str = Field(
+        "", description="Free text naming the scenario (sanitised before display)."
+    )
     generated_at: datetime = Field(
-        default_factory=lambda: datetime.now(timezone.utc), description="Timestamp printed on the title page."
+        default_factory=lambda: datetime.now(timezone.utc),
+        description="Timestamp printed on the title page.",
     )
     answers: dict[str, Any] | None = Field(
-        None, description="Assessment answers (calculator.risk.Answers as JSON); None when never given."
+        None,
+        description="Assessment answers (calculator.risk.Answers as JSON); None when never given.",
     )
     what_if: dict[str, dict[str, Any]] = Field(
         default_factory=dict,
-        description="Page name (sizing, finetune, mitigation, green_money) → that page's inputs as JSON.",
+        description="Page (sizing, finetune, mitigation, green_money) → its inputs as JSON.",
     )
     bench_results: list[dict[str, Any]] = Field(
-        default_factory=list, description="bench.protocol.BenchResult JSON of the session's runs, newest last."
+        default_factory=list,
+        description="bench.protocol.BenchResult JSON of the session's runs, newest last.",
     )
     full: bool = Field(False, description="Include pages never opened, filled with their defaults.")
 
@@ -161,8 +166,36 @@ def json_listing(data: Any) -> str:
             return ch
         return json.dumps(ch)[1:-1] if ord(ch) > 0xFFFF else f"\\u{ord(ch):04x}"
 
-    text = json.dumps(data, indent=2, ensure_ascii=False)
+    text = _compact_json(data, 0)
     return "".join(ch if ch.isascii() else escape(ch) for ch in text)
+
+
+def _compact_json(value: Any, indent: int, width: int = 100, lead: int = 0) -> str:
+    """JSON indented by two spaces, but any object or array that fits in ``width`` columns kept
+    on one line (a plain ``indent=2`` dump of the mitigation actions runs to pages).
+
+    >>> lines = _compact_json({"a": [1, 2], "b": {"c": "x" * 100}}, 0).splitlines()
+    >>> lines[:3], lines[3].startswith('    "c": "xxx'), lines[-2:]
+    (['{', '  "a": [1, 2],', '  "b": {'], True, ['  }', '}'])
+    """
+    flat = json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+    if (
+        not isinstance(value, (dict, list))
+        or not value
+        or indent + lead + len(flat) <= width
+        and indent > 0
+    ):
+        return flat
+    pad = " " * (indent + 2)
+    if isinstance(value, dict):
+        keys = {k: json.dumps(k, ensure_ascii=False) + ": " for k in value}
+        items = [
+            f"{pad}{keys[k]}{_compact_json(v, indent + 2, width, len(keys[k]))}"
+            for k, v in value.items()
+        ]
+        return "{\n" + ",\n".join(items) + "\n" + " " * indent + "}"
+    items = [pad + _compact_json(v, indent + 2, width) for v in value]
+    return "[\n" + ",\n".join(items) + "\n" + " " * indent + "]"
 
 
 def fmt_value(value: Any, unit: str | None = None) -> str:
@@ -179,13 +212,22 @@ def fmt_value(value: Any, unit: str | None = None) -> str:
         text = "—"
     elif isinstance(value, bool):
         text = "yes" if value else "no"
-    elif isinstance(value, int) or (isinstance(value, float) and value.is_integer() and abs(value) < 1e15):
+    elif isinstance(value, int) or (
+        isinstance(value, float) and value.is_integer() and abs(value) < 1e15
+    ):
         text = f"{value:,.0f}"
     elif isinstance(value, float):
         text = f"{value:,.0f}" if abs(value) >= 1e3 else f"{value:.4g}"
     elif isinstance(value, (list, tuple)):
-        text = ", ".join(str(v.get("name") or v.get("id") or fmt_value(v)) if isinstance(v, dict) else fmt_value(v)
-                         for v in value) or "none"
+        text = (
+            ", ".join(
+                str(v.get("name") or v.get("id") or fmt_value(v))
+                if isinstance(v, dict)
+                else fmt_value(v)
+                for v in value
+            )
+            or "none"
+        )
     elif isinstance(value, dict):
         text = json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
     else:
@@ -208,15 +250,25 @@ def latex_to_text(tex: str) -> str:
     'L = E + A/N^α + (r_(small model))/103,000'
     """
     s = tex.replace("{,}", ",")
+    s = re.sub(
+        r"(?<=[\w.)])\\(log|ln|exp|min|max)(?![A-Za-z])", r" \\\1", s
+    )  # "0.5\\log" → "0.5 log"
     for name, repl in _LATEX_SYMBOLS.items():  # first, so "\\cdot\\text{x}" keeps its word boundary
         s = re.sub(r"\\" + name + r"(?![A-Za-z])", repl, s)
     s = re.sub(r"\\(?:,|;|:|!| |quad|qquad)", " ", s).replace("\\\\", "\n")
-    s = re.sub(r"([_^]?)\\(?:text|mathrm|mathit|mathbf|operatorname|textrm|mbox|mathsf)\s*\{([^{}]*)\}",
-               lambda m: m[1] + (f"({m[2]})" if m[1] and " " in m[2].strip() else m[2]), s)
+    s = re.sub(
+        r"([_^]?)\\(?:text|mathrm|mathit|mathbf|operatorname|textrm|mbox|mathsf)\s*\{([^{}]*)\}",
+        lambda m: m[1] + (f"({m[2]})" if m[1] and " " in m[2].strip() else m[2]),
+        s,
+    )
     for _ in range(8):  # nested groups, innermost first
         before = s
         s = re.sub(r"([_^])\{([^{}]*)\}", lambda m: m[1] + _group(m[2]), s)
-        s = re.sub(r"\\[dt]?frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}", lambda m: f"{_group(m[1])}/{_group(m[2])}", s)
+        s = re.sub(
+            r"\\[dt]?frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}",
+            lambda m: f"{_group(m[1])}/{_group(m[2])}",
+            s,
+        )
         s = re.sub(r"\\sqrt\s*\{([^{}]*)\}", lambda m: "√" + _group(m[1]), s)
         if s == before:
             break
@@ -232,15 +284,64 @@ def _group(text: str) -> str:
 
 
 _LATEX_SYMBOLS = {
-    "times": "×", "approx": "≈", "cdot": "·", "leq": "≤", "le": "≤", "geq": "≥", "ge": "≥",
-    "neq": "≠", "ne": "≠", "pm": "±", "infty": "∞", "to": "→", "rightarrow": "→", "Rightarrow": "⇒",
-    "ldots": "…", "dots": "…", "cdots": "⋯", "sim": "~", "propto": "∝", "sum": "Σ", "prod": "Π",
-    "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "Delta": "Δ", "epsilon": "ε",
-    "varepsilon": "ε", "eta": "η", "theta": "θ", "kappa": "κ", "lambda": "λ", "mu": "μ",
-    "pi": "π", "rho": "ρ", "sigma": "σ", "Sigma": "Σ", "tau": "τ", "phi": "φ", "omega": "ω",
-    "log": "log", "ln": "ln", "exp": "exp", "min": "min", "max": "max", "left": "", "right": "",
-    "big": "", "Big": "", "lvert": "|", "rvert": "|", "lceil": "⌈", "rceil": "⌉",
-    "lfloor": "⌊", "rfloor": "⌋", "in": "∈", "mid": "|", "displaystyle": "",
+    "times": "×",
+    "approx": "≈",
+    "cdot": "·",
+    "leq": "≤",
+    "le": "≤",
+    "geq": "≥",
+    "ge": "≥",
+    "neq": "≠",
+    "ne": "≠",
+    "pm": "±",
+    "infty": "∞",
+    "to": "→",
+    "rightarrow": "→",
+    "Rightarrow": "⇒",
+    "ldots": "…",
+    "dots": "…",
+    "cdots": "⋯",
+    "sim": "~",
+    "propto": "∝",
+    "sum": "Σ",
+    "prod": "Π",
+    "alpha": "α",
+    "beta": "β",
+    "gamma": "γ",
+    "delta": "δ",
+    "Delta": "Δ",
+    "epsilon": "ε",
+    "varepsilon": "ε",
+    "eta": "η",
+    "theta": "θ",
+    "kappa": "κ",
+    "lambda": "λ",
+    "mu": "μ",
+    "pi": "π",
+    "rho": "ρ",
+    "sigma": "σ",
+    "Sigma": "Σ",
+    "tau": "τ",
+    "phi": "φ",
+    "omega": "ω",
+    "log": "log",
+    "ln": "ln",
+    "exp": "exp",
+    "min": "min",
+    "max": "max",
+    "left": "",
+    "right": "",
+    "big": "",
+    "Big": "",
+    "lvert": "|",
+    "rvert": "|",
+    "lceil": "⌈",
+    "rceil": "⌉",
+    "lfloor": "⌊",
+    "rfloor": "⌋",
+    "in": "∈",
+    "mid": "|",
+    "displaystyle": "",
 }
 
 
@@ -272,7 +373,8 @@ class Block:
 def markdown_blocks(md: str) -> list[Block]:
     """Split simple Markdown into blocks the PDF can lay out.
 
-    >>> [b.kind for b in markdown_blocks("# T\\n\\nSome *text*\\nmore.\\n\\n- a\\n- b\\n\\n|x|y|\\n|-|-|\\n|1|2|\\n\\n$$a \\\\times b$$")]
+    >>> md = "# T\\n\\nSome *text*\\nmore.\\n\\n- a\\n- b\\n\\n|x|y|\\n|-|-|\\n|1|2|\\n\\n$$a$$"
+    >>> [b.kind for b in markdown_blocks(md)]
     ['heading', 'paragraph', 'bullet', 'bullet', 'table', 'math']
     >>> markdown_blocks("|x|y|\\n|-|-|\\n|1|2|")[0].rows
     (('x', 'y'), ('1', '2'))
@@ -326,7 +428,9 @@ def markdown_blocks(md: str) -> list[Block]:
         elif re.match(r"^\s*([-*+]|\d+[.)])\s+", line):
             flush()
             indent = len(line) - len(line.lstrip())
-            blocks.append(Block("bullet", re.sub(r"^\s*([-*+]|\d+[.)])\s+", "", line), level=indent // 2))
+            blocks.append(
+                Block("bullet", re.sub(r"^\s*([-*+]|\d+[.)])\s+", "", line), level=indent // 2)
+            )
         elif stripped.startswith(">"):
             para.append(stripped.lstrip("> "))
         elif not stripped:
@@ -338,7 +442,10 @@ def markdown_blocks(md: str) -> list[Block]:
             para.append(line)
         i += 1
     flush()
-    return [Block(b.kind, inline_markdown(b.text), b.level, b.rows) if b.kind == "bullet" else b for b in blocks]
+    return [
+        Block(b.kind, inline_markdown(b.text), b.level, b.rows) if b.kind == "bullet" else b
+        for b in blocks
+    ]
 
 
 # ─── charts ─────────────────────────────────────────────────────────────────────────────
@@ -402,8 +509,11 @@ def chart_key(fn: Callable[..., Any], *args: Any) -> str:
     """Cache key of ``fn(*args)``: its qualified name and its arguments as JSON."""
     parts = [f"{fn.__module__}.{fn.__qualname__}"]
     for arg in args:
-        parts.append(arg.model_dump_json() if isinstance(arg, BaseModel) else json.dumps(arg, sort_keys=True,
-                                                                                        default=str))
+        parts.append(
+            arg.model_dump_json()
+            if isinstance(arg, BaseModel)
+            else json.dumps(arg, sort_keys=True, default=str)
+        )
     return "|".join(parts)
 
 
@@ -433,24 +543,60 @@ class Domain:
 
 
 WHAT_IFS: tuple[Domain, ...] = (
-    Domain("sizing", "Compute-optimal sizing", "calculator.sizing", "SizingInputs", "evaluate_sizing",
-           "calculator.charts.sizing", "sizing",
-           "python -m calculator sizing --input sizing.json"),
-    Domain("finetune", "Fine-tuning cost", "calculator.finetune", "FinetuneInputs", "compare_methods",
-           "calculator.charts.finetune", "finetune",
-           "python -m calculator finetune --input finetune.json"),
-    Domain("mitigation", "Mitigation ROI", "calculator.mitigation", "MitigationInputs", "evaluate_plan",
-           "calculator.charts.mitigation", "mitigation",
-           "python -m calculator roi mitigation.json --plan", from_answers="inputs_from_answers"),
+    Domain(
+        "sizing",
+        "Compute-optimal sizing",
+        "calculator.sizing",
+        "SizingInputs",
+        "evaluate_sizing",
+        "calculator.charts.sizing",
+        "sizing",
+        "python -m calculator sizing --input sizing.json",
+    ),
+    Domain(
+        "finetune",
+        "Fine-tuning cost",
+        "calculator.finetune",
+        "FinetuneInputs",
+        "compare_methods",
+        "calculator.charts.finetune",
+        "finetune",
+        "python -m calculator finetune --input finetune.json",
+    ),
+    Domain(
+        "mitigation",
+        "Mitigation ROI",
+        "calculator.mitigation",
+        "MitigationInputs",
+        "evaluate_plan",
+        "calculator.charts.mitigation",
+        "mitigation",
+        "python -m calculator roi mitigation.json --plan",
+        from_answers="inputs_from_answers",
+    ),
 )
-GREEN_MONEY = Domain("green_money", "Green Money", "calculator.greenmoney", "GreenMoneyInputs", "green_money",
-                     "calculator.charts.benchmark", "benchmark",
-                     'python -c "import json; from calculator import greenmoney as g; '
-                     "print(g.key_figures(g.green_money(g.GreenMoneyInputs.model_validate("
-                     "json.load(open('green_money.json'))))))\"")
-ASSESSMENT = Domain("assessment", "Risk assessment", "calculator.risk", "Answers", "assess",
-                    "calculator.charts.assessment", "assessment",
-                    "python -m calculator assess scenario.json")
+GREEN_MONEY = Domain(
+    "green_money",
+    "Green Money",
+    "calculator.greenmoney",
+    "GreenMoneyInputs",
+    "green_money",
+    "calculator.charts.benchmark",
+    "benchmark",
+    'python -c "import json; from calculator import greenmoney as g; '
+    "print(g.key_figures(g.green_money(g.GreenMoneyInputs.model_validate("
+    "json.load(open('green_money.json'))))))\"",
+)
+ASSESSMENT = Domain(
+    "assessment",
+    "Risk assessment",
+    "calculator.risk",
+    "Answers",
+    "assess",
+    "calculator.charts.assessment",
+    "assessment",
+    "python -m calculator assess scenario.json",
+)
 WHAT_IF_KEYS = tuple(d.key for d in WHAT_IFS) + (GREEN_MONEY.key,)
 
 
@@ -472,7 +618,9 @@ def load_api(domain: Domain) -> Api:
     try:
         module = importlib.import_module(domain.module)
     except ImportError as exc:
-        raise SectionUnavailable(f"{domain.module} is not available in this build ({exc})") from None
+        raise SectionUnavailable(
+            f"{domain.module} is not available in this build ({exc})"
+        ) from None
     missing = [n for n in (domain.inputs, domain.evaluate) if not hasattr(module, n)]
     if missing:
         raise SectionUnavailable(f"{domain.module} does not expose {', '.join(missing)}")
@@ -497,8 +645,12 @@ def validate_inputs(model: type[BaseModel], data: dict[str, Any] | None, what: s
         raise InputError(f"{what} has invalid values:\n{describe_validation_error(exc)}") from None
 
 
-def field_rows(model: type[BaseModel], data: dict[str, Any], prefix: str = "",
-               labels: dict[str, str] | None = None) -> list[tuple[str, str]]:
+def field_rows(
+    model: type[BaseModel],
+    data: dict[str, Any],
+    prefix: str = "",
+    labels: dict[str, str] | None = None,
+) -> list[tuple[str, str]]:
     """(label, value with unit) for every field of ``model`` present in ``data``, nested flattened;
     enumerated values shown by their display name from ``labels`` when given."""
     rows: list[tuple[str, str]] = []
@@ -506,7 +658,9 @@ def field_rows(model: type[BaseModel], data: dict[str, Any], prefix: str = "",
         if name not in data:
             continue
         extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
-        label = prefix + str(extra.get("label") or info.title or name.replace("_", " ").capitalize())
+        label = prefix + str(
+            extra.get("label") or info.title or name.replace("_", " ").capitalize()
+        )
         value = data[name]
         sub = info.annotation
         if isinstance(value, dict) and isinstance(sub, type) and issubclass(sub, BaseModel):
@@ -599,11 +753,15 @@ class Layout:
         if level <= 1:
             self.pdf.start_section(text, level=1)
         self.pdf.set_font(SANS, "B", 13 if level <= 1 else 11)
-        self.pdf.multi_cell(0, 7 if level <= 1 else 6, text, align="L", new_x="LMARGIN", new_y="NEXT")
+        self.pdf.multi_cell(
+            0, 7 if level <= 1 else 6, text, align="L", new_x="LMARGIN", new_y="NEXT"
+        )
         self.pdf.ln(1)
         self.pdf.set_font(SANS, size=10)
 
-    def para(self, text: str, *, size: float = 10, bold: bool = False, color: int | tuple = 0) -> None:
+    def para(
+        self, text: str, *, size: float = 10, bold: bool = False, color: int | tuple = 0
+    ) -> None:
         self.pdf.set_font(SANS, "B" if bold else "", size)
         self.pdf.set_text_color(*(color if isinstance(color, tuple) else (color,)))
         self.pdf.multi_cell(0, size * 0.5, text, align="L", new_x="LMARGIN", new_y="NEXT")
@@ -619,7 +777,9 @@ class Layout:
         self.pdf.set_font(SANS, size=10)
         self.pdf.set_x(self.pdf.l_margin + indent)
         self.pdf.cell(4, 5, "•")
-        self.pdf.multi_cell(self.width - indent - 4, 5, text, align="L", new_x="LMARGIN", new_y="NEXT")
+        self.pdf.multi_cell(
+            self.width - indent - 4, 5, text, align="L", new_x="LMARGIN", new_y="NEXT"
+        )
         self.pdf.ln(0.8)
 
     def mono(self, text: str, size: float = 8) -> None:
@@ -637,15 +797,29 @@ class Layout:
                 pdf.cell(pad, line_h, "", fill=True)
                 pdf.cell(self.width - pad, line_h, line, fill=True, new_x="LMARGIN", new_y="NEXT")
             else:
-                pdf.multi_cell(self.width, line_h, line, align="L", fill=True, new_x="LMARGIN", new_y="NEXT",
-                               wrapmode="CHAR", padding=(0, pad))
+                pdf.multi_cell(
+                    self.width,
+                    line_h,
+                    line,
+                    align="L",
+                    fill=True,
+                    new_x="LMARGIN",
+                    new_y="NEXT",
+                    wrapmode="CHAR",
+                    padding=(0, pad),
+                )
         pdf.cell(self.width, pad, "", fill=True, new_x="LMARGIN", new_y="NEXT")
         pdf.ln(2)
         pdf.set_font(SANS, size=10)
 
-    def table(self, rows: Sequence[Sequence[str]], headings: Sequence[str] | None = None,
-              col_widths: Sequence[float] | None = None, align: Sequence[str] | None = None,
-              size: float = 9) -> None:
+    def table(
+        self,
+        rows: Sequence[Sequence[str]],
+        headings: Sequence[str] | None = None,
+        col_widths: Sequence[float] | None = None,
+        align: Sequence[str] | None = None,
+        size: float = 9,
+    ) -> None:
         """A table whose rows split across pages with the heading repeated."""
         if not rows:
             return
@@ -653,10 +827,16 @@ class Layout:
         self.pdf.set_font(SANS, size=size)
         ncols = len(headings or rows[0])
         with self.pdf.table(
-            col_widths=col_widths, width=self.width, text_align=tuple(align or ("LEFT",) * ncols),
-            line_height=size * 0.5, first_row_as_headings=headings is not None, repeat_headings=1,
+            col_widths=col_widths,
+            width=self.width,
+            text_align=tuple(align or ("LEFT",) * ncols),
+            line_height=size * 0.5,
+            first_row_as_headings=headings is not None,
+            repeat_headings=1,
             headings_style=self.FontFace(emphasis="BOLD", fill_color=(225, 232, 242)),
-            borders_layout="HORIZONTAL_LINES", padding=1.2, markdown=False,
+            borders_layout="HORIZONTAL_LINES",
+            padding=1.2,
+            markdown=False,
         ) as table:
             if headings is not None:
                 table.row([str(h) for h in headings])
@@ -682,7 +862,7 @@ class Layout:
         y = self.pdf.get_y()
         total = sum(w for w, _ in sizes) + gap * (len(pngs) - 1)
         x = self.pdf.l_margin + (self.width - total) / 2
-        for (png, title), (width, height) in zip(pngs, sizes):
+        for (png, title), (width, height) in zip(pngs, sizes, strict=True):
             self.pdf.image(io.BytesIO(png), x=x, y=y, w=width, h=height, alt_text=title)
             x += width + gap
         self.pdf.set_y(y + max(h for _, h in sizes) + 3)
@@ -717,13 +897,18 @@ class Layout:
 class _Builder:
     def __init__(self, request: ReportRequest):
         self.req = request
-        self.scenario = display_text(request.scenario_name, SCENARIO_MAX_CHARS) or "Untitled scenario"
-        footer = f"{PRODUCT} summary · {display_text(request.scenario_name, 50) or 'Untitled scenario'} · {self._date()}"
+        self.scenario = (
+            display_text(request.scenario_name, SCENARIO_MAX_CHARS) or "Untitled scenario"
+        )
+        short = display_text(request.scenario_name, 50) or "Untitled scenario"
+        footer = f"{PRODUCT} summary · {short} · {self._date()}"
         self.lay = Layout(footer)
         self.out = ReportOutput(pdf=b"")
         self.used_methodology: list[str] = []
         self.commands: list[tuple[str, str]] = []  # (title, shell command) per included section
-        self.used_answers: dict[str, Any] | None = None  # the inputs each shown section was computed from
+        self.used_answers: dict[str, Any] | None = (
+            None  # the inputs each shown section was computed from
+        )
         self.used_what_if: dict[str, dict[str, Any]] = {}
         self.bench: list[Any] = []
 
@@ -764,7 +949,10 @@ class _Builder:
             try:
                 results.append(BenchResult.model_validate(raw))
             except ValidationError as exc:
-                self.omit(f"Benchmark run {i + 1}", f"not a valid result ({describe_validation_error(exc)})")
+                self.omit(
+                    f"Benchmark run {i + 1}",
+                    f"not a valid result ({describe_validation_error(exc)})",
+                )
         return results
 
     def title_page(self, planned: list[str]) -> None:
@@ -782,11 +970,19 @@ class _Builder:
         pdf.multi_cell(0, 8, self.scenario, align="L", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(6)
         lay.table(
-            [("Scenario", self.scenario), ("Generated", self._date()),
-             ("Benchmark machine", self.machine()),
-             ("Report kind", "full (pages never opened use their defaults)" if self.req.full
-              else "session (only the pages opened in this session)")],
-            col_widths=(45, 135), size=9.5,
+            [
+                ("Scenario", self.scenario),
+                ("Generated", self._date()),
+                ("Benchmark machine", self.machine()),
+                (
+                    "Report kind",
+                    "full (pages never opened use their defaults)"
+                    if self.req.full
+                    else "session (only the pages opened in this session)",
+                ),
+            ],
+            col_widths=(45, 135),
+            size=9.5,
         )
         lay.h2("Contents")
         for title in planned:
@@ -811,12 +1007,16 @@ class _Builder:
             return None
 
         self.commands.append((ASSESSMENT.title, ASSESSMENT.command))
-        self.used_answers = {k: v for k, v in model.model_dump(mode="json").items() if k not in FILE_KEYS}
+        self.used_answers = {
+            k: v for k, v in model.model_dump(mode="json").items() if k not in FILE_KEYS
+        }
 
         def render() -> None:
             self.section(ASSESSMENT.title)
             if answers is None:
-                self.lay.note("No answers were given in this session; the questionnaire's defaults are shown.")
+                self.lay.note(
+                    "No answers were given in this session; the questionnaire's defaults are shown."
+                )
             self._assessment_body(api, model, result)
             self.used_methodology.append(ASSESSMENT.methodology)
 
@@ -826,8 +1026,12 @@ class _Builder:
         lay = self.lay
         score, band = getattr(result, "score", None), getattr(result, "band", None)
         if score is not None:
-            lay.para(f"Risk score: {fmt_value(float(score))} / 100" + (f" — {clean_text(band)}" if band else ""),
-                     size=15, bold=True)
+            lay.para(
+                f"Risk score: {fmt_value(float(score))} / 100"
+                + (f" — {clean_text(band)}" if band else ""),
+                size=15,
+                bold=True,
+            )
         meaning = _first_attr(result, ("band_meaning", "meaning", "interpretation", "summary"))
         if meaning:
             lay.para(clean_text(meaning, keep_newlines=True))
@@ -835,53 +1039,103 @@ class _Builder:
         if figures:
             lay.table(figures, headings=("Key figure", "Value"), col_widths=(95, 85))
         charts = api.charts
-        if charts is not None and hasattr(charts, "drivers_chart") and hasattr(charts, "trajectory_chart"):
+        if (
+            charts is not None
+            and hasattr(charts, "drivers_chart")
+            and hasattr(charts, "trajectory_chart")
+        ):
             self._figures([("Risk drivers", charts.drivers_chart, (result,))], max_height=65)
-            self.lay.note("Trajectories below: the components stacked (base case), the low–high band and the "
-                          "naive linear line (today's cost × user growth), over 12 and 36 months.")
+            self.lay.note(
+                "Trajectories below: the components stacked (base case), the low–high band and the "
+                "naive linear line (today's cost × user growth), over 12 and 36 months."
+            )
             for months in TRAJECTORY_MONTHS:
-                self._figures([(f"Cost trajectory, {months} months", charts.trajectory_chart, (result, months))],
-                              max_height=80)
+                self._figures(
+                    [
+                        (
+                            f"Cost trajectory, {months} months",
+                            charts.trajectory_chart,
+                            (result, months),
+                        )
+                    ],
+                    max_height=80,
+                )
         else:
             self._chart(api, "main_chart", result, "Assessment")
         drivers = list(_first_attr(result, ("drivers",)) or [])
         if drivers and all(hasattr(d, "points") for d in drivers):
             lay.h2("What drives the score", level=2)
-            lay.table([(clean_text(d.name), f"{d.points:.1f}", clean_text(getattr(d, "why", "")),
-                        clean_text(getattr(d, "seed_ref", ""))) for d in drivers],
-                      headings=("Driver", "Points", "Why it costs money", "Source"),
-                      col_widths=(42, 14, 98, 26), align=("LEFT", "RIGHT", "LEFT", "LEFT"), size=8)
+            lay.table(
+                [
+                    (
+                        clean_text(d.name),
+                        f"{d.points:.1f}",
+                        clean_text(getattr(d, "why", "")),
+                        clean_text(getattr(d, "seed_ref", "")),
+                    )
+                    for d in drivers
+                ],
+                headings=("Driver", "Points", "Why it costs money", "Source"),
+                col_widths=(42, 14, 98, 26),
+                align=("LEFT", "RIGHT", "LEFT", "LEFT"),
+                size=8,
+            )
         recs = list(_first_attr(result, ("recommendations",)) or [])[:TOP_RECOMMENDATIONS]
         if recs:
             lay.h2("Top recommendations")
             if all(hasattr(r, "monthly_savings_usd") for r in recs):
-                lay.table([_recommendation_row(r) for r in recs],
-                          headings=("Action", "Phase", "Saves", "Investment", "Payback", "ROI at 36 months"),
-                          col_widths=(62, 13, 27, 24, 27, 27),
-                          align=("LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "RIGHT"), size=8)
+                lay.table(
+                    [_recommendation_row(r) for r in recs],
+                    headings=(
+                        "Action",
+                        "Phase",
+                        "Saves",
+                        "Investment",
+                        "Payback",
+                        "ROI at 36 months",
+                    ),
+                    col_widths=(62, 13, 27, 24, 27, 27),
+                    align=("LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "RIGHT"),
+                    size=8,
+                )
             else:
                 for rec in recs:
                     lay.bullet(clean_text(_describe(rec)))
         lay.h2("Answers")
         data = {k: v for k, v in model.model_dump(mode="json").items() if k not in FILE_KEYS}
-        lay.table(field_rows(type(model), data, labels=getattr(api.module, "OPTION_LABELS", None)),
-                  headings=("Question", "Answer"), col_widths=(110, 70), size=8.5)
+        lay.table(
+            field_rows(type(model), data, labels=getattr(api.module, "OPTION_LABELS", None)),
+            headings=("Question", "Answer"),
+            col_widths=(110, 70),
+            size=8.5,
+        )
 
     def _chart(self, api: Api, name: str, result: Any, title: str) -> None:
         fn = getattr(api.charts, name, None) if api.charts is not None else None
         if fn is not None:
             self._figures([(title, fn, (result,))])
 
-    def _figures(self, charts: Sequence[tuple[str, Callable[..., Any], tuple[Any, ...]]],
-                 max_height: float = 95) -> None:
+    def _figures(
+        self,
+        charts: Sequence[tuple[str, Callable[..., Any], tuple[Any, ...]]],
+        max_height: float = 95,
+    ) -> None:
         """Render ``fn(*args)`` charts (side by side when several; PNGs cached by function and
         input); a broken chart becomes a note, never a failed report."""
         pngs = []
         for title, fn, args in charts:
             try:
-                pngs.append((cached_chart_png(chart_key(fn, *args), lambda fn=fn, args=args: fn(*args)), title))
+                pngs.append(
+                    (
+                        cached_chart_png(chart_key(fn, *args), lambda fn=fn, args=args: fn(*args)),
+                        title,
+                    )
+                )
             except Exception as exc:  # noqa: BLE001 - a broken chart must not sink the report
-                self.lay.note(f"{title} chart could not be rendered ({type(exc).__name__}: {clean_text(exc, 200)}).")
+                self.lay.note(
+                    f"{title} chart could not be rendered "
+                    f"({type(exc).__name__}: {clean_text(exc, 200)})."
+                )
                 self.out.notes.append(f"{title} chart: {type(exc).__name__}: {exc}")
         if pngs:
             self.lay.images(pngs, max_height=max_height)
@@ -890,7 +1144,10 @@ class _Builder:
     def what_if(self, domain: Domain) -> Callable[[], None] | None:
         data = self.req.what_if.get(domain.key)
         if data is None and not self.req.full:
-            self.omit(domain.title, "page not opened in this session (the full report includes it with default inputs)")
+            self.omit(
+                domain.title,
+                "page not opened in this session (the full report includes it with default inputs)",
+            )
             return None
         try:
             api = load_api(domain)
@@ -917,15 +1174,23 @@ class _Builder:
             else:
                 self.section(domain.title)
             if data is None:
-                self.lay.note("Not opened in this session: the page's default inputs are shown"
-                              + (" (starting point from the assessment answers)." if derive else "."))
+                self.lay.note(
+                    "Not opened in this session: the page's default inputs are shown"
+                    + (" (starting point from the assessment answers)." if derive else ".")
+                )
             figures = figures_of(api, result)
             if figures:
-                self.lay.table(figures, headings=("Key result", "Value"), col_widths=(95, 85), size=9.5)
+                self.lay.table(
+                    figures, headings=("Key result", "Value"), col_widths=(95, 85), size=9.5
+                )
             self._chart(api, "main_chart", result, domain.title)
             self.lay.h2("Inputs", level=2)
-            self.lay.table(field_rows(type(model), model.model_dump(mode="json")),
-                           headings=("Input", "Value"), col_widths=(110, 70), size=8.5)
+            self.lay.table(
+                field_rows(type(model), model.model_dump(mode="json")),
+                headings=("Input", "Value"),
+                col_widths=(110, 70),
+                size=8.5,
+            )
             self.used_methodology.append(domain.methodology)
 
         return render
@@ -933,7 +1198,9 @@ class _Builder:
     # benchmark --------------------------------------------------------------------------
     def benchmark(self, green: Callable[[], None] | None) -> Callable[[], None] | None:
         if not self.bench and green is None:
-            self.omit("Benchmark", "no benchmark was run in this session (run one on the benchmark page)")
+            self.omit(
+                "Benchmark", "no benchmark was run in this session (run one on the benchmark page)"
+            )
             return None
 
         def render() -> None:
@@ -941,7 +1208,9 @@ class _Builder:
             if self.bench:
                 self._bench_runs()
             else:
-                self.lay.note("No benchmark was run in this session; Green Money uses the reference figures.")
+                self.lay.note(
+                    "No benchmark was run in this session; Green Money uses the reference figures."
+                )
             self._reference_machines()
             if green is not None:
                 green()
@@ -955,44 +1224,76 @@ class _Builder:
         self.lay.h2("Latest benchmark run")
         self.lay.para(f"Machine: {self.machine()}")
         rows = [
-            (clean_text(r.model, 40) + (" (synthetic weights)" if r.weights == "synthetic" else ""),
-             f"{r.mode}, {r.precision}, batch {r.batch_size}", f"{r.items:,}",
-             f"{r.items_per_second:,.1f}", f"{r.tokens_per_second:,.0f}",
-             f"{r.p50_batch_ms:,.1f} / {r.p95_batch_ms:,.1f}",
-             "—" if r.fidelity_cosine is None else f"{r.fidelity_cosine:.4f}")
+            (
+                clean_text(r.model, 40)
+                + (" (synthetic weights)" if r.weights == "synthetic" else ""),
+                f"{r.mode}, {r.precision}, batch {r.batch_size}",
+                f"{r.items:,}",
+                f"{r.items_per_second:,.1f}",
+                f"{r.tokens_per_second:,.0f}",
+                f"{r.p50_batch_ms:,.1f} / {r.p95_batch_ms:,.1f}",
+                "—" if r.fidelity_cosine is None else f"{r.fidelity_cosine:.4f}",
+            )
             for r in latest.runs
         ]
-        self.lay.table(rows, headings=("Model", "Setting", "Items", "Items/s", "Tokens/s",
-                                       "Batch p50 / p95 (ms)", "Cosine to fp32"),
-                       col_widths=(38, 34, 16, 20, 22, 28, 22),
-                       align=("LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "RIGHT"), size=8)
+        self.lay.table(
+            rows,
+            headings=(
+                "Model",
+                "Setting",
+                "Items",
+                "Items/s",
+                "Tokens/s",
+                "Batch p50 / p95 (ms)",
+                "Cosine to fp32",
+            ),
+            col_widths=(38, 34, 16, 20, 22, 28, 22),
+            align=("LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "RIGHT"),
+            size=8,
+        )
         if latest.scaling_penalty:
-            self.lay.para(f"Scaling penalty (items/s of the first model ÷ items/s of the last): "
-                          f"{latest.scaling_penalty:.2f}×")
+            self.lay.para(
+                f"Scaling penalty (items/s of the first model ÷ items/s of the last): "
+                f"{latest.scaling_penalty:.2f}×"
+            )
         if len(self.bench) > 1:
             self.lay.h2("Earlier runs this session", level=2)
             rows = [
-                (str(i + 1), clean_text(b.device.name, 40),
-                 "; ".join(f"{clean_text(r.model, 30)} {r.items_per_second:,.1f} items/s" for r in b.runs))
+                (
+                    str(i + 1),
+                    clean_text(b.device.name, 40),
+                    "; ".join(
+                        f"{clean_text(r.model, 30)} {r.items_per_second:,.1f} items/s"
+                        for r in b.runs
+                    ),
+                )
                 for i, b in enumerate(self.bench[:-1])
             ][-5:]
-            self.lay.table(rows, headings=("Run", "Machine", "Throughput"), col_widths=(12, 50, 118), size=8)
+            self.lay.table(
+                rows, headings=("Run", "Machine", "Throughput"), col_widths=(12, 50, 118), size=8
+            )
 
     def _reference_machines(self) -> None:
         refs = _reference_machines()
         if refs:
             self.lay.h2("Reference machines (seed 000)", level=2)
             self.lay.table(refs[1:], headings=refs[0], col_widths=(22, 52, 16, 34, 34, 22), size=8)
-            self.lay.note("Seed 000 benchmarked 103,000 e-mails; scaling penalty = MiniLM-L6 items/s ÷ e5-base "
-                          "items/s on the same machine.")
+            self.lay.note(
+                "Seed 000 benchmarked 103,000 e-mails; "
+                "scaling penalty = MiniLM-L6 items/s ÷ e5-base "
+                "items/s on the same machine."
+            )
         try:
             charts = importlib.import_module(GREEN_MONEY.charts)
             compare, rows_of = charts.bench_comparison_chart, charts.rows_from_bench_result
         except (ImportError, AttributeError):
             return
         raws = [b.model_dump(mode="json") for b in self.bench]
-        past = [row for i, raw in enumerate(raws[:-1])
-                for row in rows_of(raw, machine=f"Run {i + 1} this session", source="past run")]
+        past = [
+            row
+            for i, raw in enumerate(raws[:-1])
+            for row in rows_of(raw, machine=f"Run {i + 1} this session", source="past run")
+        ]
         self._figures([("Embedding throughput", compare, (raws[-1] if raws else None, past))])
 
     # appendix ---------------------------------------------------------------------------
@@ -1018,14 +1319,23 @@ class _Builder:
 
     def _reproduce(self) -> None:
         lay = self.lay
-        lay.para("Every number in this summary comes from the ScaleRisk calculator; the same code runs on "
-                 "the command line. Save the JSON below as scenario.json, then run:")
-        lines = ["# this summary",
-                 "python -m calculator report scenario.json -o summary.pdf" + (" --full" if self.req.full else "")]
+        lay.para(
+            "Every number in this summary comes from the ScaleRisk calculator; "
+            "the same code runs on "
+            "the command line. Save the JSON below as scenario.json, then run:"
+        )
+        lines = [
+            "# this summary",
+            "python -m calculator report scenario.json -o summary.pdf"
+            + (" --full" if self.req.full else ""),
+        ]
         if self.used_what_if:
-            lines += ["# the what-if inputs: one file per page (sizing.json, …) from scenario.json's \"what_if\"",
-                      "python -c \"import json; [json.dump(v, open(k + '.json', 'w')) for k, v in "
-                      "json.load(open('scenario.json'))['what_if'].items()]\""]
+            lines += [
+                "# the what-if inputs: one file per page (sizing.json, …) "
+                'from scenario.json\'s "what_if"',
+                "python -c \"import json; [json.dump(v, open(k + '.json', 'w')) for k, v in "
+                "json.load(open('scenario.json'))['what_if'].items()]\"",
+            ]
         for title, command in self.commands:
             lines += [f"# {title}", command]
         if self.bench:
@@ -1033,13 +1343,23 @@ class _Builder:
             models = ",".join(dict.fromkeys(clean_text(r.model, 60) for r in runs))
             items = max((r.items for r in runs), default=100)
             mode = runs[0].mode if runs else "reference"
-            lines += ["# the latest benchmark, re-run here (throughput depends on the machine)",
-                      f"python -m bench --models {models} --items {items} --mode {mode} --json"]
+            lines += [
+                "# the latest benchmark, re-run here (throughput depends on the machine)",
+                f"python -m bench --models {models} --items {items} --mode {mode} --json",
+            ]
         lay.mono("\n".join(lines), size=7.5)
-        lay.para("scenario.json — the assessment answers, the scenario name and the inputs of every what-if "
-                 "shown (defaults included, so each figure is reproduced exactly):", size=9.5)
-        shown = self.req.model_copy(update={"answers": self.used_answers or self.req.answers,
-                                            "what_if": {**self.req.what_if, **self.used_what_if}})
+        lay.para(
+            "scenario.json — the assessment answers, the scenario name "
+            "and the inputs of every what-if "
+            "shown (defaults included, so each figure is reproduced exactly):",
+            size=9.5,
+        )
+        shown = self.req.model_copy(
+            update={
+                "answers": self.used_answers or self.req.answers,
+                "what_if": {**self.req.what_if, **self.used_what_if},
+            }
+        )
         lay.mono(json_listing(answers_file(shown)), size=7.5)
 
     # driver -----------------------------------------------------------------------------
@@ -1100,26 +1420,38 @@ def _describe(item: Any) -> str:
     """Readable one-liner for a recommendation (a string or a small model)."""
     if isinstance(item, str):
         return item
-    parts = [str(v) for k in ("title", "action", "text", "why", "rationale", "detail")
-             if isinstance(v := getattr(item, k, None), str) and v]
+    parts = [
+        str(v)
+        for k in ("title", "action", "text", "why", "rationale", "detail")
+        if isinstance(v := getattr(item, k, None), str) and v
+    ]
     return " — ".join(parts) if parts else str(item)
 
 
 def _reference_machines() -> list[tuple[str, ...]]:
-    """Header + rows of seed 000's reference machines (``calculator.greenmoney.REFERENCE_MACHINES``)."""
+    """Header + rows of seed 000's reference machines (``greenmoney.REFERENCE_MACHINES``)."""
     try:
         refs = importlib.import_module(GREEN_MONEY.module).REFERENCE_MACHINES
     except (ImportError, AttributeError):
         return []
-    rows: list[tuple[str, ...]] = [("Machine", "Hardware", "Price", "MiniLM-L6", "e5-base", "Penalty")]
+    rows: list[tuple[str, ...]] = [
+        ("Machine", "Hardware", "Price", "MiniLM-L6", "e5-base", "Penalty")
+    ]
     for m in dict(refs).values():
         ips = m.items_per_second
-        also = "".join(f" (also quoted {v:g})" for k, v in m.also_quoted.items() if k == "minilm-l6")
-        rows.append((
-            m.name, m.hardware, f"${m.price_usd:,.0f}", f"{ips.get('minilm-l6', 0):g} items/s{also}",
-            f"{ips.get('e5-base', 0):g} items/s",
-            f"{m.scaling_penalty():.2f}×" if "minilm-l6" in ips and "e5-base" in ips else "—",
-        ))
+        also = "".join(
+            f" (also quoted {v:g})" for k, v in m.also_quoted.items() if k == "minilm-l6"
+        )
+        rows.append(
+            (
+                m.name,
+                m.hardware,
+                f"${m.price_usd:,.0f}",
+                f"{ips.get('minilm-l6', 0):g} items/s{also}",
+                f"{ips.get('e5-base', 0):g} items/s",
+                f"{m.scaling_penalty():.2f}×" if "minilm-l6" in ips and "e5-base" in ips else "—",
+            )
+        )
     return rows
 
 
@@ -1137,7 +1469,9 @@ def normalised(request: ReportRequest) -> ReportRequest:
     carried = request.answers.get("what_if")
     what_if = {**(carried if isinstance(carried, dict) else {}), **request.what_if}
     name = request.scenario_name or request.answers.get("scenario_name") or ""
-    return request.model_copy(update={"answers": answers, "what_if": what_if, "scenario_name": str(name)})
+    return request.model_copy(
+        update={"answers": answers, "what_if": what_if, "scenario_name": str(name)}
+    )
 
 
 def answers_file(request: ReportRequest) -> dict[str, Any]:
@@ -1145,7 +1479,9 @@ def answers_file(request: ReportRequest) -> dict[str, Any]:
     request = normalised(request)
     data: dict[str, Any] = dict(request.answers or {})
     name = request.scenario_name
-    data["scenario_name"] = name if len(name) <= FILE_NAME_MAX_CHARS else name[: FILE_NAME_MAX_CHARS - 1] + "…"
+    data["scenario_name"] = (
+        name if len(name) <= FILE_NAME_MAX_CHARS else name[: FILE_NAME_MAX_CHARS - 1] + "…"
+    )
     if request.what_if:
         data["what_if"] = {k: request.what_if[k] for k in sorted(request.what_if)}
     return data
@@ -1155,9 +1491,14 @@ FILE_KEYS = ("scenario_name", "what_if")
 """Keys an answers file may carry beside the assessment answers themselves."""
 
 
-def request_from_answers(data: Any, *, full: bool = False, source: str = "answers file",
-                         generated_at: datetime | None = None) -> ReportRequest:
-    """A :class:`ReportRequest` from an answers file's JSON (answers + ``scenario_name`` + ``what_if``).
+def request_from_answers(
+    data: Any,
+    *,
+    full: bool = False,
+    source: str = "answers file",
+    generated_at: datetime | None = None,
+) -> ReportRequest:
+    """A :class:`ReportRequest` from an answers file (with ``scenario_name`` and ``what_if``).
 
     Every part is validated against its domain model; the first problem raises
     :class:`InputError` with a sentence naming the key at fault.
@@ -1183,7 +1524,9 @@ def request_from_answers(data: Any, *, full: bool = False, source: str = "answer
     for key, inputs in what_if.items():
         domain = next((d for d in (*WHAT_IFS, GREEN_MONEY) if d.key == key), None)
         if domain is None:
-            raise InputError(f"{source}: unknown what_if page {key!r}; known: {', '.join(WHAT_IF_KEYS)}")
+            raise InputError(
+                f"{source}: unknown what_if page {key!r}; known: {', '.join(WHAT_IF_KEYS)}"
+            )
         if not isinstance(inputs, dict):
             raise InputError(f"{source}: what_if.{key} must be an object of inputs")
         try:
@@ -1191,13 +1534,18 @@ def request_from_answers(data: Any, *, full: bool = False, source: str = "answer
         except SectionUnavailable:
             checked[key] = inputs  # the report notes that this section is unavailable
             continue
-        checked[key] = validate_inputs(model, inputs, f"{source}: what_if.{key}").model_dump(mode="json")
+        checked[key] = validate_inputs(model, inputs, f"{source}: what_if.{key}").model_dump(
+            mode="json"
+        )
     has_answers = bool(answers)
     if answers_model is not None and has_answers:
         dumped = validate_inputs(answers_model, answers, source).model_dump(mode="json")
         answers = {k: v for k, v in dumped.items() if k not in FILE_KEYS}
     return ReportRequest(
-        scenario_name=name, answers=answers if has_answers else None, what_if=checked, full=full,
+        scenario_name=name,
+        answers=answers if has_answers else None,
+        what_if=checked,
+        full=full,
         generated_at=generated_at or datetime.now(timezone.utc),
     )
 

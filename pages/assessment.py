@@ -118,7 +118,7 @@ def _widget(section: str, model: type[BaseModel], name: str, step: Any, fmt: str
         if key not in st.session_state or st.session_state[key] not in options:
             st.session_state[key] = info["default"]
         return st.selectbox(info["label"], options, format_func=lambda o: OPTION_LABELS.get(o, o),
-                            help=info["help"], key=key)
+                            help=info["help"], key=key, persist_state="session")
     return number_field(model, name, key=key, step=step, fmt=fmt)
 
 
@@ -153,11 +153,11 @@ top = st.columns([2, 2, 3])
 with top[0]:
     st.text_input(
         "Scenario name", key=_key(None, "scenario_name"), max_chars=200,
-        help=Answers.model_fields["scenario_name"].description,
+        help=Answers.model_fields["scenario_name"].description, persist_state="session",
     )
 with top[1]:
     st.selectbox("Start from a preset", list(PRESETS), key="assess.preset",
-                 help="The seed's §6 worked example, or an archetype. Replaces all answers.")
+                 help="The seed's §6 worked example, or an archetype. Replaces all answers.", persist_state="session")
     st.button("Apply preset", on_click=_apply_preset, key="assess.apply_preset")
 with top[2]:
     st.file_uploader("Upload answers (JSON)", type=["json"], key=UPLOAD_KEY, on_change=_on_upload,
@@ -183,7 +183,7 @@ with left:
             st.session_state[stage_key] = info["default"]
         raw["stage"] = st.radio(info["label"], list(get_args(Answers.model_fields["stage"].annotation)),
                                 format_func=lambda o: OPTION_LABELS.get(o, o), help=info["help"], key=stage_key,
-                                horizontal=True)
+                                horizontal=True, persist_state="session")
     raw["scenario_name"] = st.session_state.get(_key(None, "scenario_name"), "")
     raw["what_if"] = st.session_state.get(WHAT_IF_KEY, {})
 

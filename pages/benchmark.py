@@ -212,7 +212,7 @@ def follow_run() -> None:
 
 # ---------------------------------------------------------------- rendering
 def initial(key: str, **kwargs: Any) -> dict[str, Any]:
-    """A widget's default only on first render (state kept by ``keep_widget_state`` wins afterwards)."""
+    """A widget's default only on first render (the persisted widget state wins afterwards)."""
     return {} if key in st.session_state else kwargs
 
 
@@ -343,7 +343,7 @@ with c1:
                             help="The scaling penalty needs two models: the first small, the last large.\n\n"
                             + "\n".join(f"- **{k}**: {v}" for k, v in MODELS.items()))
     mode = st.radio("Mode", ["reference", "tuned"], key="w.benchmark.mode", horizontal=True,
-                    help=field_info(BenchConfig, "mode")["help"])
+                    help=field_info(BenchConfig, "mode")["help"], persist_state="session")
     fast_device = bool(device) and device["kind"] != "cpu"
     items = number_field(BenchConfig, "items", key="w.benchmark.items", value=1000 if fast_device else 100,
                          step=50, label="Items per model (texts)")
@@ -352,7 +352,7 @@ with c1:
 with c2:
     source = st.radio("Corpus", ["generated", "upload"], key="w.benchmark.corpus", horizontal=True,
                       format_func={"generated": "Generated e-mail-like texts", "upload": "My own texts"}.get,
-                      help=field_info(BenchConfig, "corpus_path")["help"])
+                      help=field_info(BenchConfig, "corpus_path")["help"], persist_state="session")
     corpus_path = corpus_field = None
     corpus_ok = True
     if source == "upload":
@@ -372,7 +372,7 @@ with c2:
                         st.session_state.pop("w.benchmark.corpus_field", None)
                     corpus_field = st.selectbox("Column / field holding the text", fields,
                                                 key="w.benchmark.corpus_field",
-                                                help=field_info(BenchConfig, "corpus_field")["help"])
+                                                help=field_info(BenchConfig, "corpus_field")["help"], persist_state="session")
                 corpus_path = save_upload(upload.name, data)
                 try:
                     corpus = load_corpus(corpus_path, corpus_field)
@@ -461,9 +461,9 @@ with g1:
         if st.session_state.get(key) not in names:
             st.session_state[key] = default
     current = st.selectbox("Machine you have now", names, key="w.green_money.current",
-                           help="A seed 000 reference machine, this machine's runs, a past run, or your own figure.")
+                           help="A seed 000 reference machine, this machine's runs, a past run, or your own figure.", persist_state="session")
     candidate = st.selectbox("Machine you are considering", names, key="w.green_money.candidate",
-                             help="The machine whose price difference the savings must pay back.")
+                             help="The machine whose price difference the savings must pay back.", persist_state="session")
     speeds = {}
     for role, choice in (("current", current), ("candidate", candidate)):
         field = f"{role}_items_per_second"
@@ -482,7 +482,7 @@ with g2:
                                        key="w.green_money.items_per_iteration", step=1000)
     override = None
     if st.checkbox("Type minutes saved per iteration instead", key="w.green_money.use_override",
-                   help="Seed 000's worked example uses a round 15 minutes; its own throughputs give 14.64."):
+                   help="Seed 000's worked example uses a round 15 minutes; its own throughputs give 14.64.", persist_state="session"):
         override = number_field(GreenMoneyInputs, "minutes_saved_override", key="w.green_money.minutes_saved",
                                 value=15.0)
     sprint_weeks = number_field(GreenMoneyInputs, "sprint_length_weeks", key="w.green_money.sprint_length_weeks")

@@ -57,7 +57,7 @@ def compute(inputs: FinetuneInputs) -> ft.FinetuneComparison:
 def select(field: str, options: list[Any], key: str, **kwargs: Any) -> Any:
     """Selectbox labelled and helped from the pydantic field."""
     meta = field_info(FinetuneInputs, field)
-    return st.selectbox(meta["label"], options, key=key, help=meta["help"], **kwargs)
+    return st.selectbox(meta["label"], options, key=key, help=meta["help"], persist_state="session", **kwargs)
 
 
 st.title("Fine-tuning cost: full vs LoRA vs QLoRA")
@@ -82,11 +82,11 @@ with c_model:
             for name in ("layers", "hidden", "intermediate", "heads", "kv_heads", "vocab")
         }
         arch_values["tied_embeddings"] = st.checkbox(
-            "Tied embeddings", key=K + "arch.tied", help=field_info(Architecture, "tied_embeddings")["help"])
+            "Tied embeddings", key=K + "arch.tied", help=field_info(Architecture, "tied_embeddings")["help"], persist_state="session")
         arch_values["gated_mlp"] = st.checkbox(
-            "Gated MLP (SwiGLU)", key=K + "arch.gated", help=field_info(Architecture, "gated_mlp")["help"])
+            "Gated MLP (SwiGLU)", key=K + "arch.gated", help=field_info(Architecture, "gated_mlp")["help"], persist_state="session")
         arch_values["qkv_bias"] = st.checkbox(
-            "q/k/v biases", key=K + "arch.qkv_bias", help=field_info(Architecture, "qkv_bias")["help"])
+            "q/k/v biases", key=K + "arch.qkv_bias", help=field_info(Architecture, "qkv_bias")["help"], persist_state="session")
         architecture = arch_values
     else:
         preset = ft.get_preset(model)
@@ -101,10 +101,10 @@ with c_method:
     st.subheader("Method")
     method = st.radio("Method", list(ft.METHODS), key=K + "method", horizontal=True,
                       format_func=lambda m: ft.METHOD_LABELS[m],
-                      help=field_info(FinetuneInputs, "method")["help"])
+                      help=field_info(FinetuneInputs, "method")["help"], persist_state="session")
     rank = number_field(FinetuneInputs, "rank", key=K + "rank", step=1)
     meta = field_info(FinetuneInputs, "targets")
-    targets = st.multiselect("LoRA target modules", TARGET_OPTIONS, key=K + "targets", help=meta["help"])
+    targets = st.multiselect("LoRA target modules", TARGET_OPTIONS, key=K + "targets", help=meta["help"], persist_state="session")
     precision = select("precision", ["bf16-mixed", "fp16-mixed", "fp32"], K + "precision")
     optimizer = select("optimizer", list(ft.OPTIMIZER_STATE_BYTES), K + "optimizer",
                        format_func={"adamw": "AdamW (fp32 states)", "adamw-8bit": "8-bit AdamW",
@@ -115,9 +115,9 @@ with c_train:
     micro_batch = number_field(FinetuneInputs, "micro_batch", key=K + "micro_batch", step=1)
     seq_len = number_field(FinetuneInputs, "seq_len", key=K + "seq_len", step=512)
     checkpointing = st.checkbox("Gradient checkpointing", key=K + "checkpointing",
-                                help=field_info(FinetuneInputs, "gradient_checkpointing")["help"])
+                                help=field_info(FinetuneInputs, "gradient_checkpointing")["help"], persist_state="session")
     flash = st.checkbox("Fused attention (FlashAttention)", key=K + "flash",
-                        help=field_info(FinetuneInputs, "flash_attention")["help"])
+                        help=field_info(FinetuneInputs, "flash_attention")["help"], persist_state="session")
     sharding = select("sharding", ["none", "zero1", "zero2", "zero3", "fsdp"], K + "sharding",
                       format_func={"none": "None (DDP)", "zero1": "ZeRO-1", "zero2": "ZeRO-2",
                                    "zero3": "ZeRO-3", "fsdp": "FSDP (full shard)"}.get)
@@ -139,7 +139,7 @@ with c_hw:
     st.caption(f"{gpu.memory_gb:,.0f} GB · {gpu.peak_tflops['bf16']:,.4g} TFLOP/s bf16 dense · "
                f"${gpu.usd_per_hour:,.2f}/GPU-hour")
     meta = field_info(FinetuneInputs, "mfu")
-    mfu = st.slider("Utilization (MFU)", 0.05, 0.8, step=0.01, key=K + "mfu", help=meta["help"])
+    mfu = st.slider("Utilization (MFU)", 0.05, 0.8, step=0.01, key=K + "mfu", help=meta["help"], persist_state="session")
     qlora_slowdown = number_field(FinetuneInputs, "qlora_slowdown", key=K + "qlora_slowdown",
                                   step=0.05, fmt="%.2f")
     overhead_gb = number_field(FinetuneInputs, "overhead_gb", key=K + "overhead_gb", step=0.5, fmt="%.1f")

@@ -28,12 +28,30 @@ sys.path.insert(0, str(ROOT))
 BENCH = {
     "device": {"kind": "cpu", "name": "this machine", "cpu_cores": os.cpu_count()},
     "runs": [
-        {"model": "minilm-l6", "weights": "pretrained", "mode": "reference", "precision": "fp32", "batch_size": 32,
-         "items": 100, "items_per_second": 27.0, "tokens_per_second": 6700.0, "p50_batch_ms": 1150.0,
-         "p95_batch_ms": 1300.0},
-        {"model": "e5-base", "weights": "synthetic", "mode": "reference", "precision": "fp32", "batch_size": 32,
-         "items": 50, "items_per_second": 3.3, "tokens_per_second": 815.0, "p50_batch_ms": 9600.0,
-         "p95_batch_ms": 9900.0},
+        {
+            "model": "minilm-l6",
+            "weights": "pretrained",
+            "mode": "reference",
+            "precision": "fp32",
+            "batch_size": 32,
+            "items": 100,
+            "items_per_second": 27.0,
+            "tokens_per_second": 6700.0,
+            "p50_batch_ms": 1150.0,
+            "p95_batch_ms": 1300.0,
+        },
+        {
+            "model": "e5-base",
+            "weights": "synthetic",
+            "mode": "reference",
+            "precision": "fp32",
+            "batch_size": 32,
+            "items": 50,
+            "items_per_second": 3.3,
+            "tokens_per_second": 815.0,
+            "p50_batch_ms": 9600.0,
+            "p95_batch_ms": 9900.0,
+        },
     ],
     "scaling_penalty": 27.0 / 3.3,
 }
@@ -42,7 +60,9 @@ BENCH = {
 def full_request():
     from calculator.report import ReportRequest
 
-    return ReportRequest(scenario_name="Measure × full report ≈ €", full=True, bench_results=[BENCH, BENCH])
+    return ReportRequest(
+        scenario_name="Measure × full report ≈ €", full=True, bench_results=[BENCH, BENCH]
+    )
 
 
 def one_build(clear_cache: bool) -> tuple[float, float, int, int]:
@@ -76,8 +96,13 @@ def main() -> int:
 
     cold = []
     for _ in range(max(1, args.repeat // 2)):
-        out = subprocess.run([sys.executable, __file__, "--child", "cold"], capture_output=True, text=True,
-                             cwd=ROOT, check=True)
+        out = subprocess.run(
+            [sys.executable, __file__, "--child", "cold"],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            check=True,
+        )
         cold.append(tuple(float(x) for x in out.stdout.split()[-2:]))
     import altair  # noqa: F401  the app has these loaded before anyone clicks
     import pandas  # noqa: F401
@@ -90,14 +115,24 @@ def main() -> int:
     def med(runs, i):
         return statistics.median(r[i] for r in runs)
 
-    print(f"full report: {first[2]} pages, {first[3] / 1024:,.0f} KiB; {os.cpu_count()} CPUs, "
-          f"load average {load:.1f} (wall time grows with other processes; CPU time much less)")
-    print(f"cold process (import + build), median of {len(cold)}: wall {med(cold, 0):.2f} s, CPU {med(cold, 1):.2f} s")
-    print(f"first build in a warm process (chart cache empty; the very first also starts vl-convert): "
-          f"wall {first[0]:.2f} s; median of {len(first_runs)}: wall {med(first_runs, 0):.2f} s, "
-          f"CPU {med(first_runs, 1):.2f} s")
-    print(f"warm (charts cached), median of {len(warm)}: wall {med(warm, 0):.2f} s "
-          f"(min {min(r[0] for r in warm):.2f}, max {max(r[0] for r in warm):.2f}), CPU {med(warm, 1):.2f} s")
+    print(
+        f"full report: {first[2]} pages, {first[3] / 1024:,.0f} KiB; {os.cpu_count()} CPUs, "
+        f"load average {load:.1f} (wall time grows with other processes; CPU time much less)"
+    )
+    print(
+        f"cold process (import + build), median of {len(cold)}: "
+        f"wall {med(cold, 0):.2f} s, CPU {med(cold, 1):.2f} s"
+    )
+    print(
+        f"first build in a warm process (chart cache empty; the first also starts vl-convert): "
+        f"wall {first[0]:.2f} s; median of {len(first_runs)}: wall {med(first_runs, 0):.2f} s, "
+        f"CPU {med(first_runs, 1):.2f} s"
+    )
+    print(
+        f"warm (charts cached), median of {len(warm)}: wall {med(warm, 0):.2f} s "
+        f"(min {min(r[0] for r in warm):.2f}, max {max(r[0] for r in warm):.2f}), "
+        f"CPU {med(warm, 1):.2f} s"
+    )
     return 0
 
 

@@ -61,3 +61,33 @@ def test_pages_open_without_importing_torch(page):
     )
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.split() == ["NO-TORCH", "NO-ST"]
+
+
+# Widgets whose state Streamlit 1.67 can keep across page switches with persist_state.
+PERSISTABLE = {
+    "radio", "segmented_control", "pills", "slider", "select_slider", "color_picker",
+    "number_input", "selectbox", "feedback", "text_input", "text_area", "multiselect",
+    "checkbox", "toggle", "date_input", "time_input",
+}
+
+
+def widget_calls_without_persist_state(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    missing = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        target = node.func
+        if not (isinstance(target.value, ast.Name) and target.value.id == "st" and target.attr in PERSISTABLE):
+            continue
+        keywords = {k.arg for k in node.keywords}
+        if "persist_state" not in keywords and None not in keywords:  # None: **PERSIST
+            missing.append(f"{path.relative_to(ROOT)}:{node.lineno} st.{target.attr}")
+    return missing
+
+
+def test_every_input_widget_survives_page_switches():
+    """A user's answers on one page must still be there after visiting another
+    (Streamlit drops widget state of unrendered pages unless persist_state="session")."""
+    files = sorted((ROOT / "pages").glob("*.py")) + sorted((ROOT / "ui").glob("*.py"))
+    assert [m for f in files for m in widget_calls_without_persist_state(f)] == []

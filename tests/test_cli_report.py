@@ -35,7 +35,9 @@ def answers_file(tmp_path):
 def test_report_from_an_answers_file(answers_file, tmp_path, capsys):
     risk = pytest.importorskip("calculator.risk")
     gm = pytest.importorskip("calculator.greenmoney")
-    answers = risk.Answers(scenario_name="Board × Q3 €", what_if={"green_money": {"hourly_rate_usd": 90.0}})
+    answers = risk.Answers(
+        scenario_name="Board × Q3 €", what_if={"green_money": {"hourly_rate_usd": 90.0}}
+    )
     src = answers_file(answers.model_dump(mode="json"))
     out = tmp_path / "summary.pdf"
     assert main(["report", str(src), "-o", str(out)]) == 0
@@ -65,7 +67,10 @@ def test_full_flag_adds_unopened_pages(answers_file, tmp_path):
         ("{not json", "is not valid JSON"),
         ("[1, 2]", "must hold a JSON object"),
         ({"what_if": {"teleport": {}}}, "unknown what_if page 'teleport'"),
-        ({"what_if": {"green_money": {"hourly_rate_usd": -5}}}, "what_if.green_money has invalid values"),
+        (
+            {"what_if": {"green_money": {"hourly_rate_usd": -5}}},
+            "what_if.green_money has invalid values",
+        ),
         ({"what_if": []}, "what_if must be an object"),
         ({"scenario_name": 42}, "scenario_name must be a string"),
         ({"stage": "launched"}, "has invalid values"),
@@ -86,19 +91,31 @@ def test_bad_input_exits_2_with_a_message(content, message, answers_file, tmp_pa
 def test_missing_file_and_unwritable_output(tmp_path, answers_file, capsys):
     assert main(["report", str(tmp_path / "nope.json")]) == 2
     assert "file not found" in capsys.readouterr().err
-    assert main(["report", str(answers_file({})), "-o", str(tmp_path / "no" / "dir" / "x.pdf")]) == 2
+    assert (
+        main(["report", str(answers_file({})), "-o", str(tmp_path / "no" / "dir" / "x.pdf")]) == 2
+    )
     assert "cannot write" in capsys.readouterr().err
 
 
 def test_module_entry_point_and_argparse_errors(answers_file, tmp_path):
     src = answers_file({"scenario_name": "subprocess"})
     out = tmp_path / "s.pdf"
-    done = subprocess.run([sys.executable, "-m", "calculator", "report", str(src), "-o", str(out)],
-                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "calculator", "report", str(src), "-o", str(out)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert out.read_bytes()[:5] == b"%PDF-"
-    usage = subprocess.run([sys.executable, "-m", "calculator", "report"],
-                           capture_output=True, text=True, cwd=ROOT, timeout=120)
+    usage = subprocess.run(
+        [sys.executable, "-m", "calculator", "report"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
     assert usage.returncode == 2
     assert "the following arguments are required: file" in usage.stderr
 
@@ -111,7 +128,9 @@ def test_appendix_commands_reproduce_every_section(tmp_path, monkeypatch, capsys
     # the JSON the appendix prints: the inputs every shown section was computed from
     builder = report._Builder(report.ReportRequest(full=True, scenario_name="repro"))
     out = builder.build()
-    shown = builder.req.model_copy(update={"answers": builder.used_answers, "what_if": builder.used_what_if})
+    shown = builder.req.model_copy(
+        update={"answers": builder.used_answers, "what_if": builder.used_what_if}
+    )
     data = report.answers_file(shown)
     assert set(data["what_if"]) == {"sizing", "finetune", "mitigation", "green_money"}
     monkeypatch.chdir(tmp_path)
@@ -128,7 +147,13 @@ def test_appendix_commands_reproduce_every_section(tmp_path, monkeypatch, capsys
     for title in out.sections:
         assert title in again
     gm = next(c for t, c in builder.commands if t == "Green Money")
-    done = subprocess.run(["bash", "-c", gm.replace("python ", f"{sys.executable} ", 1)], capture_output=True,
-                          text=True, cwd=tmp_path, timeout=120, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin"})
+    done = subprocess.run(
+        ["bash", "-c", gm.replace("python ", f"{sys.executable} ", 1)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin"},
+    )
     assert done.returncode == 0, done.stderr
     assert "Savings per year" in done.stdout

@@ -84,8 +84,8 @@ def test_opened_what_if_is_included_and_unopened_left_out():
     for label, value in gm.key_figures(gm.green_money(gm.GreenMoneyInputs())):
         assert f"{label} {value}" in text
     # reference machines of seed 000 (210/208 and 117/75 items/s)
-    assert "DGX Spark" in text and "M2 Pro" in text
-    assert "210 items/s" in text and "75 items/s" in text
+    for shown in ("DGX Spark", "M2 Pro", "210 items/s", "75 items/s"):
+        assert shown in text
 
 
 @pytest.mark.parametrize(
@@ -113,7 +113,12 @@ def test_full_report_includes_pages_never_opened(empty):
     out = render_report(request(full=True))
     # every domain module is present in this build: nothing is left out, no chart fails
     assert out.notes == []
-    for title in ("Risk assessment", *(d.title for d in report.WHAT_IFS), "Green Money", *APPENDICES):
+    for title in (
+        "Risk assessment",
+        *(d.title for d in report.WHAT_IFS),
+        "Green Money",
+        *APPENDICES,
+    ):
         assert title in out.sections
     text = flat(out.pdf)
     assert "Not opened in this session" in text
@@ -134,7 +139,8 @@ def test_assessment_section_shows_score_band_drivers_and_answers():
     for label, value in risk.key_figures(result):
         assert f"{label} {value}" in text
     assert result.drivers[0].name in text
-    assert "Top recommendations" in text and result.recommendations[0].name in text
+    assert "Top recommendations" in text
+    assert result.recommendations[0].name in text
     assert "Lifecycle stage Production" in text  # the answers table, option shown by its label
     assert "Cost trajectory" not in text  # chart titles are images, not text …
     assert "over 12 and 36 months" in text  # … the caption says both are there
@@ -144,12 +150,30 @@ def test_benchmark_results_are_shown_with_the_machine():
     bench = {
         "device": {"kind": "cpu", "name": "AMD EPYC 9R14 × 2", "cpu_cores": 2},
         "runs": [
-            {"model": "minilm-l6", "weights": "pretrained", "mode": "reference", "precision": "fp32",
-             "batch_size": 32, "items": 100, "items_per_second": 27.4, "tokens_per_second": 6767.0,
-             "p50_batch_ms": 1150.0, "p95_batch_ms": 1300.0},
-            {"model": "e5-base", "weights": "synthetic", "mode": "reference", "precision": "fp32",
-             "batch_size": 32, "items": 50, "items_per_second": 3.3, "tokens_per_second": 815.0,
-             "p50_batch_ms": 9600.0, "p95_batch_ms": 9900.0},
+            {
+                "model": "minilm-l6",
+                "weights": "pretrained",
+                "mode": "reference",
+                "precision": "fp32",
+                "batch_size": 32,
+                "items": 100,
+                "items_per_second": 27.4,
+                "tokens_per_second": 6767.0,
+                "p50_batch_ms": 1150.0,
+                "p95_batch_ms": 1300.0,
+            },
+            {
+                "model": "e5-base",
+                "weights": "synthetic",
+                "mode": "reference",
+                "precision": "fp32",
+                "batch_size": 32,
+                "items": 50,
+                "items_per_second": 3.3,
+                "tokens_per_second": 815.0,
+                "p50_batch_ms": 9600.0,
+                "p95_batch_ms": 9900.0,
+            },
         ],
         "scaling_penalty": 27.4 / 3.3,  # small ÷ large items/s (seed 000's definition)
     }
@@ -157,7 +181,8 @@ def test_benchmark_results_are_shown_with_the_machine():
     text = flat(out.pdf)
     assert "Benchmark and Green Money" in out.sections
     assert "AMD EPYC 9R14 × 2 · cpu · 2 CPU cores" in text  # title page and section
-    assert "27.4" in text and "3.3" in text
+    assert "27.4" in text
+    assert "3.3" in text
     assert "e5-base (synthetic weights)" in text
     assert "8.30×" in text  # 27.4 / 3.3 = 8.303
     assert "Earlier runs this session" in text
@@ -171,8 +196,16 @@ def test_invalid_bench_result_is_noted_not_fatal():
 
 
 def test_missing_domain_module_degrades_to_a_note(monkeypatch):
-    ghost = report.Domain("sizing", "Ghost what-if", "calculator.does_not_exist", "X", "f",
-                          "calculator.charts.does_not_exist", "sizing", "ghost")
+    ghost = report.Domain(
+        "sizing",
+        "Ghost what-if",
+        "calculator.does_not_exist",
+        "X",
+        "f",
+        "calculator.charts.does_not_exist",
+        "sizing",
+        "ghost",
+    )
     monkeypatch.setattr(report, "WHAT_IFS", (ghost,))
     out = render_report(request(what_if={"sizing": {}}))
     assert "Ghost what-if" not in out.sections
@@ -216,7 +249,7 @@ def test_right_to_left_name_is_drawn_in_visual_order():
 HOSTILE = {
     "very long": "Budget " * 3000,
     "one long word": "x" * 5000,
-    "markup": '<b>bold</b> <script>alert(1)</script> **md** __u__ --s-- [l](http://e) $x$',
+    "markup": "<b>bold</b> <script>alert(1)</script> **md** __u__ --s-- [l](http://e) $x$",
     "control characters": "ok\x00\x07\x1b[31mred\x1b[0m\r\n\tnext\x7f\u0085",
     "bidi override": "abc\u202edcba\u202c \u200b\u2066zero-width\u2069",
     "page alias": "{nb} of {nb}",
@@ -234,7 +267,8 @@ def baseline_pages():
 def test_hostile_scenario_names_do_not_break_layout(name, baseline_pages):
     pdf = build_report(request(scenario_name=name))
     pages = pages_text(pdf)
-    assert pdf.startswith(b"%PDF-") and pdf.rstrip().endswith(b"%%EOF")
+    assert pdf.startswith(b"%PDF-")
+    assert pdf.rstrip().endswith(b"%%EOF")
     # the layout is the same as with a plain name, except that the name's own JSON in the
     # reproduction appendix may take an extra page when it is thousands of characters long
     assert baseline_pages <= len(pages) <= baseline_pages + 1
@@ -288,7 +322,15 @@ def test_markdown_blocks_cover_the_methodology_syntax():
         "| a | b |\n|---|---:|\n| 1 | $\\beta$ |\n\n```\nscalerisk assess a.json\n```\n"
     )
     blocks = report.markdown_blocks(md)
-    assert [b.kind for b in blocks] == ["heading", "paragraph", "math", "bullet", "bullet", "table", "code"]
+    assert [b.kind for b in blocks] == [
+        "heading",
+        "paragraph",
+        "math",
+        "bullet",
+        "bullet",
+        "table",
+        "code",
+    ]
     assert blocks[1].text == "The cost is C = k × u^1.4 per month."
     assert blocks[2].text == "D ≈ 20 N"
     assert blocks[3].text == "first continued"
@@ -321,8 +363,10 @@ def test_request_from_answers_validates_every_part():
         report.request_from_answers({"what_if": {"nope": {}}})
     with pytest.raises(report.InputError, match="what_if.green_money has invalid values"):
         report.request_from_answers({"what_if": {"green_money": {"hourly_rate_usd": -1}}})
-    req = report.request_from_answers({"scenario_name": "S", "what_if": {"green_money": {}}}, full=True)
-    assert req.scenario_name == "S" and req.full and req.answers is None
+    req = report.request_from_answers(
+        {"scenario_name": "S", "what_if": {"green_money": {}}}, full=True
+    )
+    assert (req.scenario_name, req.full, req.answers) == ("S", True, None)
     assert req.what_if["green_money"]["items_per_iteration"] == 103_000  # seed 000: 103,000 e-mails
 
 
@@ -378,7 +422,9 @@ def test_sidebar_full_checkbox_and_stale_pdf(control):
     at.sidebar.checkbox(key="w.report.full").check().run()
     at.sidebar.button(key="report.build").click().run()
     assert not at.exception
-    assert "full (pages never opened use their defaults)" in flat(at.session_state["report.built"][1])
+    assert "full (pages never opened use their defaults)" in flat(
+        at.session_state["report.built"][1]
+    )
     assert at.sidebar.get("download_button")
     at.session_state["scenario_name"] = "changed"
     at.run()

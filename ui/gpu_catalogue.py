@@ -83,7 +83,7 @@ def gpu_catalogue_editor(key: str) -> tuple[list[Gpu], dict[str, dict[str, Any]]
     """Show the editable catalogue; return the valid GPUs and name → row (bf16 TFLOP/s, $/h).
 
     ``key`` must not start with ``"w."``: a data editor's state cannot be written back
-    (``ui.widgets.keep_widget_state``), so the edited rows are kept in session state instead.
+    (``persist_state`` does not apply to it), so the edited rows are kept in session state instead.
     """
     base_key = f"{key}.base"
     if key not in st.session_state or base_key not in st.session_state:

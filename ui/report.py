@@ -35,7 +35,9 @@ def _signature(contract: dict[str, Any]) -> str:
     """Hash of what the PDF shows, plus every ``w.*`` widget value: the sidebar runs before the
     page writes its ``what_if`` entry, but a changed widget is already in the state, so a PDF
     built before an input changed is never offered for download."""
-    widgets = {k: v for k, v in st.session_state.items() if isinstance(k, str) and k.startswith("w.")}
+    widgets = {
+        k: v for k, v in st.session_state.items() if isinstance(k, str) and k.startswith("w.")
+    }
     text = json.dumps([contract, widgets], sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -47,7 +49,10 @@ def file_name(scenario_name: str) -> str:
 
 
 def _build(contract: dict[str, Any]) -> tuple[bytes, list[str]]:
-    from calculator.report import ReportRequest, render_report  # lazy: fpdf/vl-convert only when asked
+    from calculator.report import (
+        ReportRequest,
+        render_report,
+    )  # lazy: fpdf/vl-convert only when asked
 
     out = render_report(ReportRequest(**contract))
     return out.pdf, out.notes
@@ -57,14 +62,21 @@ def pdf_summary_control() -> None:
     """Render the sidebar control; call inside ``with st.sidebar:`` in ``app.py``."""
     st.markdown("**Download PDF summary**")
     st.checkbox(
-        "Full report", key="w.report.full",
-        help="Also include the pages you have not opened in this session, filled with their default inputs.",
+        "Full report",
+        key="w.report.full",
+        persist_state="session",
+        help="Also include the pages you have not opened in this session, "
+        "filled with their default inputs.",
     )
     contract = session_contract()
     signature = _signature(contract)
-    if st.button("Build PDF summary", key="report.build", icon=":material/picture_as_pdf:",
-                 help="Builds a PDF of this session: assessment, the what-ifs you opened, benchmark "
-                 "runs, Green Money and an appendix to reproduce every figure."):
+    if st.button(
+        "Build PDF summary",
+        key="report.build",
+        icon=":material/picture_as_pdf:",
+        help="Builds a PDF of this session: assessment, the what-ifs you opened, benchmark "
+        "runs, Green Money and an appendix to reproduce every figure.",
+    ):
         with st.spinner("Building the PDF summary…"):
             try:
                 pdf, notes = _build(contract)
@@ -81,7 +93,16 @@ def pdf_summary_control() -> None:
         st.caption("The session changed since the last PDF was built; build it again to download.")
         return
     st.download_button(
-        "Download PDF summary", data=pdf, file_name=name, mime="application/pdf",
-        key="report.download", on_click="ignore", icon=":material/download:", type="primary",
+        "Download PDF summary",
+        data=pdf,
+        file_name=name,
+        mime="application/pdf",
+        key="report.download",
+        on_click="ignore",
+        icon=":material/download:",
+        type="primary",
     )
-    st.caption(f"{len(pdf) / 1024:,.0f} KiB" + (f" · {len(notes)} section(s) left out, listed on page 1" if notes else ""))
+    st.caption(
+        f"{len(pdf) / 1024:,.0f} KiB"
+        + (f" · {len(notes)} section(s) left out, listed on page 1" if notes else "")
+    )

@@ -50,6 +50,7 @@ def number_field(
 
     The value is clamped into the field's bounds before it reaches the widget, so an
     out-of-range value carried in session state (e.g. from an uploaded file) never raises.
+    ``persist_state="session"`` keeps the value when the user switches pages.
     """
     meta = field_info(model, name)
     default = meta["default"] if value is None else value
@@ -63,8 +64,7 @@ def number_field(
         if clamped != current:
             st.session_state[key] = cast(clamped)
     kwargs: dict[str, Any] = {"min_value": lo, "max_value": hi, "help": meta["help"], "key": key}
-    if key.startswith("w."):
-        kwargs["persist_state"] = "session"  # survives page switches
+    kwargs["persist_state"] = "session"  # keeps the value while the user visits other pages
     if key not in st.session_state:
         kwargs["value"] = cast(default)
     if step is not None:
@@ -72,14 +72,3 @@ def number_field(
     if fmt is not None:
         kwargs["format"] = fmt
     return st.number_input(label or meta["label"], **kwargs)
-
-
-def keep_widget_state(prefix: str = "w.") -> None:
-    """Keep values of widgets whose key starts with ``prefix`` when the user switches pages.
-
-    Streamlit drops a widget's state when the page holding it is not rendered; writing the
-    value back to its key on every run keeps it (documented workaround, "Widget behavior").
-    """
-    for key in list(st.session_state.keys()):
-        if isinstance(key, str) and key.startswith(prefix):
-            st.session_state[key] = st.session_state[key]

@@ -14,12 +14,22 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "report",
         help="build the PDF summary from an assessment answers file",
-        description="Build the PDF summary from an assessment answers file. The file may also carry "
-        "'scenario_name' and 'what_if' ({page: inputs}, pages: sizing, finetune, mitigation, green_money).",
+        description="Build the PDF summary from an assessment answers file. The file may also "
+        "carry 'scenario_name' and 'what_if' ({page: inputs}; pages: sizing, finetune, "
+        "mitigation, green_money).",
     )
     p.add_argument("file", help="answers JSON file ('-' reads standard input)")
-    p.add_argument("-o", "--output", default="summary.pdf", help="where to write the PDF (default: summary.pdf)")
-    p.add_argument("--full", action="store_true", help="include every page, using defaults where no inputs are given")
+    p.add_argument(
+        "-o",
+        "--output",
+        default="summary.pdf",
+        help="where to write the PDF (default: summary.pdf)",
+    )
+    p.add_argument(
+        "--full",
+        action="store_true",
+        help="include every page, using defaults where no inputs are given",
+    )
     p.set_defaults(func=run)
 
 

@@ -1,0 +1,64 @@
+"""One real-browser smoke test (DESIGN §9): `streamlit run` + Debian's chromium.
+
+Fills the questionnaire, sees the score and its charts change, checks that answers survive
+a page switch, and downloads the PDF summary from the sidebar.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.e2e.conftest import wait_idle
+
+pytestmark = pytest.mark.e2e
+
+SCORE = re.compile(r"(\d+(?:\.\d)?) / 100")
+
+
+def read_score(page) -> float:
+    text = page.get_by_text(SCORE).first.inner_text()
+    return float(SCORE.search(text).group(1))
+
+
+def set_number(page, label: str, value: str) -> None:
+    box = page.get_by_label(label, exact=False).first
+    box.fill(value)
+    box.press("Enter")
+    wait_idle(page)
+
+
+def test_questionnaire_score_charts_page_switch_and_pdf(page, app_url):
+    page.goto(app_url)
+    wait_idle(page)
+    page.get_by_role("heading", name="Scalability risk assessment").wait_for()
+    before = read_score(page)
+    assert 0 <= before <= 100
+    assert page.locator(".vega-embed").count() >= 2  # gauge, drivers, trajectories
+
+    # Riskier answer: per-user fine-tuned models on the Inference tab (seed 001 §2.1).
+    page.get_by_role("tab", name="Inference").click()
+    page.get_by_role("combobox", name="Serving architecture").click()
+    page.get_by_role("option", name=re.compile("per-user", re.I)).first.click()
+    wait_idle(page)
+    after = read_score(page)
+    assert after > before  # seed 001 §2.1: per-user models grow 25–50× per 10× users
+
+    # Answers survive a visit to another page.
+    page.get_by_role("link", name="Compute-optimal sizing").click()
+    wait_idle(page)
+    page.get_by_role("heading", name=re.compile("Compute-optimal", re.I)).first.wait_for()
+    page.get_by_role("link", name="Risk assessment").click()
+    wait_idle(page)
+    assert read_score(page) == after
+
+    # PDF summary from the sidebar.
+    sidebar = page.locator("[data-testid='stSidebar']")
+    sidebar.get_by_role("button", name=re.compile("Build PDF summary")).click()
+    wait_idle(page)
+    with page.expect_download() as download_info:
+        sidebar.get_by_role("button", name=re.compile("Download", re.I)).click()
+    path = download_info.value.path()
+    with open(path, "rb") as fh:
+        assert fh.read(5) == b"%PDF-"
