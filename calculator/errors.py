@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import TypeVar
 
@@ -31,12 +32,33 @@ def describe_validation_error(err: ValidationError) -> str:
     return "\n".join(lines)
 
 
-def parse_model_json(text: str | bytes, model: type[M], *, source: str = "input") -> M:
-    """Parse JSON text into ``model``; raise :class:`InputError` with a readable reason."""
+def read_json(path: str | Path) -> tuple[object, str]:
+    """Read and decode a JSON file (``"-"``: standard input); return ``(data, source name)``.
+
+    Every failure (missing file, directory, unreadable, not JSON) is an :class:`InputError`.
+    """
+    source = "standard input" if str(path) == "-" else str(path)
     try:
-        data = json.loads(text)
+        text = sys.stdin.buffer.read() if str(path) == "-" else Path(path).read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"file not found: {source}") from None
+    except IsADirectoryError:
+        raise InputError(f"{source} is a directory, not a JSON file") from None
+    except OSError as exc:
+        raise InputError(f"cannot read {source}: {exc.strerror}") from None
+    return decode_json(text, source), source
+
+
+def decode_json(text: str | bytes, source: str) -> object:
+    """``json.loads`` with an :class:`InputError` naming ``source`` on failure."""
+    try:
+        return json.loads(text)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise InputError(f"{source} is not valid JSON: {exc}") from None
+
+
+def validate_model(data: object, model: type[M], *, source: str = "input") -> M:
+    """Validate decoded JSON against ``model``; raise :class:`InputError` with a readable reason."""
     if not isinstance(data, dict):
         raise InputError(f"{source} must hold a JSON object, not {type(data).__name__}")
     try:
@@ -45,13 +67,12 @@ def parse_model_json(text: str | bytes, model: type[M], *, source: str = "input"
         raise InputError(f"{source} has invalid values:\n{describe_validation_error(exc)}") from None
 
 
+def parse_model_json(text: str | bytes, model: type[M], *, source: str = "input") -> M:
+    """Parse JSON text into ``model``; raise :class:`InputError` with a readable reason."""
+    return validate_model(decode_json(text, source), model, source=source)
+
+
 def load_model_file(path: str | Path, model: type[M]) -> M:
-    """Read a JSON file into ``model``; raise :class:`InputError` for every failure mode."""
-    p = Path(path)
-    try:
-        text = p.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"file not found: {p}") from None
-    except OSError as exc:
-        raise InputError(f"cannot read {p}: {exc.strerror}") from None
-    return parse_model_json(text, model, source=str(p))
+    """Read a JSON file (``"-"``: standard input) into ``model``; every failure is an :class:`InputError`."""
+    data, source = read_json(path)
+    return validate_model(data, model, source=source)

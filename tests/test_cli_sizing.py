@@ -79,7 +79,7 @@ def test_input_file(tmp_path, capsys):
         (["--tokens", "1e20"], "outside"),
         (["--tokens", "1e9", "--params", "1e9"], "not allowed with"),
         (["--tokens", "1e9", "--fit", "kaplan"], "invalid choice"),
-        (["--tokens", "1e9", "--mfu", "2"], "(0, 1]"),
+        (["--tokens", "1e9", "--mfu", "2"], "outside 0–1"),
     ],
 )
 def test_bad_arguments_exit_2(argv, message, capsys):

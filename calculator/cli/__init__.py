@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from calculator.errors import InputError
@@ -22,13 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in SUBCOMMAND_MODULES:
-        try:
-            module = importlib.import_module(f"calculator.cli.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"calculator.cli.{name}":
-                raise
-            continue  # sub-command not built yet
-        module.register(sub)
+        importlib.import_module(f"calculator.cli.{name}").register(sub)
     return parser
 
 
@@ -42,3 +37,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # e.g. `scalerisk assess a.json | head`: stop quietly
+        # Python docs, "Note on SIGPIPE": point stdout at devnull so the exit flush can't fail.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1

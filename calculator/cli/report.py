@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
-from calculator.errors import InputError
+from calculator.errors import InputError, read_json
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -33,27 +32,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def _read(path: str) -> object:
-    source = "standard input" if path == "-" else path
-    try:
-        text = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"file not found: {path}") from None
-    except IsADirectoryError:
-        raise InputError(f"{path} is a directory, not an answers file") from None
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror}") from None
-    try:
-        return json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"{source} is not valid JSON: {exc}") from None
-
-
 def run(args: argparse.Namespace) -> int:
     from calculator.report import render_report, request_from_answers
 
-    source = "standard input" if args.file == "-" else args.file
-    request = request_from_answers(_read(args.file), full=args.full, source=source)
+    data, source = read_json(args.file)
+    request = request_from_answers(data, full=args.full, source=source)
     out = render_report(request)
     target = Path(args.output)
     try:

@@ -16,30 +16,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from calculator import mitigation
+from calculator.cli.argtypes import number
 from calculator.errors import InputError, describe_validation_error, load_model_file
-
-
-def _int_within(lo: int, hi: int):
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-        if not lo <= value <= hi:
-            raise argparse.ArgumentTypeError(f"{text!r} is outside {lo}–{hi}")
-        return value
-
-    return parse
-
-
-def _rate(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not 0 <= value <= 1:
-        raise argparse.ArgumentTypeError(f"{text!r} must be between 0 and 1 (e.g. 0.1 for 10%)")
-    return value
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -52,9 +30,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("file", metavar="FILE", help="assessment answers JSON (see `schema assess`)")
     p.add_argument("--plan", action="store_true",
                    help="FILE is a full mitigation plan (MitigationInputs, see `schema roi`) instead")
-    p.add_argument("--horizon-months", type=_int_within(1, 120), default=None, metavar="N",
+    p.add_argument("--horizon-months", type=number(1, 120, integer=True), default=None, metavar="N",
                    help="months over which ROI, payback and NPV are computed (default 36)")
-    p.add_argument("--discount-rate", type=_rate, default=None, metavar="R",
+    p.add_argument("--discount-rate", type=number(0, 1), default=None, metavar="R",
                    help="annual discount rate for NPV, 0-1 (default 0.1)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=run)

@@ -12,40 +12,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 
 from calculator import sizing
+from calculator.cli.argtypes import number
 from calculator.errors import load_model_file
 from calculator.hardware import get_gpu
-
-
-def _positive(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be a positive, finite number")
-    return value
-
-
-def _within(lo: float, hi: float, unit: str):
-    """argparse type: a positive number between ``lo`` and ``hi`` (the SizingInputs bounds)."""
-
-    def parse(text: str) -> float:
-        value = _positive(text)
-        if not lo <= value <= hi:
-            raise argparse.ArgumentTypeError(f"{text!r} is outside {lo:.0e}–{hi:.0e} {unit}")
-        return value
-
-    return parse
-
-
-def _fraction(text: str) -> float:
-    value = _positive(text)
-    if value > 1:
-        raise argparse.ArgumentTypeError(f"{text!r} must be in (0, 1]")
-    return value
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -58,15 +29,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     what = p.add_mutually_exclusive_group(required=True)
     what.add_argument(
         "--compute-flops",
-        type=_within(1e12, 1e30, "FLOP"),
+        type=number(1e12, 1e30, positive=True, unit="FLOP"),
         metavar="C",
         help="training budget in FLOPs",
     )
     what.add_argument(
-        "--tokens", type=_within(1e3, 1e15, "tokens"), metavar="D", help="usable training tokens"
+        "--tokens", type=number(1e3, 1e15, positive=True, unit="tokens"), metavar="D", help="usable training tokens"
     )
     what.add_argument(
-        "--params", type=_within(1e3, 1e14, "parameters"), metavar="N", help="model parameters"
+        "--params", type=number(1e3, 1e14, positive=True, unit="parameters"), metavar="N", help="model parameters"
     )
     what.add_argument(
         "--input", metavar="FILE", help="SizingInputs JSON file: run the full what-if"
@@ -81,7 +52,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--gpu", default="H100 80GB", help="GPU used to price the run (default H100 80GB)"
     )
     p.add_argument(
-        "--mfu", type=_fraction, default=0.4, help="achieved utilisation, 0-1 (default 0.4)"
+        "--mfu", type=number(0, 1, positive=True), default=0.4, help="achieved utilisation, 0-1 (default 0.4)"
     )
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=run)

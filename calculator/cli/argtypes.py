@@ -1,0 +1,42 @@
+"""argparse ``type=`` helpers: numbers checked at the command line, with one-sentence errors."""
+
+from __future__ import annotations
+
+import argparse
+import math
+from collections.abc import Callable
+
+
+def number(
+    lo: float | None = None,
+    hi: float | None = None,
+    *,
+    integer: bool = False,
+    positive: bool = False,
+    unit: str = "",
+) -> Callable[[str], float]:
+    """A parser accepting a finite number (an integer if ``integer``) in ``[lo, hi]``.
+
+    ``positive`` also rejects 0.  Errors name the value and the accepted range.
+
+    >>> number(0, 1)("0.25")
+    0.25
+    >>> number(1, 120, integer=True)("36")
+    36
+    """
+    kind = "whole number" if integer else "number"
+
+    def parse(text: str) -> float:
+        try:
+            value = int(text) if integer else float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a {kind}") from None
+        if not math.isfinite(value) or (positive and value <= 0):
+            raise argparse.ArgumentTypeError(f"{text!r} must be a positive, finite {kind}")
+        if (lo is not None and value < lo) or (hi is not None and value > hi):
+            span = f"{lo:g}–{hi:g}" if lo is not None and hi is not None else (
+                f"≥ {lo:g}" if lo is not None else f"≤ {hi:g}")
+            raise argparse.ArgumentTypeError(f"{text!r} is outside {span}{' ' + unit if unit else ''}")
+        return value
+
+    return parse
