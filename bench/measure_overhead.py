@@ -1,6 +1,6 @@
 """Does the harness slow the model down, and what does the tuned mode gain?  Side by side.
 
-    python -m bench.measure_overhead [--model minilm-l6] [--items 200] [--repeats 3]
+    python -m bench.measure_overhead [--model minilm-l6] [--items 64] [--repeats 10]
 
 On the same texts, same process, same loaded model, interleaved repeats (so background
 load hits all three alike):
@@ -9,10 +9,11 @@ load hits all three alike):
 2. the harness in reference mode (fp32, batch 32), items ÷ Σ timed batches;
 3. the harness in tuned mode, with the setting its search picks on these texts.
 
-Prints the medians and the two ratios the issue asks for: reference ÷ plain (target ≥ 0.95)
-and tuned ÷ reference (target ≥ 1.5 on the project's 2-core AVX-512-BF16 CPU), each three
-ways: ratio of medians, median of the per-repeat ratios (neighbours in time, the most robust
-on a shared machine) and ratio of the best repeats.  The order within a repeat rotates.  A
+Prints the two ratios the issue asks for: reference ÷ plain (target ≥ 0.95) and tuned ÷
+reference (target ≥ 1.5 on the project's 2-core AVX-512-BF16 CPU), each three ways: ratio of
+the best repeats (the headline: on a shared machine other processes only ever slow a pass
+down, so the fastest repeat is the least disturbed one — timeit's reasoning), ratio of the
+medians, and median of the per-repeat ratios.  The order within a repeat rotates.  A
 measurement script, not a test: no timing is asserted in the test suite (DESIGN.md).
 """
 
@@ -36,8 +37,8 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m bench.measure_overhead", description=__doc__.split("\n\n")[0]
     )
     p.add_argument("--model", default="minilm-l6")
-    p.add_argument("--items", type=int, default=96)
-    p.add_argument("--repeats", type=int, default=6)
+    p.add_argument("--items", type=int, default=64)
+    p.add_argument("--repeats", type=int, default=10)
     p.add_argument("--device", default="auto")
     p.add_argument("--json", action="store_true", help="print the figures as JSON too")
     args = p.parse_args(argv)
@@ -129,14 +130,11 @@ def main(argv: list[str] | None = None) -> int:
         f"median items/s: plain encode {med['plain']:.2f} · harness reference {med['reference']:.2f} · "
         f"tuned {med['tuned']:.2f}   (best: {best['plain']:.2f} · {best['reference']:.2f} · {best['tuned']:.2f})"
     )
-    for key, target in (
-        ("reference_over_plain", "≥ 0.95"),
-        ("tuned_over_reference", "≥ 1.5 on this CPU"),
-    ):
+    for key, target in (("reference_over_plain", "≥ 0.95"), ("tuned_over_reference", "≥ 1.5")):
         f = figures[key]
         print(
-            f"{key.replace('_over_', ' ÷ ')}: {f['of_medians']:.3f} of medians, {f['median_of_pairs']:.3f} "
-            f"median of per-repeat ratios, {f['of_best']:.3f} of bests  (target {target})"
+            f"{key.replace('_over_', ' ÷ ')} = {f['of_best']:.3f} of bests (target {target}); "
+            f"{f['of_medians']:.3f} of medians, {f['median_of_pairs']:.3f} median of per-repeat ratios"
         )
     if args.json:
         print(json.dumps(figures))

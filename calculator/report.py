@@ -459,10 +459,13 @@ _PNG_CACHE_MAX = 64
 
 
 def _fix_container_size(spec: Any) -> Any:
-    """vl-convert has no container: replace ``"container"`` widths/heights by fixed sizes."""
+    """vl-convert has no container: replace ``"container"`` widths/heights by fixed sizes, and
+    give a width to a view that fits its container (``autosize`` fit/fit-x) but names none."""
     if isinstance(spec, dict):
         fixed = {k: _fix_container_size(v) for k, v in spec.items()}
-        if fixed.get("width") == "container":
+        autosize = fixed.get("autosize")
+        fits = isinstance(autosize, dict) and autosize.get("type") in ("fit", "fit-x")
+        if fixed.get("width") == "container" or (fits and "width" not in fixed):
             fixed["width"] = CHART_WIDTH_PX
         if fixed.get("height") == "container":
             fixed["height"] = 300

@@ -142,7 +142,8 @@ def trajectory_spec(result: Assessment, months: int = 12) -> Spec:
     return {
         "$schema": SCHEMA,
         "autosize": AUTOSIZE,
-        "title": f"Monthly cost over {months} months: components (base), low–high band, naive linear",
+        "title": {"text": f"Monthly cost over {months} months: components (base), low–high band, naive linear",
+                  "anchor": "start"},
         "height": 320,
         "resolve": {"scale": {"color": "independent"}},
         "layer": [
