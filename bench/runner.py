@@ -352,11 +352,12 @@ def _search_space(ctx: RunContext, weights: str = "pretrained") -> tuple[list[st
     """(precisions to try, batch used for the precision stage, batch sizes for the second stage)."""
     cfg, dev = ctx.config, ctx.device
     precisions = list(supported_precisions(dev))
-    if dev.kind == "cpu" and weights == "pretrained":
-        # int8 is judged by its fidelity, which random weights cannot show: their embeddings are
-        # nearly parallel (int8 kept cosine 0.9997 on synthetic e5-base, 0.925 on real MiniLM)
-        precisions.append("int8")
+    if dev.kind == "cpu":
         base, batches = 16, [8, 32]
+        if weights == "pretrained":
+            # int8 is judged by its fidelity, which random weights cannot show: their embeddings
+            # are nearly parallel (int8 kept cosine 0.9997 on synthetic e5-base, 0.925 on MiniLM)
+            precisions.append("int8")
     elif dev.kind == "mps":
         base, batches = 64, [32, 128]
     else:

@@ -164,3 +164,22 @@ def test_tuned_search_halves_on_oom_and_skips_larger_batches(monkeypatch):
         8
     ]  # batch 8 already known, 32 > the OOM ceiling
     assert setting == runner.Setting("fp32", 8)
+
+
+def test_search_space_by_device_and_weights():
+    from bench.protocol import DeviceInfo
+
+    def space(device, weights="pretrained", **config):
+        ctx = runner.RunContext(
+            config=BenchConfig(mode="tuned", **config), device=device, emit=lambda e: None
+        )
+        return runner._search_space(ctx, weights)
+
+    bf16_cpu = DeviceInfo(kind="cpu", name="Zen 4", features=("avx512f", "avx512_bf16"))
+    assert space(bf16_cpu) == (["fp32", "bf16", "int8"], 16, [8, 32])
+    # random weights cannot judge int8's fidelity (their embeddings are nearly parallel)
+    assert space(bf16_cpu, "synthetic") == (["fp32", "bf16"], 16, [8, 32])
+    assert space(DeviceInfo(kind="cpu", name="old", features=("avx2",)))[0] == ["fp32", "int8"]
+    h200 = DeviceInfo(kind="cuda", name="NVIDIA H200", compute_capability="9.0")
+    assert space(h200) == (["fp32", "bf16", "fp16"], 128, [64, 256, 512])
+    assert space(h200, precision="fp16", batch_size=100) == (["fp16"], 100, [])
