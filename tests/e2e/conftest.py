@@ -36,7 +36,7 @@ def start_streamlit(port: int, env: dict[str, str] | None = None) -> subprocess.
     )
 
 
-def wait_healthy(port: int, proc: subprocess.Popen, timeout: float = 60) -> None:
+def wait_healthy(port: int, proc: subprocess.Popen, timeout: float = 60, poll_s: float = 0.2) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -46,7 +46,7 @@ def wait_healthy(port: int, proc: subprocess.Popen, timeout: float = 60) -> None
                 if r.status == 200:
                     return
         except OSError:
-            time.sleep(0.2)
+            time.sleep(poll_s)
     raise TimeoutError("streamlit did not become healthy")
 
 
