@@ -7,6 +7,7 @@ a page switch, and downloads the PDF summary from the sidebar.
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 
@@ -22,11 +23,15 @@ def read_score(page) -> float:
     return float(SCORE.search(text).group(1))
 
 
-def set_number(page, label: str, value: str) -> None:
-    box = page.get_by_label(label, exact=False).first
-    box.fill(value)
-    box.press("Enter")
-    wait_idle(page)
+def wait_for_score(page, accept, timeout_s: float = 60) -> float:
+    """Poll the shown score until ``accept(score)``: a rerun starts a moment after the click."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        wait_idle(page)
+        score = read_score(page)
+        if accept(score) or time.monotonic() > deadline:
+            return score
+        page.wait_for_timeout(200)
 
 
 def test_questionnaire_score_charts_page_switch_and_pdf(page, app_url):
@@ -35,14 +40,13 @@ def test_questionnaire_score_charts_page_switch_and_pdf(page, app_url):
     page.get_by_role("heading", name="Scalability risk assessment").wait_for()
     before = read_score(page)
     assert 0 <= before <= 100
-    assert page.locator(".vega-embed").count() >= 2  # gauge, drivers, trajectories
+    page.locator(".vega-embed").nth(2).wait_for()  # gauge, drivers, trajectories
 
     # Riskier answer: per-user fine-tuned models on the Inference tab (seed 001 §2.1).
     page.get_by_role("tab", name="Inference").click()
     page.get_by_role("combobox", name="Serving architecture").click()
     page.get_by_role("option", name=re.compile("per-user", re.I)).first.click()
-    wait_idle(page)
-    after = read_score(page)
+    after = wait_for_score(page, lambda score: score != before)
     assert after > before  # seed 001 §2.1: per-user models grow 25–50× per 10× users
 
     # Answers survive a visit to another page.
@@ -50,8 +54,7 @@ def test_questionnaire_score_charts_page_switch_and_pdf(page, app_url):
     wait_idle(page)
     page.get_by_role("heading", name=re.compile("Compute-optimal", re.I)).first.wait_for()
     page.get_by_role("link", name="Risk assessment").click()
-    wait_idle(page)
-    assert read_score(page) == after
+    assert wait_for_score(page, lambda score: score == after) == after
 
     # PDF summary from the sidebar.
     sidebar = page.locator("[data-testid='stSidebar']")
