@@ -197,21 +197,21 @@ def gauge_chart(result: Assessment) -> alt.LayerChart:
     """:func:`gauge_spec` as an Altair chart."""
     import altair as alt
 
-    return alt.LayerChart.from_dict(gauge_spec(result))
+    return alt.LayerChart.from_dict(gauge_spec(result), validate=False)
 
 
 def drivers_chart(result: Assessment) -> alt.Chart:
     """:func:`drivers_spec` as an Altair chart."""
     import altair as alt
 
-    return alt.Chart.from_dict(drivers_spec(result))
+    return alt.Chart.from_dict(drivers_spec(result), validate=False)
 
 
 def trajectory_chart(result: Assessment, months: int = 12) -> alt.LayerChart:
     """:func:`trajectory_spec` as an Altair chart."""
     import altair as alt
 
-    return alt.LayerChart.from_dict(trajectory_spec(result, months))
+    return alt.LayerChart.from_dict(trajectory_spec(result, months), validate=False)
 
 
 def main_chart(result: Assessment) -> alt.VConcatChart:
