@@ -20,7 +20,7 @@ from calculator.errors import InputError, describe_validation_error, parse_model
 from calculator.mitigation import format_payback, format_roi
 from calculator.presets import PRESET_NOTES, PRESETS
 from calculator.risk import OPTION_LABELS, Answers
-from ui.widgets import field_info, number_field
+from ui.widgets import dollars, field_info, number_field
 
 KEY = "w.assess"
 UPLOAD_KEY = "assess.upload"
@@ -265,13 +265,13 @@ with right:
         )
         st.caption("Linear: ≤ 1.2× the component's own linear growth (seed 001 §4.1, ±20%); exponential: > 3× "
                    "(§1: 3–5×); super-linear between.")
-        st.info(
+        st.info(dollars(
             "**Operations model.** Seed 001 §6 writes C_ops = k₄·(u·m)^β with β = 1.4–1.8, which gives "
             "$4K × 50^1.5 ≈ $1.41M for its own example, yet quotes $89K. ScaleRisk keeps the product of load and "
             "models but applies the super-linear exponent to the number of models only — the engineering overhead "
             "O(n^1.4) measured in §2.5 — and grows the load with the pipeline's own law (§2.2): "
             "C_ops = C_ops,0 · max(users×, data×)^e_pipe · models×^1.4 (band 1.26–1.8)."
-        )
+        ))
         c3, c4 = st.columns(2)
         if result.cost_per_1k_requests_now_usd is not None:
             c3.metric("Inference cost per 1,000 requests",
@@ -305,4 +305,4 @@ with right:
 
 with st.expander("About the presets"):
     for name, note in PRESET_NOTES.items():
-        st.markdown(f"**{name}.** {note}")
+        st.markdown(dollars(f"**{name}.** {note}"))

@@ -23,7 +23,7 @@ from pydantic import ValidationError
 from bench import history, process
 from bench.corpus import load_corpus
 from bench.models import registry as models_registry
-from bench.protocol import SYNTHETIC_LABEL, BenchConfig
+from bench.protocol import CPU_REFERENCE_ITEMS_PER_SECOND, SYNTHETIC_LABEL, BenchConfig
 from calculator import greenmoney
 from calculator.charts import benchmark as charts
 from calculator.errors import InputError, describe_validation_error
@@ -347,8 +347,12 @@ with c1:
     fast_device = bool(device) and device["kind"] != "cpu"
     items = number_field(BenchConfig, "items", key="w.benchmark.items", value=1000 if fast_device else 100,
                          step=50, label="Items per model (texts)")
-    st.caption("On a laptop CPU, 100 items take about 4 s with MiniLM-L6 and 30 s with e5-base (≈ 27 and 3.3 "
-               "items/s measured on a 2-core machine), plus model loading.")
+    known = [m for m in models if m in CPU_REFERENCE_ITEMS_PER_SECOND]
+    if known:
+        estimate = sum(items / CPU_REFERENCE_ITEMS_PER_SECOND[m] for m in known)
+        rates = " and ".join(f"{CPU_REFERENCE_ITEMS_PER_SECOND[m]:g} items/s for {m}" for m in known)
+        st.caption(f"On a 2-core laptop-class CPU this takes about {estimate:,.0f} s plus model loading "
+                   f"(reference mode; {rates}, measured on such a machine).")
 with c2:
     source = st.radio("Corpus", ["generated", "upload"], key="w.benchmark.corpus", horizontal=True,
                       format_func={"generated": "Generated e-mail-like texts", "upload": "My own texts"}.get,
@@ -492,7 +496,7 @@ with g3:
     rate = number_field(GreenMoneyInputs, "hourly_rate_usd", key="w.green_money.hourly_rate_usd", step=5.0)
     premium = number_field(GreenMoneyInputs, "hardware_premium_usd", key="w.green_money.hardware_premium_usd",
                            step=100.0)
-    st.caption("Seed 000 prices: " + ", ".join(f"{m.name} ${m.price_usd:,.0f}" for m in REFERENCE_MACHINES.values())
+    st.caption("Seed 000 prices: " + ", ".join(f"{m.name} \\${m.price_usd:,.0f}" for m in REFERENCE_MACHINES.values())
                + ". A negative difference means the candidate is cheaper.")
     horizon = number_field(GreenMoneyInputs, "horizon_weeks", key="w.green_money.horizon_weeks")
 
@@ -522,6 +526,8 @@ with st.expander("Where seed 000's own figures round"):
     st.dataframe(pd.DataFrame([f.model_dump() for f in greenmoney.seed_roundings()]).rename(
         columns={"claim": "Figure", "quoted": "Seed 000 says", "computed": "Its own inputs give", "note": "Why"}),
         hide_index=True)
-    st.caption("ScaleRisk computes from the throughputs (14.64 min, $23,783/year, 3.3 weeks with the defaults); "
-               "tick *Type minutes saved per iteration instead* with 15 min to reproduce the seed's "
-               "$24,375 and 3.2 weeks exactly.")
+    seed_default = greenmoney.green_money(GreenMoneyInputs())
+    st.caption(f"ScaleRisk computes from the throughputs ({seed_default.minutes_saved_per_iteration:.2f} min, "
+               f"\\${seed_default.dollars_saved_per_year:,.0f}/year, {seed_default.payback_weeks:.1f} weeks with the "
+               "defaults); tick *Type minutes saved per iteration instead* with 15 min to reproduce the seed's "
+               "\\$24,375 and 3.2 weeks exactly.")

@@ -18,7 +18,7 @@ from calculator.errors import InputError, describe_validation_error
 from calculator.finetune import Architecture, FinetuneInputs
 from calculator.hardware import Gpu
 from ui.gpu_catalogue import gpu_catalogue_editor
-from ui.widgets import field_info, number_field
+from ui.widgets import dollars, field_info, number_field
 
 K = "w.finetune."
 CUSTOM = "custom"
@@ -252,7 +252,7 @@ with tab_case:
     st.caption("Quoted columns: the seed's figures and what they imply (price per GPU-hour = "
                "cost ÷ GPU-hours; utilization = computed FLOPs ÷ (GPUs × peak × quoted days)). "
                "Computed columns: this calculator at the utilization you set.")
-    st.markdown("**Why they differ**\n\n" + "\n".join(f"- {line}" for line in study.explanation))
+    st.markdown(dollars("**Why they differ**\n\n" + "\n".join(f"- {line}" for line in study.explanation)))
     st.caption("Seed 002, 'Case Study: The Enterprise Fine-Tuning Trap'. Epochs, sequence length, "
                "batch and LoRA settings are not in the seed; ScaleRisk assumes one epoch, 2,048 "
                "tokens, micro-batch 4, checkpointing, LoRA r = 8 on q/v.")

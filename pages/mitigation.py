@@ -13,7 +13,7 @@ from calculator import mitigation as mt
 from calculator.charts import mitigation as charts
 from calculator.common import COMPONENTS, ComponentCosts
 from calculator.errors import InputError, describe_validation_error
-from ui.widgets import field_info, number_field
+from ui.widgets import dollars, field_info, number_field
 
 TABLE = "mitigation.table"  # last valid rows of the action table (plain session state, not a widget)
 EDITOR_VERSION = "mitigation.editor_version"
@@ -75,7 +75,7 @@ def starting_point() -> tuple[ComponentCosts, ComponentCosts, int, mt.Mitigation
             )
     growth = number_field(mt.MitigationInputs, "growth_horizon_months", key="w.mitigation.growth_months",
                           label="Projected after (months)")
-    st.caption("Defaults: seed 001 §6 worked example ($25K/month today, $435.5K/month projected at 12 months).")
+    st.caption("Defaults: seed 001 §6 worked example (\\$25K/month today, \\$435.5K/month projected at 12 months).")
     return ComponentCosts(**current), ComponentCosts(**projected), int(growth), None
 
 
@@ -207,11 +207,11 @@ st.altair_chart(charts.roi_bar_chart(result), width="stretch")
 
 st.subheader("The seed's headline, recomputed from its own inputs")
 headline = _headline()
-st.write(
+st.write(dollars(
     f"Seed 001 §5 quotes a median ROI of **{headline.quoted_phase12}×** for phases 1–2 (4–8 weeks, $40–120K, "
     f"$400–900K annual savings) against **{headline.quoted_phase4}×** for phase 4 (12–18 months, $0.8–2.5M, "
     "$2–4M annual savings)."
-)
+))
 st.dataframe(
     pd.DataFrame(
         [{"Reading": r.name, "Phases 1–2 (×)": f"{r.phase12:.2f}", "Phase 4 (×)": f"{r.phase4:.2f}",
@@ -220,4 +220,4 @@ st.dataframe(
     ),
     hide_index=True, width="stretch",
 )
-st.warning(headline.note)
+st.warning(dollars(headline.note))

@@ -91,3 +91,15 @@ def test_every_input_widget_survives_page_switches():
     (Streamlit drops widget state of unrendered pages unless persist_state="session")."""
     files = sorted((ROOT / "pages").glob("*.py")) + sorted((ROOT / "ui").glob("*.py"))
     assert [m for f in files for m in widget_calls_without_persist_state(f)] == []
+
+
+@pytest.mark.parametrize("page", [p for p in PAGES if p != "pages/methodology.py"])
+def test_dollar_amounts_are_not_rendered_as_latex(app_test, page):
+    """Streamlit's Markdown reads text between two ``$`` as LaTeX, which garbles sentences
+    like "$4K × 50^1.5 ≈ $1.41M"; every shown text escapes its dollar signs (ui.widgets.dollars).
+    The methodology page is excluded: it uses ``$…$`` for real formulas."""
+    at = app_test(page)
+    texts = [e.value for kind in ("caption", "markdown", "info", "warning", "success", "error")
+             for e in getattr(at, kind)]
+    unescaped = [t[:120] for t in texts if t.count("$") - t.count("\\$") - 2 * t.count("$$") >= 2]
+    assert unescaped == []

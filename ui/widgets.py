@@ -6,6 +6,7 @@ becomes a number input labelled "Title (GB)" with min 0, max 10 and the descript
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import annotated_types
@@ -72,3 +73,12 @@ def number_field(
     if fmt is not None:
         kwargs["format"] = fmt
     return st.number_input(label or meta["label"], **kwargs)
+
+
+def dollars(text: str) -> str:
+    """Escape ``$`` for ``st.markdown`` & co., where two of them would start LaTeX math.
+
+    >>> dollars("$4K × 50^1.5 ≈ $1.41M")
+    '\\\\$4K × 50^1.5 ≈ \\\\$1.41M'
+    """
+    return re.sub(r"(?<!\\)\$", r"\\$", text)
