@@ -39,7 +39,7 @@ from typing import Any
 from pydantic import BaseModel, Field, ValidationError
 
 from calculator import methodology
-from calculator.errors import InputError, describe_validation_error
+from calculator.errors import InputError, describe_validation_error, validate_model
 
 PRODUCT = "ScaleRisk"
 SUBTITLE = "Scalability risk and AI-infrastructure cost summary"
@@ -649,10 +649,7 @@ def load_api(domain: Domain) -> Api:
 
 def validate_inputs(model: type[BaseModel], data: dict[str, Any] | None, what: str) -> BaseModel:
     """``model`` from JSON data (defaults when None); :class:`InputError` with a readable reason."""
-    try:
-        return model.model_validate(data or {})
-    except ValidationError as exc:
-        raise InputError(f"{what} has invalid values:\n{describe_validation_error(exc)}") from None
+    return validate_model({} if data is None else data, model, source=what)
 
 
 def field_rows(

@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from calculator import mitigation
+from calculator import mitigation, risk
 from calculator.cli.argtypes import number
 from calculator.errors import InputError, describe_validation_error, load_model_file
 
@@ -48,10 +48,6 @@ def build_inputs(args: argparse.Namespace) -> mitigation.MitigationInputs:
     if args.plan:
         plan = load_model_file(args.file, mitigation.MitigationInputs)
         return mitigation.MitigationInputs.model_validate({**plan.model_dump(), **overrides})
-    try:
-        from calculator import risk
-    except ImportError:
-        raise InputError("the assessment module is not available in this build; pass a plan with --plan") from None
     answers = load_model_file(args.file, risk.Answers)
     try:
         return mitigation.inputs_from_answers(answers, **overrides)
