@@ -14,14 +14,15 @@ fonts (``calculator/fonts``, so ×, ≈, € and non-Latin scenario names render
    inconsistencies and how to reproduce every figure (CLI commands + the answers JSON).
 
 Charts are the pages' own Altair charts rendered to PNG by vl-convert (no browser) and
-cached by spec.  Domain modules are imported lazily: a domain that is missing or fails is
-left out with a note, never breaking the rest of the report.  User text (the scenario
+cached by spec.  Domain modules are imported only for the sections shown; invalid inputs
+leave their section out with a note on page 1, and a chart that fails to render becomes a
+note, never a failed report.  Text is wrapped by :meth:`Layout.wrap` (linear time; fpdf2's
+own line breaker is quadratic per line).  User text (the scenario
 name) is sanitised by :func:`clean_text` and never interpreted as markup.
 """
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import io
 import json
@@ -29,7 +30,8 @@ import re
 import struct
 import unicodedata
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -248,8 +250,15 @@ def latex_to_text(tex: str) -> str:
     't = C/(N_GPU·peak· u)×σ_QLoRA'
     >>> latex_to_text(r"L = E + \frac{A}{N^{\alpha}} + \dfrac{r_\text{small model}}{103{,}000}")
     'L = E + A/N^α + (r_(small model))/103,000'
+    >>> latex_to_text(r"\underbrace{3hI}_{\text{up}} + \begin{cases} 4a & x\\ 5b & y\end{cases}")
+    '3hI [up] + either 4a (x) or 5b (y)'
+    >>> latex_to_text(r"A\in\mathbb{R}^{r\times d}, QK^\top")
+    'A∈ℝ^(r× d), QKᵀ'
     """
     s = tex.replace("{,}", ",")
+    s = re.sub(r"\\begin\{cases\}(.*?)\\end\{cases\}", _cases, s, flags=re.S)
+    s = re.sub(r"\\mathbb\s*\{([NZQR])\}", lambda m: _BLACKBOARD[m[1]], s)
+    s = re.sub(r"\^\s*\\top(?![A-Za-z])", "ᵀ", s)
     s = re.sub(
         r"(?<=[\w.)])\\(log|ln|exp|min|max)(?![A-Za-z])", r" \\\1", s
     )  # "0.5\\log" → "0.5 log"
@@ -263,6 +272,7 @@ def latex_to_text(tex: str) -> str:
     )
     for _ in range(8):  # nested groups, innermost first
         before = s
+        s = re.sub(r"\\underbrace\s*\{([^{}]*)\}\s*_\s*\{([^{}]*)\}", r"\1 [\2]", s)
         s = re.sub(r"([_^])\{([^{}]*)\}", lambda m: m[1] + _group(m[2]), s)
         s = re.sub(
             r"\\[dt]?frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}",
@@ -275,6 +285,17 @@ def latex_to_text(tex: str) -> str:
     s = re.sub(r"\\([%$&#_{}])", r"\1", s)
     s = re.sub(r"\\([A-Za-z]+)", r"\1", s).replace("{", "").replace("}", "")
     return re.sub(r"[ \t]+", " ", s).strip()
+
+
+def _cases(match: re.Match[str]) -> str:
+    r"""``\begin{cases} a & c \\ b & d \end{cases}`` as "either a (c) or b (d)"."""
+    rows = [row.split("&", 1) for row in match[1].split("\\\\") if row.strip()]
+    return "either " + " or ".join(
+        f"{row[0].strip()} ({row[1].strip()})" if len(row) == 2 else row[0].strip() for row in rows
+    )
+
+
+_BLACKBOARD = {"N": "ℕ", "Z": "ℤ", "Q": "ℚ", "R": "ℝ"}
 
 
 def _group(text: str) -> str:
@@ -450,7 +471,6 @@ def markdown_blocks(md: str) -> list[Block]:
 
 # ─── charts ─────────────────────────────────────────────────────────────────────────────
 
-CHART_WIDTH_PX = 560
 PNG_SCALE = 2.0
 """Device pixels per CSS pixel of the chart PNGs (sharp on paper, about 190 dpi at natural size)."""
 MM_PER_CSS_PX = 0.3
@@ -458,73 +478,72 @@ _PNG_CACHE: OrderedDict[str, bytes] = OrderedDict()
 _PNG_CACHE_MAX = 64
 
 
-def _fix_container_size(spec: Any) -> Any:
-    """vl-convert has no container: replace ``"container"`` widths/heights by fixed sizes, and
-    give a width to a view that fits its container (``autosize`` fit/fit-x) but names none."""
-    if isinstance(spec, dict):
-        fixed = {k: _fix_container_size(v) for k, v in spec.items()}
-        autosize = fixed.get("autosize")
-        fits = isinstance(autosize, dict) and autosize.get("type") in ("fit", "fit-x")
-        if fixed.get("width") == "container" or (fits and "width" not in fixed):
-            fixed["width"] = CHART_WIDTH_PX
-        if fixed.get("height") == "container":
-            fixed["height"] = 300
-        return fixed
-    if isinstance(spec, list):
-        return [_fix_container_size(v) for v in spec]
-    return spec
-
-
-def chart_png(chart: Any, scale: float = PNG_SCALE) -> bytes:
-    """Render an Altair chart (or a Vega-Lite dict) to an opaque PNG with vl-convert.
-
-    The transparent background is flattened onto white: the PDF then embeds one RGB image
-    instead of an image plus an alpha mask (half the work and size, same look on paper).
-    """
-    import vl_convert
-    from PIL import Image
-
-    spec = chart if isinstance(chart, dict) else chart.to_dict(validate=False)
-    text = json.dumps(_fix_container_size(spec), default=str)
-    rgba = Image.open(io.BytesIO(vl_convert.vegalite_to_png(text, scale=scale)))
-    flat = Image.new("RGB", rgba.size, "white")
-    flat.paste(rgba, mask=rgba.getchannel("A") if rgba.mode == "RGBA" else None)
-    out = io.BytesIO()
-    flat.save(out, "PNG")
-    return out.getvalue()
-
-
 def warm_up() -> None:
-    """Start vl-convert's JavaScript engine with a one-point chart (≈ 0.9 s once per process),
-    so that the first PDF a user asks for does not pay for it.  Safe to call from a thread."""
-    chart_png({"mark": "point", "data": {"values": [{"x": 0}]},
-               "encoding": {"x": {"field": "x", "type": "quantitative"}}}, scale=1)
+    """Get the first PDF's fixed costs out of the way (once per process, safe from a thread):
+    start vl-convert's engine (≈ 1 s) in the chart worker processes, or in this one when
+    they are switched off, then import fpdf2 and every section's engine (≈ 0.5 s)."""
+    from calculator.chart_png import WARM_UP_SPEC, WORKERS, render
+
+    if WORKERS.size:
+        WORKERS.warm_up()
+    else:
+        render(WARM_UP_SPEC, 1.0)
+    import fpdf  # noqa: F401
+
+    for domain in (ASSESSMENT, *WHAT_IFS, GREEN_MONEY):
+        load_api(domain)
 
 
-def cached_chart_png(key: str, make_chart: Callable[[], Any]) -> bytes:
-    """:func:`chart_png` of ``make_chart()``, cached by ``key`` (the chart function and the
-    JSON of its input): a rebuilt report reuses its charts without rebuilding them."""
-    digest = hashlib.sha256(key.encode()).hexdigest()
-    if digest in _PNG_CACHE:
-        _PNG_CACHE.move_to_end(digest)
-        return _PNG_CACHE[digest]
-    png = chart_png(make_chart())
-    _PNG_CACHE[digest] = png
-    while len(_PNG_CACHE) > _PNG_CACHE_MAX:
-        _PNG_CACHE.popitem(last=False)
-    return png
+ChartCall = tuple[str, Callable[..., Any], tuple[Any, ...]]
+"""(title, chart function, its arguments): one chart of the report."""
+CHART_TIMEOUT_S = 60.0
+"""A worker that has not answered by then is given up; the chart is rendered in-process."""
 
 
-def chart_key(fn: Callable[..., Any], *args: Any) -> str:
-    """Cache key of ``fn(*args)``: its qualified name and its arguments as JSON."""
-    parts = [f"{fn.__module__}.{fn.__qualname__}"]
-    for arg in args:
-        parts.append(
-            arg.model_dump_json()
-            if isinstance(arg, BaseModel)
-            else json.dumps(arg, sort_keys=True, default=str)
-        )
-    return "|".join(parts)
+class ChartPngs:
+    """The report's chart PNGs, built and rendered while the text is laid out.
+
+    Sections :meth:`request` their charts as soon as their results are computed (before any
+    layout): each becomes a job for :data:`calculator.chart_png.WORKERS`, and :meth:`png`
+    collects its PNG when the layout reaches it.  PNGs are cached by chart function and
+    input, so a rebuilt report reuses them.  A worker that fails or is missing costs time,
+    never a chart: the chart is then built and rendered in this process, where a chart that
+    cannot be built raises its own error (a note in the report).
+    """
+
+    def __init__(self) -> None:
+        self.pending: dict[str, Future[bytes]] = {}
+
+    def request(self, charts: Sequence[ChartCall]) -> None:
+        from calculator.chart_png import WORKERS, chart_job, job_key
+
+        for _, fn, args in charts:
+            job = chart_job(fn, args, PNG_SCALE)
+            if job is None:
+                continue  # built in this process when laid out
+            key = job_key(job)
+            if key not in _PNG_CACHE and key not in self.pending:
+                self.pending[key] = WORKERS.submit(job)
+
+    def png(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> bytes:
+        from calculator.chart_png import chart_job, job_key, render, render_job, spec_text
+
+        job = chart_job(fn, args, PNG_SCALE)
+        if job is None:
+            return render(spec_text(fn(*args)), PNG_SCALE)
+        key = job_key(job)
+        if key in _PNG_CACHE:
+            _PNG_CACHE.move_to_end(key)
+            return _PNG_CACHE[key]
+        future = self.pending.pop(key, None)
+        try:
+            png = future.result(timeout=CHART_TIMEOUT_S) if future else render_job(job)
+        except Exception:  # noqa: BLE001 - the worker failed: build it here, errors and all
+            png = render_job(job)
+        _PNG_CACHE[key] = png
+        while len(_PNG_CACHE) > _PNG_CACHE_MAX:
+            _PNG_CACHE.popitem(last=False)
+        return png
 
 
 def png_size(png: bytes) -> tuple[int, int]:
@@ -610,40 +629,22 @@ ASSESSMENT = Domain(
 WHAT_IF_KEYS = tuple(d.key for d in WHAT_IFS) + (GREEN_MONEY.key,)
 
 
-class SectionUnavailable(Exception):
-    """A section cannot be built; the message says why (shown in the report)."""
-
-
 @dataclass(frozen=True)
 class Api:
     module: Any
     inputs: type[BaseModel]
     evaluate: Callable[..., Any]
-    key_figures: Callable[[Any], list[tuple[str, str]]] | None
-    charts: Any | None
+    charts: Any
 
 
 def load_api(domain: Domain) -> Api:
-    """Import a domain's public API lazily; raise :class:`SectionUnavailable` when missing."""
-    try:
-        module = importlib.import_module(domain.module)
-    except ImportError as exc:
-        raise SectionUnavailable(
-            f"{domain.module} is not available in this build ({exc})"
-        ) from None
-    missing = [n for n in (domain.inputs, domain.evaluate) if not hasattr(module, n)]
-    if missing:
-        raise SectionUnavailable(f"{domain.module} does not expose {', '.join(missing)}")
-    try:
-        charts = importlib.import_module(domain.charts)
-    except ImportError:
-        charts = None
+    """Import a domain's engine and charts (lazily: only the sections a report shows)."""
+    module = importlib.import_module(domain.module)
     return Api(
         module=module,
         inputs=getattr(module, domain.inputs),
         evaluate=getattr(module, domain.evaluate),
-        key_figures=getattr(module, "key_figures", None),
-        charts=charts,
+        charts=importlib.import_module(domain.charts),
     )
 
 
@@ -680,9 +681,8 @@ def field_rows(
 
 
 def figures_of(api: Api, result: Any) -> list[tuple[str, str]]:
-    if api.key_figures is None:
-        return []
-    return [(str(a), str(b)) for a, b in api.key_figures(result)]
+    """The domain's ``key_figures(result)``: (label, value with unit) rows."""
+    return [(str(a), str(b)) for a, b in api.module.key_figures(result)]
 
 
 # ─── layout ─────────────────────────────────────────────────────────────────────────────
@@ -699,6 +699,15 @@ def _fpdf_class() -> type:
     class ReportPdf(FPDF):
         footer_text = ""
 
+        def set_font(self, family: str | None = None, style: str = "", size: float = 0) -> None:
+            """Glyphs the bold and mono faces lack come from DejaVu Sans, which draws every
+            character :func:`clean_text` lets through.  fpdf2 then checks text character by
+            character, ≈ 20% of a report's layout time, so the fallback is on only for
+            those two faces."""
+            super().set_font(family, style, size)
+            other_face = self.font_family != SANS.lower() or "B" in self.font_style
+            self.set_fallback_fonts([SANS] if other_face else [], exact_match=False)
+
         def footer(self) -> None:
             self.set_y(-12)
             self.set_font(SANS, size=7.5)
@@ -711,13 +720,17 @@ def _fpdf_class() -> type:
     return ReportPdf
 
 
+TABLE_PADDING = 1.2
+"""mm between a table cell's border and its text."""
+TABLE_HEADING_FILL = (225, 232, 242)
+TABLE_RULE = (150, 150, 150)
+
+
 class Layout:
     """Thin helpers over fpdf2 so sections read as content, not coordinates."""
 
     def __init__(self, footer_text: str):
-        from fpdf.fonts import FontFace
-
-        self.FontFace = FontFace
+        self._widths: dict[tuple[str, str, float, str], float] = {}
         pdf = _fpdf_class()(orientation="P", unit="mm", format="A4")
         pdf.footer_text = footer_text
         pdf.alias_nb_pages(PAGE_COUNT_ALIAS)
@@ -726,7 +739,6 @@ class Layout:
         pdf.add_font(SANS, "", FONT_DIR / "DejaVuSans.ttf")
         pdf.add_font(SANS, "B", FONT_DIR / "DejaVuSans-Bold.ttf")
         pdf.add_font(MONO, "", FONT_DIR / "DejaVuSansMono.ttf")
-        pdf.set_fallback_fonts([SANS], exact_match=False)
         pdf.set_title(f"{PRODUCT} summary")
         pdf.set_creator(PRODUCT)
         pdf.set_font(SANS, size=10)
@@ -771,7 +783,7 @@ class Layout:
     ) -> None:
         self.pdf.set_font(SANS, "B" if bold else "", size)
         self.pdf.set_text_color(*(color if isinstance(color, tuple) else (color,)))
-        self.pdf.multi_cell(0, size * 0.5, text, align="L", new_x="LMARGIN", new_y="NEXT")
+        self.lines(text, x=self.pdf.l_margin, width=self.width, line_h=size * 0.5)
         self.pdf.set_text_color(0)
         self.pdf.ln(1.5)
         self.pdf.set_font(SANS, size=10)
@@ -782,12 +794,70 @@ class Layout:
     def bullet(self, text: str, level: int = 0) -> None:
         indent = 4 + 5 * level
         self.pdf.set_font(SANS, size=10)
+        self.ensure(5)
         self.pdf.set_x(self.pdf.l_margin + indent)
         self.pdf.cell(4, 5, "•")
-        self.pdf.multi_cell(
-            self.width - indent - 4, 5, text, align="L", new_x="LMARGIN", new_y="NEXT"
-        )
+        x = self.pdf.l_margin + indent + 4
+        self.lines(text, x=x, width=self.width - indent - 4, line_h=5)
         self.pdf.ln(0.8)
+
+    def lines(self, text: str, *, x: float, width: float, line_h: float, align: str = "L") -> None:
+        """``text`` wrapped to ``width`` at the current font, one ``cell`` per line from ``x``
+        (page breaks happen between lines)."""
+        for line in self.wrap(text, width):
+            self.pdf.set_x(x)
+            self.pdf.cell(width, line_h, line, align=align, new_x="LMARGIN", new_y="NEXT")
+
+    def text_width(self, text: str) -> float:
+        """Width of ``text`` in mm at the current font, cached by word: fpdf2 sums glyph
+        advances without kerning, so a line's width is the sum of its words' widths."""
+        pdf = self.pdf
+        key = (pdf.font_family, pdf.font_style, pdf.font_size_pt, text)
+        width = self._widths.get(key)
+        if width is None:
+            width = self._widths[key] = pdf.get_string_width(text)
+        return width
+
+    def wrap(self, text: str, width: float) -> list[str]:
+        """Greedy word wrap of ``text`` (explicit newlines kept) to ``width`` mm.
+
+        Linear in the text's length, where fpdf2's ``multi_cell`` re-measures the whole line
+        for every character it adds (quadratic per line): this is what makes a 30-page
+        report lay out in a fraction of a second.  A word wider than the line is cut
+        between characters.
+        """
+        space = self.text_width(" ")
+        lines: list[str] = []
+        for paragraph in text.split("\n"):
+            line: list[str] = []
+            line_width = 0.0
+            for word in paragraph.split(" "):
+                if not word:
+                    continue
+                word_width = self.text_width(word)
+                if line and line_width + space + word_width <= width:
+                    line.append(word)
+                    line_width += space + word_width
+                    continue
+                if line:
+                    lines.append(" ".join(line))
+                while word_width > width:
+                    head = self._longest_prefix(word, width)
+                    lines.append(head)
+                    word = word[len(head) :]
+                    word_width = self.text_width(word)
+                line, line_width = [word], word_width
+            lines.append(" ".join(line))
+        return lines
+
+    def _longest_prefix(self, word: str, width: float) -> str:
+        """The longest prefix of ``word`` that fits ``width`` (at least one character)."""
+        used = 0.0
+        for i, ch in enumerate(word):
+            used += self.text_width(ch)
+            if used > width:
+                return word[: max(i, 1)]
+        return word
 
     def mono(self, text: str, size: float = 8) -> None:
         """Code / JSON on a grey band, one ``cell`` per line (several times faster than
@@ -827,30 +897,78 @@ class Layout:
         align: Sequence[str] | None = None,
         size: float = 9,
     ) -> None:
-        """A table whose rows split across pages with the heading repeated."""
+        """A table with a shaded heading and a rule under every row; ``col_widths`` are
+        proportions of the text width.  A row that does not fit on the page moves to the
+        next, with the heading repeated; a row taller than a page is split between lines."""
         if not rows:
             return
-        self.ensure(20)
-        self.pdf.set_font(SANS, size=size)
         ncols = len(headings or rows[0])
-        with self.pdf.table(
-            col_widths=col_widths,
-            width=self.width,
-            text_align=tuple(align or ("LEFT",) * ncols),
-            line_height=size * 0.5,
-            first_row_as_headings=headings is not None,
-            repeat_headings=1,
-            headings_style=self.FontFace(emphasis="BOLD", fill_color=(225, 232, 242)),
-            borders_layout="HORIZONTAL_LINES",
-            padding=1.2,
-            markdown=False,
-        ) as table:
-            if headings is not None:
-                table.row([str(h) for h in headings])
-            for row in rows:
-                table.row([str(c) for c in row])
+        weights = list(col_widths or [1] * ncols)
+        widths = [self.width * w / sum(weights) for w in weights]
+        aligns = [a[0] for a in (align or ("LEFT",) * ncols)]  # "LEFT" → "L", "RIGHT" → "R"
+        self.ensure(20)
+        if headings is not None:
+            self._table_row([str(h) for h in headings], widths, aligns, size, heading=True)
+        for row in rows:
+            self._table_row([str(c) for c in row], widths, aligns, size, headings=headings)
         self.pdf.ln(3)
         self.pdf.set_font(SANS, size=10)
+
+    def fit_columns(self, rows: Sequence[Sequence[str]], size: float) -> list[float]:
+        """Column widths (mm) for ``rows``: each column as wide as its longest word (in bold,
+        as in the heading), and the rest of the text width shared in proportion to the
+        columns' mean text width, so key columns stay narrow and prose gets the room."""
+        self.pdf.set_font(SANS, "B", size)
+        columns = list(zip(*rows, strict=False))
+        least = [
+            max(self.text_width(word) for cell in col for word in cell.split() or [""])
+            + 2 * TABLE_PADDING
+            for col in columns
+        ]
+        want = [sum(self.text_width(cell) for cell in col) / len(col) for col in columns]
+        spare = max(0.0, self.width - sum(least))
+        self.pdf.set_font(SANS, size=10)
+        return [lo + spare * w / (sum(want) or 1) for lo, w in zip(least, want, strict=True)]
+
+    def _table_row(
+        self,
+        cells: list[str],
+        widths: list[float],
+        aligns: list[str],
+        size: float,
+        *,
+        heading: bool = False,
+        headings: Sequence[str] | None = None,
+    ) -> None:
+        pdf, pad, line_h = self.pdf, TABLE_PADDING, size * 0.5
+        pdf.set_font(SANS, "B" if heading else "", size)
+        wrapped = [self.wrap(c, w - 2 * pad) for c, w in zip(cells, widths, strict=True)]
+        done = 0
+        total = max(len(w) for w in wrapped)
+        while done < total:
+            fits = int((self.space_left() - 2 * pad) // line_h)
+            if fits < total - done and (fits < 1 or (done == 0 and not heading)):
+                pdf.add_page()  # the row moves to a new page (or its rest, when split)
+                if headings is not None:
+                    self._table_row([str(h) for h in headings], widths, aligns, size, heading=True)
+                    pdf.set_font(SANS, size=size)
+                fits = int((self.space_left() - 2 * pad) // line_h)
+            take = min(total - done, max(fits, 1))
+            y, x = pdf.get_y(), pdf.l_margin
+            height = take * line_h + 2 * pad
+            if heading:
+                pdf.set_fill_color(*TABLE_HEADING_FILL)
+                pdf.rect(x, y, self.width, height, style="F")
+            for lines, width, a in zip(wrapped, widths, aligns, strict=True):
+                for i, line in enumerate(lines[done : done + take]):
+                    pdf.set_xy(x + pad, y + pad + i * line_h)
+                    pdf.cell(width - 2 * pad, line_h, line, align=a)
+                x += width
+            pdf.set_draw_color(*TABLE_RULE)
+            pdf.set_line_width(0.2)
+            pdf.line(pdf.l_margin, y + height, pdf.l_margin + self.width, y + height)
+            pdf.set_xy(pdf.l_margin, y + height)
+            done += take
 
     def images(self, pngs: Sequence[tuple[bytes, str]], max_height: float = 95) -> None:
         """Charts side by side (one: centred), each at its natural size (1 CSS px = 0.3 mm,
@@ -887,12 +1005,17 @@ class Layout:
                 self.bullet(block.text, block.level)
             elif block.kind == "math":
                 self.pdf.set_font(SANS, size=10)
-                self.pdf.multi_cell(0, 5.5, block.text, align="C", new_x="LMARGIN", new_y="NEXT")
+                self.lines(block.text, x=self.pdf.l_margin, width=self.width, line_h=5.5, align="C")
                 self.pdf.ln(1.5)
             elif block.kind == "code":
                 self.mono(block.text)
             elif block.kind == "table" and block.rows:
-                self.table(block.rows[1:], headings=block.rows[0], size=8)
+                self.table(
+                    block.rows[1:],
+                    headings=block.rows[0],
+                    col_widths=self.fit_columns(block.rows, size=8),
+                    size=8,
+                )
 
     def output(self) -> bytes:
         return bytes(self.pdf.output())
@@ -918,6 +1041,7 @@ class _Builder:
         )
         self.used_what_if: dict[str, dict[str, Any]] = {}
         self.bench: list[Any] = []
+        self.charts = ChartPngs()
 
     def _date(self) -> str:
         at = self.req.generated_at
@@ -947,10 +1071,8 @@ class _Builder:
         return " · ".join(bits)
 
     def _bench_results(self) -> list[Any]:
-        try:
-            from bench.protocol import BenchResult
-        except ImportError:  # pragma: no cover - bench ships with the calculator
-            return []
+        from bench.protocol import BenchResult  # pydantic models only: no torch
+
         results = []
         for i, raw in enumerate(self.req.bench_results):
             try:
@@ -1009,11 +1131,19 @@ class _Builder:
             api = load_api(ASSESSMENT)
             model = validate_inputs(api.inputs, answers, "assessment answers")
             result = api.evaluate(model)
-        except (SectionUnavailable, InputError) as exc:
+        except InputError as exc:
             self.omit(ASSESSMENT.title, str(exc))
             return None
 
         self.commands.append((ASSESSMENT.title, ASSESSMENT.command))
+        # the page's own Vega-Lite specs, handed to vl-convert as they are: wrapping them in
+        # Altair objects first costs ≈ 0.25 s per trajectory chart (schema-driven from_dict)
+        drivers = ("Risk drivers", api.charts.drivers_spec, (result,))
+        trajectories = [
+            (f"Cost trajectory, {months} months", api.charts.trajectory_spec, (result, months))
+            for months in TRAJECTORY_MONTHS
+        ]
+        self.charts.request([drivers, *trajectories])
         self.used_answers = {
             k: v for k, v in model.model_dump(mode="json").items() if k not in FILE_KEYS
         }
@@ -1024,103 +1154,69 @@ class _Builder:
                 self.lay.note(
                     "No answers were given in this session; the questionnaire's defaults are shown."
                 )
-            self._assessment_body(api, model, result)
+            self._assessment_body(api, model, result, drivers, trajectories)
             self.used_methodology.append(ASSESSMENT.methodology)
 
         return render
 
-    def _assessment_body(self, api: Api, model: BaseModel, result: Any) -> None:
+    def _assessment_body(
+        self,
+        api: Api,
+        model: BaseModel,
+        result: Any,
+        drivers_chart: ChartCall,
+        trajectory_charts: list[ChartCall],
+    ) -> None:
         lay = self.lay
-        score, band = getattr(result, "score", None), getattr(result, "band", None)
-        if score is not None:
-            lay.para(
-                f"Risk score: {fmt_value(float(score))} / 100"
-                + (f" — {clean_text(band)}" if band else ""),
-                size=15,
-                bold=True,
-            )
-        meaning = _first_attr(result, ("band_meaning", "meaning", "interpretation", "summary"))
-        if meaning:
-            lay.para(clean_text(meaning, keep_newlines=True))
-        figures = figures_of(api, result)
-        if figures:
-            lay.table(figures, headings=("Key figure", "Value"), col_widths=(95, 85))
-        charts = api.charts
-        if (
-            charts is not None
-            and hasattr(charts, "drivers_chart")
-            and hasattr(charts, "trajectory_chart")
-        ):
-            self._figures([("Risk drivers", charts.drivers_chart, (result,))], max_height=65)
-            self.lay.note(
-                "Trajectories below: the components stacked (base case), the low–high band and the "
-                "naive linear line (today's cost × user growth), over 12 and 36 months."
-            )
-            for months in TRAJECTORY_MONTHS:
-                self._figures(
-                    [
-                        (
-                            f"Cost trajectory, {months} months",
-                            charts.trajectory_chart,
-                            (result, months),
-                        )
-                    ],
-                    max_height=80,
-                )
-        else:
-            self._chart(api, "main_chart", result, "Assessment")
-        drivers = list(_first_attr(result, ("drivers",)) or [])
-        if drivers and all(hasattr(d, "points") for d in drivers):
+        lay.para(
+            f"Risk score: {fmt_value(float(result.score))} / 100 — {clean_text(result.band)}",
+            size=15,
+            bold=True,
+        )
+        lay.para(clean_text(result.band_meaning, keep_newlines=True))
+        lay.table(figures_of(api, result), headings=("Key figure", "Value"), col_widths=(95, 85))
+        self._figures([drivers_chart], max_height=65)
+        lay.note(
+            "Trajectories below: the components stacked (base case), the low–high band and the "
+            "naive linear line (today's cost × user growth), over 12 and 36 months."
+        )
+        for chart in trajectory_charts:
+            self._figures([chart], max_height=80)
+        if result.drivers:
             lay.h2("What drives the score", level=2)
             lay.table(
                 [
                     (
                         clean_text(d.name),
                         f"{d.points:.1f}",
-                        clean_text(getattr(d, "why", "")),
-                        clean_text(getattr(d, "seed_ref", "")),
+                        clean_text(d.why),
+                        clean_text(d.seed_ref),
                     )
-                    for d in drivers
+                    for d in result.drivers
                 ],
                 headings=("Driver", "Points", "Why it costs money", "Source"),
                 col_widths=(42, 14, 98, 26),
                 align=("LEFT", "RIGHT", "LEFT", "LEFT"),
                 size=8,
             )
-        recs = list(_first_attr(result, ("recommendations",)) or [])[:TOP_RECOMMENDATIONS]
+        recs = result.recommendations[:TOP_RECOMMENDATIONS]
         if recs:
             lay.h2("Top recommendations")
-            if all(hasattr(r, "monthly_savings_usd") for r in recs):
-                lay.table(
-                    [_recommendation_row(r) for r in recs],
-                    headings=(
-                        "Action",
-                        "Phase",
-                        "Saves",
-                        "Investment",
-                        "Payback",
-                        "ROI at 36 months",
-                    ),
-                    col_widths=(62, 13, 27, 24, 27, 27),
-                    align=("LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "RIGHT"),
-                    size=8,
-                )
-            else:
-                for rec in recs:
-                    lay.bullet(clean_text(_describe(rec)))
+            lay.table(
+                [_recommendation_row(r) for r in recs],
+                headings=("Action", "Phase", "Saves", "Investment", "Payback", "ROI at 36 months"),
+                col_widths=(62, 13, 27, 24, 27, 27),
+                align=("LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "RIGHT"),
+                size=8,
+            )
         lay.h2("Answers")
         data = {k: v for k, v in model.model_dump(mode="json").items() if k not in FILE_KEYS}
         lay.table(
-            field_rows(type(model), data, labels=getattr(api.module, "OPTION_LABELS", None)),
+            field_rows(type(model), data, labels=api.module.OPTION_LABELS),
             headings=("Question", "Answer"),
             col_widths=(110, 70),
             size=8.5,
         )
-
-    def _chart(self, api: Api, name: str, result: Any, title: str) -> None:
-        fn = getattr(api.charts, name, None) if api.charts is not None else None
-        if fn is not None:
-            self._figures([(title, fn, (result,))])
 
     def _figures(
         self,
@@ -1132,12 +1228,7 @@ class _Builder:
         pngs = []
         for title, fn, args in charts:
             try:
-                pngs.append(
-                    (
-                        cached_chart_png(chart_key(fn, *args), lambda fn=fn, args=args: fn(*args)),
-                        title,
-                    )
-                )
+                pngs.append((self.charts.png(fn, args), title))
             except Exception as exc:  # noqa: BLE001 - a broken chart must not sink the report
                 self.lay.note(
                     f"{title} chart could not be rendered "
@@ -1164,7 +1255,7 @@ class _Builder:
             else:
                 model = validate_inputs(api.inputs, data, f"{domain.title} inputs")
             result = api.evaluate(model)
-        except (SectionUnavailable, InputError) as exc:
+        except InputError as exc:
             self.omit(domain.title, str(exc))
             return None
         except Exception as exc:  # noqa: BLE001
@@ -1173,6 +1264,8 @@ class _Builder:
 
         self.commands.append((domain.title, domain.command))
         self.used_what_if[domain.key] = model.model_dump(mode="json")
+        chart = (domain.title, api.charts.main_chart, (result,))
+        self.charts.request([chart])
 
         def render() -> None:
             if domain is GREEN_MONEY:
@@ -1185,12 +1278,13 @@ class _Builder:
                     "Not opened in this session: the page's default inputs are shown"
                     + (" (starting point from the assessment answers)." if derive else ".")
                 )
-            figures = figures_of(api, result)
-            if figures:
-                self.lay.table(
-                    figures, headings=("Key result", "Value"), col_widths=(95, 85), size=9.5
-                )
-            self._chart(api, "main_chart", result, domain.title)
+            self.lay.table(
+                figures_of(api, result),
+                headings=("Key result", "Value"),
+                col_widths=(95, 85),
+                size=9.5,
+            )
+            self._figures([chart])
             self.lay.h2("Inputs", level=2)
             self.lay.table(
                 field_rows(type(model), model.model_dump(mode="json")),
@@ -1209,6 +1303,8 @@ class _Builder:
                 "Benchmark", "no benchmark was run in this session (run one on the benchmark page)"
             )
             return None
+        throughput = self._throughput_chart()
+        self.charts.request([throughput])
 
         def render() -> None:
             self.section("Benchmark and Green Money")
@@ -1219,6 +1315,7 @@ class _Builder:
                     "No benchmark was run in this session; Green Money uses the reference figures."
                 )
             self._reference_machines()
+            self._figures([throughput])
             if green is not None:
                 green()
             if "benchmark" not in self.used_methodology:
@@ -1282,26 +1379,26 @@ class _Builder:
 
     def _reference_machines(self) -> None:
         refs = _reference_machines()
-        if refs:
-            self.lay.h2("Reference machines (seed 000)", level=2)
-            self.lay.table(refs[1:], headings=refs[0], col_widths=(22, 52, 16, 34, 34, 22), size=8)
-            self.lay.note(
-                "Seed 000 benchmarked 103,000 e-mails; "
-                "scaling penalty = MiniLM-L6 items/s ÷ e5-base "
-                "items/s on the same machine."
-            )
-        try:
-            charts = importlib.import_module(GREEN_MONEY.charts)
-            compare, rows_of = charts.bench_comparison_chart, charts.rows_from_bench_result
-        except (ImportError, AttributeError):
-            return
+        self.lay.h2("Reference machines (seed 000)", level=2)
+        self.lay.table(refs[1:], headings=refs[0], col_widths=(22, 52, 16, 34, 34, 22), size=8)
+        self.lay.note(
+            "Seed 000 benchmarked 103,000 e-mails; scaling penalty = MiniLM-L6 items/s ÷ e5-base "
+            "items/s on the same machine."
+        )
+
+    def _throughput_chart(self) -> ChartCall:
+        """The latest run beside the reference machines and this session's earlier runs."""
+        from calculator.charts.benchmark import bench_comparison_chart, rows_from_bench_result
+
         raws = [b.model_dump(mode="json") for b in self.bench]
         past = [
             row
             for i, raw in enumerate(raws[:-1])
-            for row in rows_of(raw, machine=f"Run {i + 1} this session", source="past run")
+            for row in rows_from_bench_result(
+                raw, machine=f"Run {i + 1} this session", source="past run"
+            )
         ]
-        self._figures([("Embedding throughput", compare, (raws[-1] if raws else None, past))])
+        return ("Embedding throughput", bench_comparison_chart, (raws[-1] if raws else None, past))
 
     # appendix ---------------------------------------------------------------------------
     def appendix(self) -> None:
@@ -1311,15 +1408,18 @@ class _Builder:
         if not names:
             self.lay.note("No computed section is included, so no formula applies.")
         for name in names:
-            text = methodology.load(name)
-            self.lay.h2(titles.get(name, name))
-            if text is None:
-                self.lay.note("The methodology text of this section has not been written yet.")
-            else:
-                self.lay.markdown(text)
+            self.lay.h2(titles[name])
+            self.lay.markdown(methodology.load(name))
         self.section("Appendix B · Where the seeds contradict themselves")
-        text = methodology.load("inconsistencies")
-        self.lay.markdown(text or "The list of inconsistencies has not been written yet.")
+        affecting = methodology.inconsistencies(names)
+        if affecting is None:
+            self.lay.note("No computed section is included, so no seed inconsistency applies.")
+        else:
+            self.lay.note(
+                "Only the inconsistencies that affect a section of this summary are listed; "
+                "the Methodology page lists them all."
+            )
+            self.lay.markdown(affecting)
         self.used_methodology.append("inconsistencies")
         self.section("Appendix C · How to reproduce every figure")
         self._reproduce()
@@ -1397,50 +1497,26 @@ class _Builder:
         return self.out
 
 
-def _first_attr(obj: Any, names: Iterable[str]) -> Any:
-    for name in names:
-        value = getattr(obj, name, None)
-        if value:
-            return value
-    return None
-
-
 TOP_RECOMMENDATIONS = 5
 TRAJECTORY_MONTHS = (12, 36)
 
 
 def _recommendation_row(r: Any) -> tuple[str, ...]:
-    addresses = getattr(r, "addresses", "")
-    payback = getattr(r, "payback_months", None)
-    roi = getattr(r, "roi", None)
+    """One row of the recommendations table from a ``calculator.risk.Recommendation``."""
     return (
-        clean_text(r.name) + (f" (addresses: {clean_text(addresses)})" if addresses else ""),
-        str(getattr(r, "phase", "—")),
+        clean_text(r.name) + (f" (addresses: {clean_text(r.addresses)})" if r.addresses else ""),
+        str(r.phase),
         f"${r.monthly_savings_usd:,.0f}/month",
-        f"${getattr(r, 'investment_usd', 0):,.0f}",
-        "—" if payback is None else f"{payback:,.1f} months",
-        "—" if roi is None else f"{roi:.0%}",
+        f"${r.investment_usd:,.0f}",
+        "—" if r.payback_months is None else f"{r.payback_months:,.1f} months",
+        "—" if r.roi is None else f"{r.roi:.0%}",
     )
-
-
-def _describe(item: Any) -> str:
-    """Readable one-liner for a recommendation (a string or a small model)."""
-    if isinstance(item, str):
-        return item
-    parts = [
-        str(v)
-        for k in ("title", "action", "text", "why", "rationale", "detail")
-        if isinstance(v := getattr(item, k, None), str) and v
-    ]
-    return " — ".join(parts) if parts else str(item)
 
 
 def _reference_machines() -> list[tuple[str, ...]]:
     """Header + rows of seed 000's reference machines (``greenmoney.REFERENCE_MACHINES``)."""
-    try:
-        refs = importlib.import_module(GREEN_MONEY.module).REFERENCE_MACHINES
-    except (ImportError, AttributeError):
-        return []
+    from calculator.greenmoney import REFERENCE_MACHINES as refs
+
     rows: list[tuple[str, ...]] = [
         ("Machine", "Hardware", "Price", "MiniLM-L6", "e5-base", "Penalty")
     ]
@@ -1514,10 +1590,6 @@ def request_from_answers(
         raise InputError(f"{source} must hold a JSON object, not {type(data).__name__}")
     answers = dict(data)
     extras = {k: answers.pop(k) for k in FILE_KEYS if k in answers}
-    try:
-        answers_model: type[BaseModel] | None = load_api(ASSESSMENT).inputs
-    except SectionUnavailable:
-        answers_model = None
     name = extras.get("scenario_name", "")
     if name is None:
         name = ""
@@ -1536,17 +1608,15 @@ def request_from_answers(
             )
         if not isinstance(inputs, dict):
             raise InputError(f"{source}: what_if.{key} must be an object of inputs")
-        try:
-            model = load_api(domain).inputs
-        except SectionUnavailable:
-            checked[key] = inputs  # the report notes that this section is unavailable
-            continue
+        model = getattr(importlib.import_module(domain.module), domain.inputs)
         checked[key] = validate_inputs(model, inputs, f"{source}: what_if.{key}").model_dump(
             mode="json"
         )
     has_answers = bool(answers)
-    if answers_model is not None and has_answers:
-        dumped = validate_inputs(answers_model, answers, source).model_dump(mode="json")
+    if has_answers:
+        from calculator.risk import Answers
+
+        dumped = validate_inputs(Answers, answers, source).model_dump(mode="json")
         answers = {k: v for k, v in dumped.items() if k not in FILE_KEYS}
     return ReportRequest(
         scenario_name=name,

@@ -12,6 +12,8 @@ import unicodedata
 from datetime import datetime, timezone
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from calculator import report
@@ -195,29 +197,32 @@ def test_invalid_bench_result_is_noted_not_fatal():
     assert any(n.startswith("Benchmark run 1: not a valid result") for n in out.notes)
 
 
-def test_missing_domain_module_degrades_to_a_note(monkeypatch):
-    ghost = report.Domain(
-        "sizing",
-        "Ghost what-if",
-        "calculator.does_not_exist",
-        "X",
-        "f",
-        "calculator.charts.does_not_exist",
-        "sizing",
-        "ghost",
-    )
-    monkeypatch.setattr(report, "WHAT_IFS", (ghost,))
-    out = render_report(request(what_if={"sizing": {}}))
-    assert "Ghost what-if" not in out.sections
-    assert any("calculator.does_not_exist is not available" in n for n in out.notes)
-    assert "calculator.does_not_exist is not available" in flat(out.pdf)
-
-
 def test_invalid_what_if_inputs_are_noted():
     pytest.importorskip("calculator.greenmoney")
     out = render_report(request(what_if={"green_money": {"iterations_per_sprint": -5}}))
     assert "Green Money" not in out.sections
     assert any("iterations_per_sprint" in n for n in out.notes)
+
+
+def test_appendix_b_lists_only_the_inconsistencies_behind_the_shown_numbers(empty):
+    """Oracle: the Affects column of calculator/methodology/inconsistencies.md — seed 002's
+    tokens-per-parameter row affects sizing, seed 000's Green Money row the benchmark."""
+    sizing_only = flat(build_report(request(what_if={"sizing": {}})))
+    appendix_b = sizing_only.split(APPENDICES[1])[-1].split(APPENDICES[2])[0]
+    assert "~20 tokens per parameter" in appendix_b
+    assert "Green Money" not in appendix_b and "LoRA" not in appendix_b
+    assert "the Methodology page lists them all" in appendix_b
+    empty_b = flat(empty.pdf).split(APPENDICES[1])[-1].split(APPENDICES[2])[0]
+    assert "no seed inconsistency applies" in empty_b
+
+
+def test_every_inconsistency_names_sections_that_exist():
+    from calculator import methodology
+
+    full = methodology.inconsistencies(methodology.AFFECTS.values())
+    rows = [line for line in full.splitlines() if line.startswith("| 0")]
+    assert len(rows) == 12  # the table's rows, each affecting at least one known section
+    assert set(methodology.AFFECTS.values()) <= set(dict(methodology.SECTIONS))
 
 
 def test_appendix_reproduces_the_session_as_an_answers_file():
@@ -348,6 +353,47 @@ def test_table_rows_split_across_pages_with_repeated_heading():
     assert all(p.count("Question") == 1 for p in pages)  # heading repeated on every page
     joined = "\n".join(pages)
     assert all(f"row {i} " in joined or f"row {i}\n" in joined for i in range(120))
+
+
+def test_a_row_taller_than_a_page_is_split_between_lines():
+    lay = report.Layout("footer")
+    lay.pdf.add_page()
+    tall = " ".join(f"line{i:03d}" for i in range(400))  # ≈ 20 lines of 20 words: > 1 page
+    lay.table([("tall", tall), ("after", "end")], headings=("Name", "Text"), col_widths=(20, 3))
+    pages = pages_text(lay.output())
+    assert len(pages) >= 2
+    assert all(p.count("Name") == 1 for p in pages)
+    joined = " ".join(pages)
+    assert all(f"line{i:03d}" in joined for i in range(400))  # nothing lost at the split
+    assert "after" in pages[-1]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    text=st.text(
+        alphabet=st.sampled_from(list("abcdefghij WWW iiii ×≈€ Ωשל") + ["\n"]), max_size=300
+    ),
+    width=st.floats(min_value=4, max_value=180),
+)
+def test_wrapped_lines_fit_and_keep_every_word(text, width):
+    """Oracle: fpdf2's own get_string_width for each produced line, and the words in order."""
+    lay = report.Layout("footer")
+    lay.pdf.set_font(report.SANS, size=9)
+    lines = lay.wrap(text, width)
+    for line in lines:
+        assert lay.pdf.get_string_width(line) <= width + 1e-6 or len(line) == 1
+    assert "".join("".join(lines).split()) == "".join(text.split())
+    assert len(lines) >= text.count("\n") + 1  # explicit line breaks are kept
+
+
+def test_wrap_breaks_at_spaces_and_cuts_only_overlong_words():
+    lay = report.Layout("footer")
+    lay.pdf.set_font(report.SANS, size=10)
+    width = lay.pdf.get_string_width("alpha beta") + 0.01  # exactly two words fit
+    assert lay.wrap("alpha beta alpha beta", width) == ["alpha beta", "alpha beta"]
+    long_word = "x" * 200
+    parts = lay.wrap(long_word, width)
+    assert "".join(parts) == long_word and len(parts) > 1
 
 
 # ─── answers file → request (used by the CLI) ───────────────────────────────────────────

@@ -24,8 +24,9 @@ WARM_UP_DELAY_S = 5.0
 
 @st.cache_resource(show_spinner=False)
 def _warm_pdf_engine_later() -> threading.Timer:
-    """Once per server process: start vl-convert in the background while the user works, so the
-    first *Build PDF summary* is ≈ 0.9 s faster (see README "Performance")."""
+    """Once per server process, in the background while the user works: start the chart
+    worker processes and import the PDF's libraries (:func:`calculator.report.warm_up`), so
+    the first *Build PDF summary* does not wait for them (see README "Performance")."""
 
     def warm() -> None:
         from calculator.report import warm_up

@@ -33,10 +33,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from calculator.report import render_report, request_from_answers
+    from calculator.report import render_report, request_from_answers, warm_up
 
     data, source = read_json(args.file)
     request = request_from_answers(data, full=args.full, source=source)
+    warm_up()  # chart workers start while this process imports fpdf2 and computes the sections
     out = render_report(request)
     target = Path(args.output)
     try:
