@@ -28,7 +28,6 @@ import os
 import subprocess
 import sys
 import threading
-from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
@@ -86,22 +85,19 @@ def spec_text(chart: Any) -> str:
 
 
 def _path(obj: Any) -> str | None:
-    """``module:name`` of a module-level function or class, None when it has no such name."""
+    """``module:name`` of a module-level class, None when it has no such name."""
     path = f"{obj.__module__}:{obj.__qualname__}"
     return path if "<" not in path and _resolve(path) is obj else None
 
 
 def _resolve(path: str) -> Any:
     module, _, name = path.partition(":")
-    return getattr(importlib.import_module(module), name, None)
+    return getattr(importlib.import_module(module), name)
 
 
-def chart_job(fn: Callable[..., Any], args: tuple[Any, ...], scale: float) -> dict | None:
-    """The job for ``fn(*args)`` rendered at ``scale``, or None when it cannot travel to a
-    worker (a local function, an argument that is neither a pydantic model nor JSON)."""
-    chart = _path(fn)
-    if chart is None:
-        return None
+def chart_job(chart: str, args: tuple[Any, ...], scale: float) -> dict | None:
+    """The job for chart function ``chart`` (``module:name``) of ``args`` at ``scale``, or
+    None when an argument is neither a pydantic model nor JSON and cannot travel."""
     encoded = []
     for arg in args:
         if isinstance(arg, BaseModel):
@@ -131,7 +127,12 @@ def render_job(job: dict) -> bytes:
         _resolve(a["model"]).model_validate_json(a["json"]) if "model" in a else a["value"]
         for a in job["args"]
     ]
-    return render(spec_text(_resolve(job["chart"])(*args)), job["scale"])
+    return render_chart(job["chart"], tuple(args), job["scale"])
+
+
+def render_chart(chart: str, args: tuple[Any, ...], scale: float) -> bytes:
+    """PNG of chart function ``chart`` (``module:name``) of ``args``, in this process."""
+    return render(spec_text(_resolve(chart)(*args)), scale)
 
 
 def render(spec: str, scale: float) -> bytes:

@@ -494,8 +494,9 @@ def warm_up() -> None:
         load_api(domain)
 
 
-ChartCall = tuple[str, Callable[..., Any], tuple[Any, ...]]
-"""(title, chart function, its arguments): one chart of the report."""
+ChartCall = tuple[str, str, tuple[Any, ...]]
+"""(title, chart function as ``module:name``, its arguments): one chart of the report.  The
+report never imports the chart modules (Altair and pandas, ≈ 0.8 s): the workers do."""
 CHART_TIMEOUT_S = 60.0
 """A worker that has not answered by then is given up; the chart is rendered in-process."""
 
@@ -517,20 +518,20 @@ class ChartPngs:
     def request(self, charts: Sequence[ChartCall]) -> None:
         from calculator.chart_png import WORKERS, chart_job, job_key
 
-        for _, fn, args in charts:
-            job = chart_job(fn, args, PNG_SCALE)
+        for _, chart, args in charts:
+            job = chart_job(chart, args, PNG_SCALE)
             if job is None:
                 continue  # built in this process when laid out
             key = job_key(job)
             if key not in _PNG_CACHE and key not in self.pending:
                 self.pending[key] = WORKERS.submit(job)
 
-    def png(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> bytes:
-        from calculator.chart_png import chart_job, job_key, render, render_job, spec_text
+    def png(self, chart: str, args: tuple[Any, ...]) -> bytes:
+        from calculator.chart_png import chart_job, job_key, render_chart, render_job
 
-        job = chart_job(fn, args, PNG_SCALE)
+        job = chart_job(chart, args, PNG_SCALE)
         if job is None:
-            return render(spec_text(fn(*args)), PNG_SCALE)
+            return render_chart(chart, args, PNG_SCALE)
         key = job_key(job)
         if key in _PNG_CACHE:
             _PNG_CACHE.move_to_end(key)
@@ -634,17 +635,15 @@ class Api:
     module: Any
     inputs: type[BaseModel]
     evaluate: Callable[..., Any]
-    charts: Any
 
 
 def load_api(domain: Domain) -> Api:
-    """Import a domain's engine and charts (lazily: only the sections a report shows)."""
+    """Import a domain's engine (lazily: only the sections a report shows)."""
     module = importlib.import_module(domain.module)
     return Api(
         module=module,
         inputs=getattr(module, domain.inputs),
         evaluate=getattr(module, domain.evaluate),
-        charts=importlib.import_module(domain.charts),
     )
 
 
@@ -1138,9 +1137,13 @@ class _Builder:
         self.commands.append((ASSESSMENT.title, ASSESSMENT.command))
         # the page's own Vega-Lite specs, handed to vl-convert as they are: wrapping them in
         # Altair objects first costs ≈ 0.25 s per trajectory chart (schema-driven from_dict)
-        drivers = ("Risk drivers", api.charts.drivers_spec, (result,))
+        drivers = ("Risk drivers", f"{ASSESSMENT.charts}:drivers_spec", (result,))
         trajectories = [
-            (f"Cost trajectory, {months} months", api.charts.trajectory_spec, (result, months))
+            (
+                f"Cost trajectory, {months} months",
+                f"{ASSESSMENT.charts}:trajectory_spec",
+                (result, months),
+            )
             for months in TRAJECTORY_MONTHS
         ]
         self.charts.request([drivers, *trajectories])
@@ -1220,15 +1223,15 @@ class _Builder:
 
     def _figures(
         self,
-        charts: Sequence[tuple[str, Callable[..., Any], tuple[Any, ...]]],
+        charts: Sequence[ChartCall],
         max_height: float = 95,
     ) -> None:
-        """Render ``fn(*args)`` charts (side by side when several; PNGs cached by function and
-        input); a broken chart becomes a note, never a failed report."""
+        """Render the charts (side by side when several; PNGs cached by function and input);
+        a broken chart becomes a note, never a failed report."""
         pngs = []
-        for title, fn, args in charts:
+        for title, chart, args in charts:
             try:
-                pngs.append((self.charts.png(fn, args), title))
+                pngs.append((self.charts.png(chart, args), title))
             except Exception as exc:  # noqa: BLE001 - a broken chart must not sink the report
                 self.lay.note(
                     f"{title} chart could not be rendered "
@@ -1264,7 +1267,7 @@ class _Builder:
 
         self.commands.append((domain.title, domain.command))
         self.used_what_if[domain.key] = model.model_dump(mode="json")
-        chart = (domain.title, api.charts.main_chart, (result,))
+        chart = (domain.title, f"{domain.charts}:main_chart", (result,))
         self.charts.request([chart])
 
         def render() -> None:
@@ -1388,17 +1391,8 @@ class _Builder:
 
     def _throughput_chart(self) -> ChartCall:
         """The latest run beside the reference machines and this session's earlier runs."""
-        from calculator.charts.benchmark import bench_comparison_chart, rows_from_bench_result
-
         raws = [b.model_dump(mode="json") for b in self.bench]
-        past = [
-            row
-            for i, raw in enumerate(raws[:-1])
-            for row in rows_from_bench_result(
-                raw, machine=f"Run {i + 1} this session", source="past run"
-            )
-        ]
-        return ("Embedding throughput", bench_comparison_chart, (raws[-1] if raws else None, past))
+        return ("Embedding throughput", f"{GREEN_MONEY.charts}:session_throughput_chart", (raws,))
 
     # appendix ---------------------------------------------------------------------------
     def appendix(self) -> None:

@@ -182,6 +182,24 @@ def bench_comparison_chart(
     return throughput_chart(rows)
 
 
+def session_throughput_chart(results: list[Mapping[str, Any]]) -> alt.Chart:
+    """The PDF's throughput chart of a session's ``BenchResult`` dicts, oldest first: the
+    latest run beside seed 000's machines and the earlier runs ("Run 1 this session", …).
+
+    Examples
+    --------
+    >>> run = {"runs": [{"model": "minilm-l6", "items_per_second": 27.0}]}
+    >>> sorted(set(session_throughput_chart([run, run]).data["machine"]))
+    ['DGX Spark (seed 000)', 'M2 Pro (seed 000)', 'Run 1 this session', 'This machine']
+    """
+    past = [
+        row
+        for i, raw in enumerate(results[:-1])
+        for row in rows_from_bench_result(raw, machine=f"Run {i + 1} this session", source="past run")
+    ]
+    return bench_comparison_chart(results[-1] if results else None, past)
+
+
 def savings_chart(result: GreenMoneyResult) -> alt.Chart:
     """Cumulative Green Money savings vs the hardware premium over time, payback marked.
 
