@@ -420,23 +420,16 @@ def tune(
                 accepted=ok,
                 reason="; ".join(reasons),
             )
-        except BenchError as exc:
+        except (RuntimeError, NotImplementedError) as exc:  # BenchError is a RuntimeError
             c = Candidate(
                 model=name,
                 setting=s.label,
                 precision=s.precision,
                 batch_size=s.batch_size,
                 accepted=False,
-                reason=str(exc),
-            )
-        except (RuntimeError, NotImplementedError) as exc:
-            c = Candidate(
-                model=name,
-                setting=s.label,
-                precision=s.precision,
-                batch_size=s.batch_size,
-                accepted=False,
-                reason=f"not supported here: {str(exc).splitlines()[0][:160]}",
+                reason=str(exc)
+                if isinstance(exc, BenchError)
+                else f"not supported here: {str(exc).splitlines()[0][:160]}",
             )
         ctx.candidates.append(c)
         ctx.emit({"event": "candidate", "candidate": c.model_dump(mode="json")})

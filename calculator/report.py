@@ -991,9 +991,6 @@ class Layout:
             x += width + gap
         self.pdf.set_y(y + max(h for _, h in sizes) + 3)
 
-    def image(self, png: bytes, max_height: float = 95, title: str | None = None) -> None:
-        self.images([(png, title or "")], max_height=max_height)
-
     def markdown(self, md: str) -> None:
         for block in markdown_blocks(md):
             if block.kind == "heading":
