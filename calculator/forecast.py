@@ -500,6 +500,66 @@ def linear_reference(inp: ForecastInputs, component: str) -> float:
     return {"inference": u, "storage": d, "training": m * d, "operations": m * max(u, d)}[component]
 
 
+def excess_over_linear(inp: ForecastInputs, month: float) -> dict[str, float]:
+    """Cost above linear growth at ``month``, per component, in multiples of that component today.
+
+    Parameters
+    ----------
+    inp : :class:`ForecastInputs`.
+    month : months from today.
+
+    Returns
+    -------
+    dict : component → how much more than linear it grows, in multiples of its cost today
+    (base variant; users $u$, data $d$, models $m$ at ``month``):
+
+    * inference: $u^e - u$ (the cache factor is a saving, not a growth pattern, so it is left
+      out, as :func:`forecast` does to classify inference);
+    * storage: $d \\cdot s\\,t/12$ (the retention's growth with time);
+    * training: $m \\max(d^\\alpha - d,\\ u^\\gamma - u)$ for per-user / active-learning
+      retraining, $m (d^\\alpha - d)$ for data-dependent, 0 for a static schedule;
+    * operations: $x^{e}\\,m^{\\beta} - x\\,m$ with $x = \\max(u, d)$.
+
+    Notes
+    -----
+    Each term is a law with exponents ≥ 1 minus the same law with exponents 1, so it is zero
+    for linear growth and non-decreasing in every growth multiple, in every exponent (riskier
+    answers) and, for fixed multiples, in the monthly growth rate (a shorter horizon).  A law
+    that is the larger of two drivers is compared driver by driver: subtracting the linear
+    value of the maximum would let more data lower the excess of user-driven retraining.
+
+    References
+    ----------
+    Seed 001 §6 (component laws), §1 (costs growing faster than users).
+
+    Examples
+    --------
+    >>> inp = ForecastInputs(current=ComponentCosts(), users_multiple=10, data_multiple=5,
+    ...     models_multiple=5, cache_hit_rate=0.3)
+    >>> {c: round(x, 2) for c, x in excess_over_linear(inp, 12).items()}   # seed 001 §6 example
+    {'inference': 0.0, 'storage': 2.5, 'training': 15.52, 'operations': 45.18}
+    """
+    i = VARIANTS.index("base")
+    h, after = inp.horizon_months, inp.after_horizon
+    u = scenario_multiple(inp.users_multiple, month, h, after)
+    d = scenario_multiple(inp.data_multiple, month, h, after)
+    m = scenario_multiple(inp.models_multiple, month, h, after)
+    x = max(u, d)
+    training = 0.0
+    if inp.retraining != "static":
+        training = d ** TRAINING_ALPHA[i] - d
+        user_exp = RETRAINING_USER_EXPONENT.get(inp.retraining)
+        if user_exp is not None:
+            training = max(training, u ** user_exp[i] - u)
+    excess = {
+        "inference": u ** INFERENCE_EXPONENT[inp.architecture][i] - u,
+        "storage": d * STORAGE_TIME_SLOPE_PER_YEAR[inp.retention][i] * month / 12.0,
+        "training": m * training,
+        "operations": x ** PIPELINE_LOAD_EXPONENT[inp.pipeline][i] * m ** ENGINEERING_EXPONENT[i] - x * m,
+    }
+    return {c: max(v, 0.0) for c, v in excess.items()}
+
+
 def forecast(inp: ForecastInputs, months: int = TRAJECTORY_MONTHS) -> Forecast:
     """Project every component to the horizon and along monthly trajectories.
 

@@ -22,12 +22,14 @@ import numpy as np
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from calculator.common import COMPONENTS, ComponentCosts, Stage
+from calculator.forecast import ForecastInputs, forecast
 
 Component = Literal["inference", "storage", "training", "operations"]
 Variant = Literal["low", "base", "high"]
 VARIANTS: tuple[Variant, ...] = ("low", "base", "high")
 
-WEEKS_PER_MONTH = 52.0 / 12.0
+WEEKS_PER_YEAR = 52.0
+WEEKS_PER_MONTH = WEEKS_PER_YEAR / 12.0
 """Weeks in an average month (52 weeks / 12 months)."""
 
 STEPS_PER_MONTH = 30
@@ -62,6 +64,22 @@ Seed 001 §5: phase 1 "Week 1-2" → 1–2 weeks; phase 2 "Week 3-8" together wi
 headline's "4-8 week timeline" for phases 1–2 → 3–6 weeks; phase 3 "Month 3-6" → 3–6
 months (13–26 weeks); phase 4 "Month 6-18" but the headline's "12-18 month timeline" →
 12–18 months (52–78 weeks; the headline figure is used)."""
+
+PHASE_ENGINEERS_FTE: dict[int, tuple[float, float]] = {
+    1: (0.5, 1.0),
+    2: (1.0, 2.0),
+    3: (2.0, 3.0),
+    4: (3.0, 5.0),
+}
+"""Engineers working on one action of each phase while it runs, FTE (low, high).
+
+ScaleRisk assumption: seed 001 §5 gives each phase a duration and a cash range but no
+headcount.  Phase 1's quick wins are a part-time job for one engineer; model optimization
+one or two; refactoring a small team; a redesign a team of three to five.  Editable per
+action; the engineering cost is FTE × weeks × the loaded cost per engineer."""
+
+DEFAULT_LOADED_COST_PER_FTE_USD = 180_000.0
+"""Fully-loaded yearly cost of one engineer, USD/year (seed 001 §2.5: $180,000)."""
 
 STAGE_INVESTMENT_MULTIPLIER: dict[str, dict[str, float]] = {
     "production": {"low": 1.0, "base": 1.0, "high": 1.0},
@@ -111,7 +129,26 @@ class ActionSpec(BaseModel, frozen=True, extra="forbid"):
         ge=1, le=520, description="Longest time to implement; savings start when it ends.",
         json_schema_extra={"unit": "weeks"},
     )
+    engineers_low: float | None = Field(
+        None, ge=0, le=10_000, description="Fewest engineers the action needs while it runs (FTE); "
+        "default: the phase's (ScaleRisk assumption).", json_schema_extra={"unit": "FTE"},
+    )
+    engineers_high: float | None = Field(
+        None, ge=0, le=10_000, description="Most engineers the action needs while it runs (FTE); "
+        "default: the phase's (ScaleRisk assumption).", json_schema_extra={"unit": "FTE"},
+    )
     description: str = Field("", max_length=1000, description="What the action is, and the source of its numbers.")
+
+    @model_validator(mode="after")
+    def _default_engineers(self) -> ActionSpec:
+        """Missing engineer counts take the phase's range (:data:`PHASE_ENGINEERS_FTE`)."""
+        lo, hi = PHASE_ENGINEERS_FTE[self.phase]
+        if self.engineers_low is None:
+            lo = lo if self.engineers_high is None else min(lo, self.engineers_high)
+            object.__setattr__(self, "engineers_low", lo)
+        if self.engineers_high is None:
+            object.__setattr__(self, "engineers_high", max(hi, self.engineers_low))
+        return self
 
     @field_validator("components")
     @classmethod
@@ -126,6 +163,7 @@ class ActionSpec(BaseModel, frozen=True, extra="forbid"):
             (self.reduction_low, self.reduction_high, "reduction", "{:.0%}"),
             (self.investment_low_usd, self.investment_high_usd, "investment", "${:,.0f}"),
             (self.duration_weeks_low, self.duration_weeks_high, "duration", "{:g} weeks"),
+            (self.engineers_low, self.engineers_high, "engineers", "{:g} FTE"),
         ):
             if lo > hi:
                 raise ValueError(f"{what} low ({fmt.format(lo)}) must not exceed high ({fmt.format(hi)})")
@@ -142,6 +180,27 @@ class ActionSpec(BaseModel, frozen=True, extra="forbid"):
     def duration_months(self, variant: Variant) -> float:
         """Duration in months; the pessimistic *low* variant takes the longest."""
         return _pick(self.duration_weeks_low, self.duration_weeks_high, variant, rising=False) / WEEKS_PER_MONTH
+
+    def engineers(self, variant: Variant) -> float:
+        """Engineers (FTE) while it runs; the pessimistic *low* variant needs the most."""
+        return _pick(float(self.engineers_low or 0.0), float(self.engineers_high or 0.0), variant, rising=False)
+
+    def engineering_usd(self, variant: Variant, loaded_cost_per_fte_usd: float) -> float:
+        """Engineering time the action takes, in dollars (before the stage multiplier).
+
+        Notes
+        -----
+        $E = n_\\text{FTE} \\cdot w \\cdot c_\\text{FTE} / 52$, with $w$ the duration in weeks
+        and $c_\\text{FTE}$ the loaded yearly cost of one engineer (seed 001 §2.5: $180,000).
+
+        Examples
+        --------
+        >>> a = DEFAULT_ACTIONS[0]   # enable caching: 0.75 FTE for 1.5 weeks (base)
+        >>> round(a.engineering_usd("base", 180_000))
+        3894
+        """
+        weeks = self.duration_months(variant) * WEEKS_PER_MONTH
+        return self.engineers(variant) * weeks * loaded_cost_per_fte_usd / WEEKS_PER_YEAR
 
 
 def _pick(lo: float, hi: float, variant: Variant, *, rising: bool) -> float:
@@ -247,9 +306,19 @@ range); duration: the phase's (see :data:`PHASE_DURATION_WEEKS`)."""
 SEED_EXAMPLE_CURRENT = ComponentCosts(inference=12_000.0, storage=3_000.0, training=6_000.0, operations=4_000.0)
 """Seed 001 §6 worked example, current state: $25K/month split $12K / $3K / $6K / $4K."""
 
-SEED_EXAMPLE_PROJECTED = ComponentCosts(inference=84_000.0, storage=22_500.0, training=240_000.0, operations=89_000.0)
-"""Seed 001 §6 worked example, component-based projection at 12 months: $84K / $22.5K /
-$240K / $89K = $435.5K/month (the seed's own figures; see the inconsistencies page for C_ops)."""
+SEED_EXAMPLE_FORECAST = ForecastInputs(
+    current=SEED_EXAMPLE_CURRENT, users_multiple=10.0, data_multiple=5.0, models_multiple=5.0, horizon_months=12,
+    architecture="stateless_cached", cache_hit_rate=0.3, retention="tiered", pipeline="batch_partitioned",
+    retraining="data_dependent",
+)
+"""Seed 001 §6 worked example as forecast inputs: 10× users, 5× data, 5× models in 12 months,
+30% caching, lifecycle policy (tiered), data-dependent retraining."""
+
+SEED_EXAMPLE_PROJECTED: ComponentCosts = forecast(SEED_EXAMPLE_FORECAST, months=12).projected["base"]
+"""Seed 001 §6 worked example at 12 months as the assessment computes it (one baseline
+everywhere): $84K inference, $22.5K storage, $243.1K training, $380.7K operations =
+$730.3K/month.  The seed quotes $435.5K with $89K operations, which its own formula does
+not give (see the inconsistencies page)."""
 
 
 class MitigationInputs(BaseModel, frozen=True, extra="forbid"):
@@ -261,7 +330,8 @@ class MitigationInputs(BaseModel, frozen=True, extra="forbid"):
     )
     projected_monthly_cost: ComponentCosts = Field(
         SEED_EXAMPLE_PROJECTED, description="Monthly cost per component at the end of the growth horizon, without "
-        "mitigation (USD/month); default: seed 001 §6 component-based projection at 12 months ($435.5K/month).",
+        "mitigation (USD/month); default: seed 001 §6's example projected at 12 months by the assessment's "
+        "component forecast ($730.3K/month).",
     )
     growth_horizon_months: int = Field(
         12, ge=1, le=120, description="Months over which cost grows from today's to the projected figure.",
@@ -283,9 +353,18 @@ class MitigationInputs(BaseModel, frozen=True, extra="forbid"):
         "hold", description="After the growth horizon, hold cost at the projected level (default) or continue "
         "growing at the same monthly rate.",
     )
+    loaded_cost_per_fte_usd: float = Field(
+        DEFAULT_LOADED_COST_PER_FTE_USD, ge=0, le=10_000_000,
+        description="Fully-loaded yearly cost of one engineer; prices the engineering time each action takes "
+        "(seed 001 §2.5: $180,000).", json_schema_extra={"unit": "USD/year"},
+    )
     actions: tuple[ActionSpec, ...] = Field(DEFAULT_ACTIONS, min_length=1, description="The actions considered.")
     selected: tuple[str, ...] | None = Field(
-        None, description="Ids of the actions in the chosen plan; None = all actions."
+        None, description="Ids of the actions in the chosen plan; None = all applicable actions."
+    )
+    not_applicable: dict[str, str] = Field(
+        default_factory=dict, description="Actions that do not apply to this system (id → why); they are "
+        "never ranked, recommended or part of the plan.",
     )
 
     @model_validator(mode="after")
@@ -294,23 +373,32 @@ class MitigationInputs(BaseModel, frozen=True, extra="forbid"):
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
             raise ValueError(f"action ids must be unique; repeated: {', '.join(dupes)}")
-        if self.selected is not None:
-            unknown = [s for s in self.selected if s not in ids]
+        for what, given in (("selected", self.selected or ()), ("not applicable", tuple(self.not_applicable))):
+            unknown = [s for s in given if s not in ids]
             if unknown:
-                raise ValueError(f"selected actions not found: {', '.join(unknown)}")
+                raise ValueError(f"{what} actions not found: {', '.join(unknown)}")
         return self
 
     @property
+    def applicable(self) -> tuple[ActionSpec, ...]:
+        """The actions that apply, in action order."""
+        return tuple(a for a in self.actions if a.id not in self.not_applicable)
+
+    @property
     def selected_ids(self) -> tuple[str, ...]:
-        """Ids in the plan, in action order."""
+        """Ids in the plan (selected and applicable), in action order."""
         chosen = set(self.selected) if self.selected is not None else None
-        return tuple(a.id for a in self.actions if chosen is None or a.id in chosen)
+        return tuple(a.id for a in self.applicable if chosen is None or a.id in chosen)
 
 
 class Metrics(BaseModel, frozen=True, extra="forbid"):
     """Cash-flow results of one action, phase or plan under one variant."""
 
-    investment_usd: float = Field(description="Total investment after the stage multiplier (USD).")
+    investment_usd: float = Field(description="Total investment after the stage multiplier (USD): cash outlay "
+                                  "plus engineering time.")
+    cash_usd: float = Field(description="Cash outlay part of the investment (seed 001 §5 ranges), USD.")
+    engineering_usd: float = Field(description="Engineering-time part of the investment (FTE × weeks × loaded "
+                                   "cost), USD.")
     monthly_savings_usd: float = Field(
         description="Savings per month once done, at today's cost (USD/month)."
     )
@@ -325,6 +413,10 @@ class Metrics(BaseModel, frozen=True, extra="forbid"):
     )
     roi_12: float | None = Field(description="ROI at 12 months.")
     roi_36: float | None = Field(description="ROI at 36 months.")
+    roi_multiple: float | None = Field(
+        description="Savings ÷ investment accrued by the horizon (×); None = no investment."
+    )
+    roi_multiple_12: float | None = Field(description="Savings ÷ investment accrued in the first 12 months (×).")
     npv_usd: float = Field(description="Net present value of the cash flow over the horizon (USD).")
 
 
@@ -339,8 +431,10 @@ class ActionResult(Metrics, frozen=True, extra="forbid"):
     selected: bool
     reduction: float = Field(description="Base reduction fraction on each of its components.")
     duration_months: float = Field(description="Base duration (months).")
+    engineers: float = Field(description="Base engineers while it runs (FTE).")
     low: Metrics
     high: Metrics
+    warnings: tuple[str, ...] = Field((), description="Plausibility warnings, in words.")
 
 
 class GroupResult(Metrics, frozen=True, extra="forbid"):
@@ -351,6 +445,16 @@ class GroupResult(Metrics, frozen=True, extra="forbid"):
     action_ids: tuple[str, ...]
     low: Metrics
     high: Metrics
+    warnings: tuple[str, ...] = Field((), description="Plausibility warnings, in words.")
+
+
+class ExcludedAction(BaseModel, frozen=True, extra="forbid"):
+    """An action left out because it does not apply to this system."""
+
+    id: str
+    name: str
+    phase: int
+    reason: str
 
 
 class CashFlowPoint(BaseModel, frozen=True, extra="forbid"):
@@ -367,7 +471,8 @@ class CashFlowPoint(BaseModel, frozen=True, extra="forbid"):
 class MitigationResult(BaseModel, frozen=True, extra="forbid"):
     """Ranked actions and phases, the plan total and the monthly cash-flow series."""
 
-    actions: list[ActionResult] = Field(description="All actions, each alone, ranked by ROI at the horizon.")
+    actions: list[ActionResult] = Field(description="Applicable actions, each alone, ranked by ROI at the horizon.")
+    excluded: list[ExcludedAction] = Field(default_factory=list, description="Actions that do not apply, with why.")
     phases: list[GroupResult] = Field(description="Phases with at least one selected action, ranked by ROI.")
     plan: GroupResult | None = Field(description="All selected actions together; None when nothing is selected.")
     series: list[CashFlowPoint] = Field(description="Monthly cash flow of each phase and of the plan.")
@@ -376,6 +481,8 @@ class MitigationResult(BaseModel, frozen=True, extra="forbid"):
     discount_rate_annual: float
     stage: Stage
     stage_multiplier: float
+    loaded_cost_per_fte_usd: float
+    warnings: tuple[str, ...] = Field((), description="Plausibility warnings on the plan, in words.")
 
 
 # ---------------------------------------------------------------------------------------
@@ -497,6 +604,28 @@ def roi(savings_usd: float, investment_usd: float) -> float | None:
     return (savings_usd - investment_usd) / investment_usd
 
 
+def return_multiple(savings_usd: float, investment_usd: float) -> float | None:
+    """ROI as a multiple: savings ÷ investment, $S/I$; None (undefined) when $I = 0$.
+
+    Notes
+    -----
+    The multiple a budget owner reads ("8.2×" in seed 001 §5): 1× breaks even, below 1× loses
+    money.  It ranks exactly as the net ROI $(S - I)/I$ = multiple − 1 (:func:`roi`).
+
+    References
+    ----------
+    Seed 001 §5 (median ROI of 8.2× for phases 1–2, 2.1× for phase 4).
+
+    Examples
+    --------
+    >>> return_multiple(300.0, 100.0), return_multiple(0.0, 100.0), return_multiple(5.0, 0.0) is None
+    (3.0, 0.0, True)
+    """
+    if investment_usd <= 0:
+        return None
+    return savings_usd / investment_usd
+
+
 def npv(cash_flows: Sequence[float], annual_rate: float) -> float:
     """Net present value of monthly cash flows (month 1 first), end-of-month convention.
 
@@ -577,8 +706,9 @@ def simulate_steps(
 
     Notes
     -----
-    All actions start at month 0.  Investment $I$ (times the stage multiplier) is spread
-    evenly over the duration $D$; the reduction $r$ applies from $D$ on.  In each step,
+    All actions start at month 0.  Investment $I$ = cash outlay + engineering time
+    (:meth:`ActionSpec.engineering_usd`), times the stage multiplier, is spread evenly over
+    the duration $D$; the reduction $r$ applies from $D$ on.  In each step,
     component $c$ saves $b_c(m) \\, [1 - \\prod_i (1 - f_i r_i)]$ per month, where $f_i$ is
     the share of the step after action $i$ ended (0 or 1 except in one step) and $b_c(m)$
     is :func:`baseline_cost` of the step's month.
@@ -588,8 +718,8 @@ def simulate_steps(
     >>> inp = MitigationInputs(current_monthly_cost=ComponentCosts(inference=1000.0),
     ...     projected_monthly_cost=ComponentCosts(inference=1000.0))
     >>> inv, sav = simulate_steps([DEFAULT_ACTIONS[0]], inp, "base", 2)
-    >>> round(float(inv.sum()), 2), round(float(sav[-1]) * STEPS_PER_MONTH, 2)  # $625 invested; 45% of $1,000
-    (625.0, 450.0)
+    >>> round(float(inv.sum()), 2), round(float(sav[-1]) * STEPS_PER_MONTH, 2)  # $625 + $3,894 engineering
+    (4519.23, 450.0)
     """
     start, end, month = _grid(months)
     dt = 1.0 / STEPS_PER_MONTH
@@ -598,7 +728,8 @@ def simulate_steps(
     remaining = {c: np.ones_like(start) for c in COMPONENTS}
     for a in actions:
         d = a.duration_months(variant)
-        invest += a.investment(variant) * mult * _overlap(start, end, 0.0, d) / d
+        total = a.investment(variant) + a.engineering_usd(variant, inputs.loaded_cost_per_fte_usd)
+        invest += total * mult * _overlap(start, end, 0.0, d) / d
         after = _overlap(start, end, d, math.inf) / dt
         for c in a.components:
             remaining[c] *= 1.0 - after * a.reduction(variant)
@@ -642,8 +773,11 @@ def _metrics(actions: Sequence[ActionSpec], inputs: MitigationInputs, variant: V
     inv_s, sav_s = simulate_steps(actions, inputs, variant, max(h, 36))
     inv, sav = to_months(inv_s), to_months(sav_s)
     n = h * STEPS_PER_MONTH
+    mult = stage_multiplier(inputs.stage, variant)
+    cash = sum(a.investment(variant) for a in actions) * mult
+    engineering = sum(a.engineering_usd(variant, inputs.loaded_cost_per_fte_usd) for a in actions) * mult
     metrics = Metrics(
-        investment_usd=sum(a.investment(variant) for a in actions) * stage_multiplier(inputs.stage, variant),
+        investment_usd=cash + engineering, cash_usd=cash, engineering_usd=engineering,
         monthly_savings_usd=monthly_savings_now(actions, inputs.current_monthly_cost, variant),
         savings_horizon_usd=float(sav[:h].sum()),
         investment_horizon_usd=float(inv[:h].sum()),
@@ -651,9 +785,76 @@ def _metrics(actions: Sequence[ActionSpec], inputs: MitigationInputs, variant: V
         roi=roi(float(sav[:h].sum()), float(inv[:h].sum())),
         roi_12=roi(float(sav[:12].sum()), float(inv[:12].sum())),
         roi_36=roi(float(sav[:36].sum()), float(inv[:36].sum())),
+        roi_multiple=return_multiple(float(sav[:h].sum()), float(inv[:h].sum())),
+        roi_multiple_12=return_multiple(float(sav[:12].sum()), float(inv[:12].sum())),
         npv_usd=npv(sav[:h] - inv[:h], inputs.discount_rate_annual),
     )
     return metrics, np.stack([inv[:h], sav[:h]])
+
+
+PLAUSIBLE_FIRST_YEAR_MULTIPLE = 100.0
+"""A return above 100× its investment within the first year is flagged: seed 001 §5's best
+median is 8.2×, and its largest example saving (§4.2: −75% of $20,000/month for a right-size)
+pays its phase-1 budget ($5K at most) back about 36× in a year ($15,000/month saved)."""
+
+PLAUSIBLE_MIN_PAYBACK_MONTHS = 1.0 / 30.0
+"""A payback under a day (1/30 month) is flagged: no fix is designed, built and deployed in a day."""
+
+PLAUSIBLE_MAX_REDUCTION = 0.90
+"""A combined reduction above 90% of a component is flagged: the largest reduction in seed
+001's examples is 87% (§3.2: $24,000 → $3,200/month)."""
+
+
+def plausibility_warnings(m: Metrics, actions: Sequence[ActionSpec], subject: str) -> tuple[str, ...]:
+    """Plain-language warnings for results outside what is commercially or physically plausible.
+
+    Parameters
+    ----------
+    m : base-case metrics of ``actions`` together.
+    actions : the actions.
+    subject : how the sentence names them ("This action", "The plan", "Phase 2").
+
+    Returns
+    -------
+    tuple : one sentence per check that trips — a first-year return above
+    :data:`PLAUSIBLE_FIRST_YEAR_MULTIPLE`, a payback under :data:`PLAUSIBLE_MIN_PAYBACK_MONTHS`,
+    a combined reduction of a component above :data:`PLAUSIBLE_MAX_REDUCTION`.
+
+    Notes
+    -----
+    Savings can never exceed the cost they act on: reductions combine as
+    $1 - \\prod_i (1 - r_i) \\le 1$ (:func:`combined_reduction`), so the third check flags the
+    approach to that limit instead.
+
+    Examples
+    --------
+    >>> m = Metrics(investment_usd=100.0, cash_usd=100.0, engineering_usd=0.0, monthly_savings_usd=10_000.0,
+    ...     savings_horizon_usd=120_000.0, investment_horizon_usd=100.0, payback_months=0.01, roi=1199.0,
+    ...     roi_12=1199.0, roi_36=1199.0, roi_multiple=1200.0, roi_multiple_12=1200.0, npv_usd=0.0)
+    >>> [w.split(":")[0] for w in plausibility_warnings(m, DEFAULT_ACTIONS[:1], "This action")]
+    ['This action returns 1,200× its investment in the first year', 'This action pays back in under a day']
+    """
+    out: list[str] = []
+    first_year = m.roi_multiple_12
+    if first_year is not None and first_year > PLAUSIBLE_FIRST_YEAR_MULTIPLE:
+        out.append(
+            f"{subject} returns {format_multiple(first_year)} its investment in the first year: more than "
+            f"{PLAUSIBLE_FIRST_YEAR_MULTIPLE:,.0f}× is beyond any example in the seed (its best median is 8.2×). "
+            "Check the reduction, the engineering time and the cost it acts on before relying on it."
+        )
+    if m.payback_months is not None and m.investment_usd > 0 and m.payback_months < PLAUSIBLE_MIN_PAYBACK_MONTHS:
+        out.append(
+            f"{subject} pays back in under a day: no fix is designed, built and deployed that fast. "
+            "Check that its investment counts the work it takes."
+        )
+    for c in COMPONENTS:
+        combined = combined_reduction([a.reduction("base") for a in actions if c in a.components])
+        if combined > PLAUSIBLE_MAX_REDUCTION:
+            out.append(
+                f"{subject} removes {combined:.0%} of the {c} cost, more than the 87% of the seed's largest "
+                "example (§3.2): overlapping actions rarely stack fully, so expect less."
+            )
+    return tuple(out)
 
 
 def _rank_key(m: Metrics) -> tuple[int, float, float]:
@@ -701,18 +902,21 @@ def evaluate_plan(inputs: MitigationInputs) -> MitigationResult:
     """
     selected = set(inputs.selected_ids)
     results: list[ActionResult] = []
-    for a in inputs.actions:
+    for a in inputs.applicable:
         base, _ = _metrics([a], inputs, "base")
         low, _ = _metrics([a], inputs, "low")
         high, _ = _metrics([a], inputs, "high")
         results.append(ActionResult(
             **base.model_dump(), id=a.id, name=a.name, phase=a.phase, seed_ref=a.seed_ref,
             components=a.components, selected=a.id in selected, reduction=a.reduction("base"),
-            duration_months=a.duration_months("base"), low=low, high=high,
+            duration_months=a.duration_months("base"), engineers=a.engineers("base"), low=low, high=high,
+            warnings=plausibility_warnings(base, [a], "This action"),
         ))
     results.sort(key=_rank_key)
+    excluded = [ExcludedAction(id=a.id, name=a.name, phase=a.phase, reason=inputs.not_applicable[a.id])
+                for a in inputs.actions if a.id in inputs.not_applicable]
 
-    chosen = [a for a in inputs.actions if a.id in selected]
+    chosen = [a for a in inputs.applicable if a.id in selected]
     groups: list[tuple[str, int | None, list[ActionSpec]]] = [
         (f"Phase {p}: {PHASE_NAMES[p]}", p, [a for a in chosen if a.phase == p]) for p in sorted(PHASE_NAMES)
     ]
@@ -727,6 +931,7 @@ def evaluate_plan(inputs: MitigationInputs) -> MitigationResult:
         high, _ = _metrics(acts, inputs, "high")
         evaluated.append(GroupResult(
             **base.model_dump(), name=name, phase=phase, action_ids=tuple(a.id for a in acts), low=low, high=high,
+            warnings=plausibility_warnings(base, acts, "The plan" if phase is None else f"Phase {phase}"),
         ))
         cumulative = np.cumsum(flows[1] - flows[0])
         for m in range(inputs.horizon_months):
@@ -743,9 +948,11 @@ def evaluate_plan(inputs: MitigationInputs) -> MitigationResult:
         for m in range(1, inputs.horizon_months + 1)
     ]
     return MitigationResult(
-        actions=results, phases=evaluated, plan=plan, series=series, baseline_monthly_usd=baseline,
-        horizon_months=inputs.horizon_months, discount_rate_annual=inputs.discount_rate_annual,
-        stage=inputs.stage, stage_multiplier=stage_multiplier(inputs.stage),
+        actions=results, excluded=excluded, phases=evaluated, plan=plan, series=series,
+        baseline_monthly_usd=baseline, horizon_months=inputs.horizon_months,
+        discount_rate_annual=inputs.discount_rate_annual, stage=inputs.stage,
+        stage_multiplier=stage_multiplier(inputs.stage), loaded_cost_per_fte_usd=inputs.loaded_cost_per_fte_usd,
+        warnings=plan.warnings if plan is not None else (),
     )
 
 
@@ -799,6 +1006,7 @@ def _headline_plan(which: str, horizon: int) -> Metrics:
         reduction_low=s_lo / s_hi, reduction_high=1.0,
         investment_low_usd=spec["investment_usd"][0], investment_high_usd=spec["investment_usd"][1],
         duration_weeks_low=spec["weeks"][0], duration_weeks_high=spec["weeks"][1],
+        engineers_low=0.0, engineers_high=0.0,  # the seed's own figures: its investment is all there is
     )
     cost = ComponentCosts(inference=s_hi / 12.0)
     inputs = MitigationInputs(
@@ -903,97 +1111,67 @@ def seed_headline() -> SeedHeadline:
 # ---------------------------------------------------------------------------------------
 
 
-def format_roi(value: float | None) -> str:
-    """ROI fraction as a percentage, or "undefined (no investment)".
+def format_multiple(value: float | None) -> str:
+    """A return multiple as text, with thousands separators: "12×", "1,193×", "0.4×".
 
     Examples
     --------
-    >>> format_roi(2.0), format_roi(-1.0), format_roi(None)
-    ('+200%', '-100%', 'undefined (no investment)')
+    >>> format_multiple(12.3), format_multiple(1192.9), format_multiple(0.42), format_multiple(None)
+    ('12×', '1,193×', '0.4×', 'no investment')
     """
     if value is None:
-        return "undefined (no investment)"
-    return f"{value * 100:+,.0f}%"
+        return "no investment"
+    return f"{value:,.0f}×" if value >= 10 else f"{value:,.1f}×"
 
 
 def format_payback(months: float | None, horizon: int) -> str:
-    """Payback in months, or "not within N months".
+    """Payback as text: months, or weeks / days when under a month, or "not within N months".
 
     Examples
     --------
-    >>> format_payback(2.345, 36), format_payback(None, 12)
-    ('2.3 months', 'not within 12 months')
+    >>> format_payback(2.345, 36), format_payback(0.5, 36), format_payback(0.02, 36), format_payback(None, 12)
+    ('2.3 months', '2.2 weeks', 'under a day', 'not within 12 months')
     """
-    return f"{months:,.1f} months" if months is not None else f"not within {horizon} months"
+    if months is None:
+        return f"not within {horizon:,} months"
+    if months >= 1:
+        return f"{months:,.1f} months"
+    weeks = months * WEEKS_PER_MONTH
+    if weeks >= 1:
+        return f"{weeks:,.1f} weeks"
+    days = weeks * 7
+    return f"{days:,.1f} days" if days >= 1 else "under a day"
 
 
 def key_figures(result: MitigationResult) -> list[tuple[str, str]]:
-    """Headline results as (label, formatted value with unit) for the PDF report.
+    """Headline results as (label, formatted value with unit) for the page and the PDF.
 
     Examples
     --------
     >>> inp = MitigationInputs(current_monthly_cost=ComponentCosts(inference=10_000.0),
     ...     projected_monthly_cost=ComponentCosts(inference=10_000.0), selected=("enable_caching",))
     >>> dict(key_figures(evaluate_plan(inp)))["Plan investment"]
-    '$625'
+    '$4,519 ($625 cash + $3,894 engineering time)'
     """
     h = result.horizon_months
     figures: list[tuple[str, str]] = []
     if result.plan is not None:
         p = result.plan
         figures += [
-            ("Plan investment", f"${p.investment_usd:,.0f}"),
             ("Plan savings at today's cost", f"${p.monthly_savings_usd:,.0f}/month"),
-            (f"Plan ROI at {h} months", format_roi(p.roi)),
             ("Plan payback", format_payback(p.payback_months, h)),
-            (f"Plan NPV over {h} months", f"${p.npv_usd:,.0f}"),
+            (f"Plan ROI at {h:,} months", format_multiple(p.roi_multiple)),
+            ("Plan investment", f"${p.investment_usd:,.0f} (${p.cash_usd:,.0f} cash + "
+             f"${p.engineering_usd:,.0f} engineering time)"),
+            (f"Plan NPV over {h:,} months", f"${p.npv_usd:,.0f}"),
         ]
     if result.actions:
         top = result.actions[0]
-        figures.append(("Best action by ROI", f"{top.name} (phase {top.phase}, {format_roi(top.roi)})"))
+        figures.append(("Best action by ROI", f"{top.name} (phase {top.phase}, {format_multiple(top.roi_multiple)})"))
     if result.phases:
         best = result.phases[0]
-        figures.append(("Best phase by ROI", f"{best.name} ({format_roi(best.roi)})"))
+        figures.append(("Best phase by ROI", f"{best.name} ({format_multiple(best.roi_multiple)})"))
     return figures
-
-
-# ---------------------------------------------------------------------------------------
-# From the assessment answers
-# ---------------------------------------------------------------------------------------
-
-
-def inputs_from_answers(answers: object, **overrides: object) -> MitigationInputs:
-    """Mitigation inputs whose starting point comes from the assessment (``calculator.risk``).
-
-    Parameters
-    ----------
-    answers : ``calculator.risk.Answers`` or its JSON dict.
-    overrides : MitigationInputs fields to replace (e.g. ``horizon_months=12``).
-
-    Returns
-    -------
-    MitigationInputs : current and projected cost per component from ``risk.assess``; uses
-    ``risk.mitigation_inputs_from(answers, assessment)`` when the risk module provides it.
-
-    Raises
-    ------
-    pydantic.ValidationError : invalid answers or overrides.
-    ImportError : the risk module is not available.
-    """
-    from calculator import risk  # lazy: risk builds its recommendations from this module
-
-    ans = answers if isinstance(answers, risk.Answers) else risk.Answers.model_validate(answers)
-    assessment = risk.assess(ans)
-    if hasattr(risk, "mitigation_inputs_from"):
-        base = risk.mitigation_inputs_from(ans, assessment)
-    else:  # pragma: no cover - only while the risk module lacks the helper
-        base = MitigationInputs(
-            current_monthly_cost=assessment.current_monthly_cost,
-            projected_monthly_cost=assessment.projected_monthly_cost,
-        )
-    if not overrides:
-        return base
-    return MitigationInputs.model_validate({**base.model_dump(), **overrides})
 
 
 # ---------------------------------------------------------------------------------------
@@ -1001,30 +1179,34 @@ def inputs_from_answers(answers: object, **overrides: object) -> MitigationInput
 # ---------------------------------------------------------------------------------------
 
 EDITABLE_COLUMNS: tuple[str, ...] = (
-    "selected", "phase", "id", "name", "components", "reduction_low_pct", "reduction_high_pct",
-    "investment_low_usd", "investment_high_usd", "duration_weeks_low", "duration_weeks_high", "seed_ref",
-    "description",
+    "selected", "applies", "phase", "id", "name", "components", "reduction_low_pct", "reduction_high_pct",
+    "investment_low_usd", "investment_high_usd", "duration_weeks_low", "duration_weeks_high", "engineers_low",
+    "engineers_high", "seed_ref", "description",
 )
 """Columns of the editable action table (percentages for readability)."""
 
 
-def actions_to_rows(actions: Sequence[ActionSpec], selected: Sequence[str] | None = None) -> list[dict[str, object]]:
+def actions_to_rows(
+    actions: Sequence[ActionSpec], selected: Sequence[str] | None = None, not_applicable: Sequence[str] = ()
+) -> list[dict[str, object]]:
     """Action specs as editable table rows (reductions in percent).
 
     Examples
     --------
     >>> row = actions_to_rows(DEFAULT_ACTIONS[:1])[0]
-    >>> row["reduction_low_pct"], row["reduction_high_pct"], row["selected"]
-    (30.0, 60.0, True)
+    >>> row["reduction_low_pct"], row["reduction_high_pct"], row["selected"], row["applies"]
+    (30.0, 60.0, True, True)
     """
     chosen = set(selected) if selected is not None else None
     return [
         {
-            "selected": chosen is None or a.id in chosen, "phase": a.phase, "id": a.id, "name": a.name,
+            "selected": (chosen is None or a.id in chosen) and a.id not in not_applicable,
+            "applies": a.id not in not_applicable, "phase": a.phase, "id": a.id, "name": a.name,
             "components": list(a.components),
             "reduction_low_pct": round(a.reduction_low * 100, 6), "reduction_high_pct": round(a.reduction_high * 100, 6),
             "investment_low_usd": a.investment_low_usd, "investment_high_usd": a.investment_high_usd,
             "duration_weeks_low": a.duration_weeks_low, "duration_weeks_high": a.duration_weeks_high,
+            "engineers_low": a.engineers_low, "engineers_high": a.engineers_high,
             "seed_ref": a.seed_ref, "description": a.description,
         }
         for a in actions
@@ -1035,14 +1217,16 @@ def _missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def rows_to_actions(rows: Sequence[dict[str, object]]) -> tuple[tuple[ActionSpec, ...], tuple[str, ...]]:
-    """Editable table rows back to (actions, selected ids); :class:`InputError` naming the row.
+def rows_to_actions(
+    rows: Sequence[dict[str, object]],
+) -> tuple[tuple[ActionSpec, ...], tuple[str, ...], tuple[str, ...]]:
+    """Editable table rows back to (actions, selected ids, ids that do not apply); :class:`InputError` naming the row.
 
     Examples
     --------
-    >>> acts, sel = rows_to_actions(actions_to_rows(DEFAULT_ACTIONS))
-    >>> acts == DEFAULT_ACTIONS, len(sel)
-    (True, 15)
+    >>> acts, sel, off = rows_to_actions(actions_to_rows(DEFAULT_ACTIONS, not_applicable=("pruning",)))
+    >>> acts == DEFAULT_ACTIONS, len(sel), off
+    (True, 14, ('pruning',))
     >>> bad = actions_to_rows(DEFAULT_ACTIONS[:1]); bad[0]["reduction_low_pct"] = 90.0
     >>> rows_to_actions(bad)
     Traceback (most recent call last):
@@ -1055,10 +1239,12 @@ def rows_to_actions(rows: Sequence[dict[str, object]]) -> tuple[tuple[ActionSpec
 
     actions: list[ActionSpec] = []
     selected: list[str] = []
+    off: list[str] = []
     problems: list[str] = []
     for i, row in enumerate(rows):
         label = str(row.get("name") or row.get("id") or f"row {i + 1}")
-        empty = [c for c in EDITABLE_COLUMNS if c not in ("seed_ref", "description", "selected") and _missing(row.get(c))]
+        optional = ("seed_ref", "description", "selected", "applies", "engineers_low", "engineers_high")
+        empty = [c for c in EDITABLE_COLUMNS if c not in optional and _missing(row.get(c))]
         if empty:
             problems.append(f"{label}: empty cell(s): {', '.join(empty)}")
             continue
@@ -1078,6 +1264,9 @@ def rows_to_actions(rows: Sequence[dict[str, object]]) -> tuple[tuple[ActionSpec
             "investment_low_usd": row["investment_low_usd"], "investment_high_usd": row["investment_high_usd"],
             "duration_weeks_low": row["duration_weeks_low"], "duration_weeks_high": row["duration_weeks_high"],
         }
+        for c in ("engineers_low", "engineers_high"):
+            if not _missing(row.get(c)):
+                data[c] = row[c]
         try:
             action = ActionSpec.model_validate(data)
         except ValidationError as exc:
@@ -1085,7 +1274,10 @@ def rows_to_actions(rows: Sequence[dict[str, object]]) -> tuple[tuple[ActionSpec
             problems.append(f"{label}: {reason}")
             continue
         actions.append(action)
-        if bool(row.get("selected", True)):
+        applies = bool(row.get("applies", True))
+        if not applies:
+            off.append(action.id)
+        elif bool(row.get("selected", True)):
             selected.append(action.id)
     if problems:
         raise InputError("\n".join(problems))
@@ -1094,39 +1286,38 @@ def rows_to_actions(rows: Sequence[dict[str, object]]) -> tuple[tuple[ActionSpec
         raise InputError("action ids must be unique")
     if not actions:
         raise InputError("the action table is empty")
-    return tuple(actions), tuple(selected)
+    return tuple(actions), tuple(selected), tuple(off)
 
 
 def action_rows(result: MitigationResult) -> list[dict[str, object]]:
-    """Ranked actions as display rows (formatted, units in the column names)."""
+    """Ranked actions as display rows: the decision first (savings, payback, ROI), then the detail."""
     h = result.horizon_months
     return [
         {
-            "Rank": i + 1, "Action": a.name, "Phase": a.phase, "Reduces": ", ".join(a.components),
-            "In plan": a.selected, "Investment (USD)": f"${a.investment_usd:,.0f}",
-            "Savings at today's cost (USD/month)": f"${a.monthly_savings_usd:,.0f}",
-            "Payback": format_payback(a.payback_months, h), f"ROI at {h} months": format_roi(a.roi),
-            f"ROI range low–high at {h} months": f"{format_roi(a.low.roi)} … {format_roi(a.high.roi)}",
-            "ROI at 12 months": format_roi(a.roi_12), "ROI at 36 months": format_roi(a.roi_36),
-            f"NPV over {h} months (USD)": f"${a.npv_usd:,.0f}", "Source": a.seed_ref,
+            "Rank": i + 1, "Action": a.name, "Saves (USD/month)": f"${a.monthly_savings_usd:,.0f}",
+            "Payback": format_payback(a.payback_months, h), f"ROI at {h:,} months": format_multiple(a.roi_multiple),
+            "Investment (USD)": f"${a.investment_usd:,.0f}", "In plan": a.selected, "Phase": a.phase,
+            "Engineering time (USD)": f"${a.engineering_usd:,.0f}", "Reduces": ", ".join(a.components),
+            f"ROI range at {h:,} months": f"{format_multiple(a.low.roi_multiple)} – {format_multiple(a.high.roi_multiple)}",
+            f"NPV over {h:,} months (USD)": f"${a.npv_usd:,.0f}", "Check": " ".join(a.warnings),
+            "Source": a.seed_ref,
         }
         for i, a in enumerate(result.actions)
     ]
 
 
 def group_rows(result: MitigationResult) -> list[dict[str, object]]:
-    """Ranked phases, then the plan, as display rows."""
+    """Ranked phases, then the plan, as display rows (the decision first)."""
     h = result.horizon_months
     groups = list(result.phases) + ([result.plan] if result.plan is not None else [])
     return [
         {
-            "Rank": "plan" if g.phase is None else str(i + 1), "Phase": g.name, "Actions": len(g.action_ids),
-            "Investment (USD)": f"${g.investment_usd:,.0f}",
-            "Savings at today's cost (USD/month)": f"${g.monthly_savings_usd:,.0f}",
-            "Payback": format_payback(g.payback_months, h), f"ROI at {h} months": format_roi(g.roi),
-            f"ROI range low–high at {h} months": f"{format_roi(g.low.roi)} … {format_roi(g.high.roi)}",
-            "ROI at 12 months": format_roi(g.roi_12), "ROI at 36 months": format_roi(g.roi_36),
-            f"NPV over {h} months (USD)": f"${g.npv_usd:,.0f}",
+            "Rank": "plan" if g.phase is None else str(i + 1), "Phase": g.name,
+            "Saves (USD/month)": f"${g.monthly_savings_usd:,.0f}", "Payback": format_payback(g.payback_months, h),
+            f"ROI at {h:,} months": format_multiple(g.roi_multiple), "Investment (USD)": f"${g.investment_usd:,.0f}",
+            "Engineering time (USD)": f"${g.engineering_usd:,.0f}", "Actions": len(g.action_ids),
+            f"ROI range at {h:,} months": f"{format_multiple(g.low.roi_multiple)} – {format_multiple(g.high.roi_multiple)}",
+            f"NPV over {h:,} months (USD)": f"${g.npv_usd:,.0f}", "Check": " ".join(g.warnings),
         }
         for i, g in enumerate(groups)
     ]

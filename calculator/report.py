@@ -569,7 +569,7 @@ class Domain:
     command: str
     """Shell command reproducing the section from ``<key>.json`` (its inputs) or scenario.json."""
     from_answers: str | None = None
-    """Function of ``module`` deriving default inputs from the assessment answers (full report)."""
+    """``module:function`` deriving default inputs from the assessment answers (full report)."""
 
 
 WHAT_IFS: tuple[Domain, ...] = (
@@ -602,7 +602,7 @@ WHAT_IFS: tuple[Domain, ...] = (
         "calculator.charts.mitigation",
         "mitigation",
         "python -m calculator roi mitigation.json --plan",
-        from_answers="inputs_from_answers",
+        from_answers="calculator.risk:mitigation_inputs",
     ),
 )
 GREEN_MONEY = Domain(
@@ -789,6 +789,11 @@ class Layout:
 
     def note(self, text: str) -> None:
         self.para(text, size=9, color=(110, 110, 110))
+
+    def warnings(self, texts: Sequence[str]) -> None:
+        """Plausibility warnings, each a sentence in dark red beside the figures they qualify."""
+        for text in dict.fromkeys(texts):
+            self.para(f"Check: {clean_text(text)}", size=9, color=(150, 30, 30))
 
     def bullet(self, text: str, level: int = 0) -> None:
         indent = 4 + 5 * level
@@ -1174,7 +1179,9 @@ class _Builder:
             bold=True,
         )
         lay.para(clean_text(result.band_meaning, keep_newlines=True))
+        lay.note(clean_text(result.score_meaning))
         lay.table(figures_of(api, result), headings=("Key figure", "Value"), col_widths=(95, 85))
+        lay.warnings(result.warnings)
         self._figures([drivers_chart], max_height=65)
         lay.note(
             "Trajectories below: the components stacked (base case), the low–high band and the "
@@ -1204,8 +1211,9 @@ class _Builder:
             lay.h2("Top recommendations")
             lay.table(
                 [_recommendation_row(r) for r in recs],
-                headings=("Action", "Phase", "Saves", "Investment", "Payback", "ROI at 36 months"),
-                col_widths=(62, 13, 27, 24, 27, 27),
+                headings=("Action", "Saves", "Payback", f"ROI at {recs[0].horizon_months:,} months",
+                          "Investment", "Phase"),
+                col_widths=(62, 27, 27, 24, 27, 13),
                 align=("LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "RIGHT"),
                 size=8,
             )
@@ -1249,7 +1257,10 @@ class _Builder:
             return None
         try:
             api = load_api(domain)
-            derive = getattr(api.module, domain.from_answers or "", None)
+            derive = None
+            if domain.from_answers:
+                module, _, name = domain.from_answers.partition(":")
+                derive = getattr(importlib.import_module(module), name)
             if data is None and derive is not None:
                 model = derive(self.req.answers or {})
             else:
@@ -1284,6 +1295,7 @@ class _Builder:
                 col_widths=(95, 85),
                 size=9.5,
             )
+            self.lay.warnings(getattr(result, "warnings", ()))
             self._figures([chart])
             self.lay.h2("Inputs", level=2)
             self.lay.table(
@@ -1494,13 +1506,15 @@ TRAJECTORY_MONTHS = (12, 36)
 
 def _recommendation_row(r: Any) -> tuple[str, ...]:
     """One row of the recommendations table from a ``calculator.risk.Recommendation``."""
+    from calculator.mitigation import format_multiple, format_payback
+
     return (
         clean_text(r.name) + (f" (addresses: {clean_text(r.addresses)})" if r.addresses else ""),
-        str(r.phase),
         f"${r.monthly_savings_usd:,.0f}/month",
+        format_payback(r.payback_months, r.horizon_months),
+        format_multiple(r.roi_multiple),
         f"${r.investment_usd:,.0f}",
-        "—" if r.payback_months is None else f"{r.payback_months:,.1f} months",
-        "—" if r.roi is None else f"{r.roi:.0%}",
+        str(r.phase),
     )
 
 

@@ -26,6 +26,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from calculator import forecast as fc
+from calculator import mitigation as mit
 from calculator.common import COMPONENTS, ComponentCosts, Stage
 from calculator.forecast import AfterHorizon, Architecture, Pipeline, Retention, Retraining
 
@@ -187,6 +188,23 @@ class TeamAnswers(BaseModel, frozen=True, extra="forbid"):
                                         "$180,000).")
 
 
+class EconomicsAnswers(BaseModel, frozen=True, extra="forbid"):
+    """What the system may cost: the anchor of the score's top bands (optional)."""
+
+    monthly_budget_usd: float | None = Field(
+        None, ge=1, le=1e12, description="The most the system may cost per month (all components). Given, the "
+        "score's top bands mean the projection crosses it: above 85 within 12 months, 70–85 within 36 months. "
+        "Left empty, the score measures how strongly the architecture amplifies growth.",
+        json_schema_extra={"unit": "USD/month", "label": "Monthly budget ceiling"},
+    )
+    value_per_user_usd: float | None = Field(
+        None, ge=0.01, le=1e6, description="What one active user is worth per month (revenue or value delivered). "
+        "Shown beside the projected cost per user (seed 001 §1: risk is growth driving cost per user above the "
+        "value delivered).",
+        json_schema_extra={"unit": "USD/user/month", "label": "Value per user"},
+    )
+
+
 class Answers(BaseModel, frozen=True, extra="forbid"):
     """The assessment questionnaire; its JSON is the public answers file (issue 2).
 
@@ -202,6 +220,8 @@ class Answers(BaseModel, frozen=True, extra="forbid"):
     data: DataAnswers = Field(default_factory=DataAnswers, description="How data flows and is kept.")
     models: ModelsAnswers = Field(default_factory=ModelsAnswers, description="Models in production.")
     team: TeamAnswers = Field(default_factory=TeamAnswers, description="Who runs the system.")
+    economics: EconomicsAnswers = Field(default_factory=EconomicsAnswers,
+                                        description="Budget ceiling and value per user (optional).")
     stage: Stage = _f("pilot", label="Lifecycle stage",
                       description="Design, pilot or production. Seed 001 §4: architectural lock-in makes fixes "
                       "5–10× more expensive once in production; the executive summary: 40–60% cheaper during "
@@ -286,9 +306,24 @@ MODEL_SIZE_FULL = 1e11
 FTE_AT_5_MODELS = 2.5
 """Seed 001 §2.5: 5 models need 2.5 FTE ML engineers (anchor of the O(n^1.4) law)."""
 
-COST_MULTIPLE_FULL = 3.0
-"""Projected ÷ naive linear at which the cost-multiple term is full: seed 001 §1 calls a
-3–5× multiplier over linear exponential."""
+EXCESS_FULL = 10.0
+"""Cost above linear growth after 12 months, in multiples of today's bill, at which the
+growth term reaches its weight (it keeps growing as log(1 + E) beyond, uncapped).  Seed 001 §6's own
+example grows ≈ 11× today's bill above linear in 12 months; §1 calls 3–5× over a linear
+projection exponential.  ScaleRisk calibration."""
+
+EXCESS_MONTH = 12
+"""Month at which the growth term compares costs with linear growth (seed 001 §6 projects 12
+months ahead).  A fixed calendar month, not the growth horizon: the same multiples reached
+sooner then never score lower."""
+
+CRISIS_MONTHS = 12
+"""With a budget: a projection that crosses it within 12 months scores above 85 ("imminent
+budget crisis", seed 001 §7; its forecasting example looks 12 months ahead)."""
+
+INTERVENTION_MONTHS = 36
+"""With a budget: crossing it within 36 months (seed 001 §7's long trajectory) scores above 70
+("requires immediate intervention")."""
 
 STAGE_LOCK_IN: dict[str, float] = {"design": 0.0, "pilot": 0.5, "production": 1.0}
 """How locked-in the architecture is by stage (seed 001 §4: first 3–6 months are the window;
@@ -317,7 +352,7 @@ DRIVER_WEIGHTS: dict[str, float] = {
     "gpu_utilization": 8.0,
     "monitoring": 6.0,
     "model_size": 4.0,
-    "cost_multiple": 15.0,
+    "growth_above_linear": 15.0,
 }
 """Maximum raw points of each pattern before its exposure factor (ScaleRisk weights; the
 seed names the patterns, not their weights).  Order within an answer follows the seed's
@@ -350,10 +385,18 @@ class Recommendation(BaseModel, frozen=True, extra="forbid"):
     components: tuple[str, ...]
     reduction: float = Field(description="Expected reduction on each of its components (base, fraction).")
     monthly_savings_usd: float = Field(description="Savings at today's cost once done, USD/month.")
-    investment_usd: float = Field(description="One-off investment after the stage multiplier, USD.")
+    investment_usd: float = Field(description="One-off investment after the stage multiplier, USD: cash outlay "
+                                  "plus engineering time.")
+    engineering_usd: float = Field(description="Engineering-time part of the investment, USD.")
     payback_months: float | None
-    roi: float | None = Field(description="ROI at 36 months, fraction.")
+    roi: float | None = Field(description="Net ROI at the horizon, (savings − investment) ÷ investment.")
+    roi_multiple: float | None = Field(description="Savings ÷ investment at the horizon (×).")
+    horizon_months: int = Field(description="Months over which ROI and payback are computed.")
     addresses: str = Field("", description="Name of the driver this action works on, if any.")
+    warnings: tuple[str, ...] = Field((), description="Plausibility warnings, in words.")
+
+
+ScoreBasis = Literal["structure", "budget"]
 
 
 class Assessment(BaseModel, frozen=True, extra="forbid"):
@@ -362,6 +405,8 @@ class Assessment(BaseModel, frozen=True, extra="forbid"):
     score: float = Field(description="Scalability risk score, 0–100.")
     band: Band
     band_meaning: str
+    score_basis: ScoreBasis = Field(description="'budget' when a budget ceiling anchors the bands, else 'structure'.")
+    score_meaning: str = Field(description="What the score measures for these answers, in one sentence.")
     drivers: list[Driver] = Field(description="Drivers with points > 0, largest first.")
     current_monthly_cost: ComponentCosts
     projected_monthly_cost: ComponentCosts = Field(description="Base case at the growth horizon.")
@@ -369,13 +414,25 @@ class Assessment(BaseModel, frozen=True, extra="forbid"):
     projected_high: ComponentCosts
     naive_linear_monthly_usd: float = Field(description="Today's total × user multiple (seed 001 §6).")
     cost_multiple_vs_linear: float = Field(description="Projected base total ÷ naive linear.")
+    excess_over_linear: float = Field(description="Cost above linear growth at month 12, × today's total.")
     horizon_months: int
     forecast: fc.Forecast
+    budget_monthly_usd: float | None = Field(description="The budget ceiling, USD/month, if given.")
+    budget_crossing_month: int | None = Field(
+        description="First month (0–36) in which the base projection reaches the budget; None if it does not."
+    )
+    budget_peak_share: float | None = Field(
+        description="Highest monthly cost within 36 months ÷ the budget (fraction), if a budget is given."
+    )
+    cost_per_user_now_usd: float = Field(description="Today's total ÷ active users, USD/user/month.")
+    cost_per_user_projected_usd: float = Field(description="Projected total ÷ users at the horizon, USD/user/month.")
+    value_per_user_usd: float | None = Field(description="What a user is worth per month, if given.")
     cost_per_1k_requests_now_usd: float | None
     cost_per_1k_requests_projected_usd: float | None
     engineers_now_fte: float
     engineers_needed_fte: float = Field(description="FTE at the horizon's model count by §2.5's O(n^1.4).")
     recommendations: list[Recommendation]
+    warnings: tuple[str, ...] = Field((), description="Plain-language warnings about these results.")
 
 
 # ---------------------------------------------------------------------------------------
@@ -396,12 +453,13 @@ def exposure(multiple: float) -> float:
 
     Returns
     -------
-    float : 0.5 with no growth, 1.0 at 10×, 1.5 from 100× (capped).
+    float : 0.5 with no growth, 1.0 at 10×, 1.5 at 100×, 2.5 at the 10,000× bound —
+    never capped, so more growth never scores less (it only saturates in the score).
 
     Notes
     -----
-    $x(g) = \\mathrm{clamp}(0.5 + 0.5\\log_{10} g,\\ 0.5,\\ 1.5)$ — the seed's growth
-    figures are stated per 10× users (§2.1–2.3), so a pattern counts in full at 10×.
+    $x(g) = 0.5 + 0.5\\log_{10} \\max(g, 1)$ — the seed's growth figures are stated per 10×
+    users (§2.1–2.3), so a pattern counts in full at 10×.
 
     References
     ----------
@@ -410,9 +468,9 @@ def exposure(multiple: float) -> float:
     Examples
     --------
     >>> exposure(1.0), exposure(10.0), exposure(1e4)
-    (0.5, 1.0, 1.5)
+    (0.5, 1.0, 2.5)
     """
-    return _clamp(0.5 + 0.5 * math.log10(max(multiple, 1.0)), 0.5, 1.5)
+    return 0.5 + 0.5 * math.log10(max(multiple, 1.0))
 
 
 def log_ramp(value: float, start: float, full: float) -> float:
@@ -548,13 +606,14 @@ def _forecast_inputs(a: Answers) -> fc.ForecastInputs:
     )
 
 
-def raw_drivers(a: Answers, cost_multiple: float) -> list[tuple[str, str, float, str, str]]:
+def raw_drivers(a: Answers, excess: float) -> list[tuple[str, str, float, str, str]]:
     """Raw points of every pattern found in the answers: (id, name, raw, seed_ref, why).
 
     Parameters
     ----------
     a : the answers.
-    cost_multiple : projected (base) ÷ naive linear at the horizon, from the forecast.
+    excess : cost above linear growth at month 12, in multiples of today's total
+        (:func:`excess_over_linear`).
 
     Returns
     -------
@@ -643,11 +702,11 @@ def raw_drivers(a: Answers, cost_multiple: float) -> list[tuple[str, str, float,
         "seed 001 §4.3",
         f"A {inf.model_params / 1e9:,.2g}B-parameter model costs more per request than a smaller one that often keeps "
         "> 95% of the accuracy (BERT-large → DistilBERT: 5× fewer parameters).")
-    add("cost_multiple", "Cost multiple vs naive linear",
-        w["cost_multiple"] * _clamp(math.log(max(cost_multiple, 1.0)) / math.log(COST_MULTIPLE_FULL), 0.0, 1.5),
+    add("growth_above_linear", "Costs growing faster than their drivers",
+        w["growth_above_linear"] * math.log1p(excess) / math.log1p(EXCESS_FULL),
         "seed 001 §6, §1",
-        f"The component projection is {cost_multiple:,.2f}× the naive linear one: costs grow faster than users "
-        "(§1: 3–5× over linear is exponential).")
+        f"In {EXCESS_MONTH} months the components cost {excess:,.1f}× today's bill more than if each grew only in "
+        "step with its own users, data and models (§1: 3–5× over linear is exponential growth).")
     lock = STAGE_LOCK_IN[a.stage] * LOCK_IN_SHARE * sum(r for _, _, r, _, _ in out)
     add("lock_in", "Late-stage lock-in", lock, "seed 001 §4, executive summary",
         f"At the {a.stage} stage architecture is locked in: fixes cost 5–10× more after production (§4) and "
@@ -664,15 +723,16 @@ ACTION_ADDRESSES: dict[str, str] = {
     "batch_requests": "gpu_utilization", "quantization": "model_size", "pruning": "model_size",
     "distillation": "model_size", "adaptive_routing": "model_size", "managed_services": "streaming",
     "feature_store": "engineering", "edge_inference": "per_user_models", "micro_batch_pipelines": "streaming",
-    "architecture_replacement": "context", "federated_learning": "retraining", "platform_migration": "cost_multiple",
+    "architecture_replacement": "context", "federated_learning": "retraining",
+    "platform_migration": "growth_above_linear",
 }
 """Driver each mitigation action works on (for the "addresses" column)."""
 
 TOP_RECOMMENDATIONS = 5
 
 
-def applicable_actions(a: Answers) -> set[str]:
-    """Ids of the seed 001 §5 actions that apply to this system.
+def not_applicable_actions(a: Answers) -> dict[str, str]:
+    """The seed 001 §5 actions that do not apply to this system, each with why (in words).
 
     Drops what is already done or cannot help: caching at ≥ 60% hit rate (top of §5's
     30–60%); lifecycle policies when a policy exists; right-sizing at ≥ 60% GPU utilization
@@ -684,46 +744,61 @@ def applicable_actions(a: Answers) -> set[str]:
 
     Examples
     --------
+    >>> off = not_applicable_actions(Answers.model_validate({"inference": {"cache_hit_rate": 0.6}}))
+    >>> off["enable_caching"]
+    'Already caching 60% of requests, the top of the 30–60% that caching saves (seed 001 §5).'
+    """
+    inf, data, models = a.inference, a.data, a.models
+    off: dict[str, str] = {}
+    if inf.cache_hit_rate >= 0.6:
+        off["enable_caching"] = (f"Already caching {inf.cache_hit_rate:.0%} of requests, the top of the 30–60% "
+                                 "that caching saves (seed 001 §5).")
+    if data.retention != "none":
+        off["lifecycle_policies"] = "A data lifecycle policy is already in place."
+    if inf.gpu_utilization >= 0.6:
+        off["right_size_compute"] = (f"GPUs already run at {inf.gpu_utilization:.0%} utilization, inside the "
+                                     "seed's target (§4.2).")
+    if data.pipeline == "managed_streaming":
+        off["managed_services"] = "Streaming already runs on a managed service."
+    if data.pipeline == "high_cardinality_feature_store":
+        off["feature_store"] = "A feature store is already in place."
+    elif models.in_production * a.growth.models_multiple < 2:
+        off["feature_store"] = "A single model has no features to share."
+    if inf.model_params > 1e9:
+        off["edge_inference"] = (f"A {inf.model_params / 1e9:,.3g}B-parameter model does not fit on devices "
+                                 "(seed 001 §3.3: under 50 MB).")
+    if data.pipeline == "batch_partitioned":
+        off["micro_batch_pipelines"] = "Pipelines are already batch."
+    if not (inf.architecture == "large_context" or inf.context_tokens >= 4_000):
+        off["architecture_replacement"] = (f"Contexts of {inf.context_tokens:,} tokens are short: replacing "
+                                           "attention pays off for long contexts (seed 001 §2.1).")
+    if models.retraining not in ("per_user", "active_learning"):
+        off["federated_learning"] = "Training is not per-user or driven by user feedback."
+    return off
+
+
+def applicable_actions(a: Answers) -> set[str]:
+    """Ids of the seed 001 §5 actions that apply to this system (see :func:`not_applicable_actions`).
+
+    Examples
+    --------
     >>> sorted(applicable_actions(Answers()) - {"quantization", "pruning", "distillation", "adaptive_routing"})[:4]
     ['batch_requests', 'enable_caching', 'feature_store', 'lifecycle_policies']
     """
-    inf, data, models = a.inference, a.data, a.models
-    drop: set[str] = set()
-    if inf.cache_hit_rate >= 0.6:
-        drop.add("enable_caching")
-    if data.retention != "none":
-        drop.add("lifecycle_policies")
-    if inf.gpu_utilization >= 0.6:
-        drop.add("right_size_compute")
-    if data.pipeline == "managed_streaming":
-        drop.add("managed_services")
-    if data.pipeline == "high_cardinality_feature_store" or models.in_production * a.growth.models_multiple < 2:
-        drop.add("feature_store")
-    if inf.model_params > 1e9:
-        drop.add("edge_inference")
-    if data.pipeline == "batch_partitioned":
-        drop.add("micro_batch_pipelines")
-    if not (inf.architecture == "large_context" or inf.context_tokens >= 4_000):
-        drop.add("architecture_replacement")
-    if models.retraining not in ("per_user", "active_learning"):
-        drop.add("federated_learning")
-    return set(ACTION_ADDRESSES) - drop
+    return set(ACTION_ADDRESSES) - set(not_applicable_actions(a))
 
 
-def _mitigation_inputs(a: Answers, current: ComponentCosts, projected: ComponentCosts):  # noqa: ANN202
-    from calculator import mitigation as mit
-
-    keep = applicable_actions(a)
-    actions = tuple(x for x in mit.DEFAULT_ACTIONS if x.id in keep) or mit.DEFAULT_ACTIONS
+def _mitigation_inputs(a: Answers, current: ComponentCosts, projected: ComponentCosts) -> mit.MitigationInputs:
     return mit.MitigationInputs(
         current_monthly_cost=current, projected_monthly_cost=projected,
-        growth_horizon_months=a.growth.horizon_months, stage=a.stage, after_growth=a.growth.after_horizon,
-        actions=actions,
+        growth_horizon_months=a.growth.horizon_months, horizon_months=a.growth.horizon_months, stage=a.stage,
+        after_growth=a.growth.after_horizon, loaded_cost_per_fte_usd=a.team.loaded_cost_per_fte_usd,
+        not_applicable=not_applicable_actions(a),
     )
 
 
-def mitigation_inputs_from(answers: Answers, assessment: Assessment):  # noqa: ANN201
-    """Mitigation-page inputs for this system: its costs, growth, stage and applicable actions.
+def mitigation_inputs_from(answers: Answers, assessment: Assessment) -> mit.MitigationInputs:
+    """Mitigation-page inputs for this system: its costs, growth, stage, team cost and what applies.
 
     Parameters
     ----------
@@ -732,21 +807,46 @@ def mitigation_inputs_from(answers: Answers, assessment: Assessment):  # noqa: A
 
     Returns
     -------
-    calculator.mitigation.MitigationInputs : current and projected (base) costs, growth
-    horizon, stage, after-horizon rule and the actions of :func:`applicable_actions`.
+    calculator.mitigation.MitigationInputs : current and projected (base) costs, growth horizon
+    (also the ROI horizon), stage, after-horizon rule, loaded cost per engineer and the actions
+    that do not apply (:func:`not_applicable_actions`).
 
     Examples
     --------
     >>> a = Answers()
     >>> inp = mitigation_inputs_from(a, assess(a))
-    >>> inp.stage, inp.growth_horizon_months, "micro_batch_pipelines" in [x.id for x in inp.actions]
-    ('pilot', 12, False)
+    >>> inp.stage, inp.horizon_months, "micro_batch_pipelines" in inp.not_applicable
+    ('pilot', 12, True)
     """
     return _mitigation_inputs(answers, assessment.current_monthly_cost, assessment.projected_monthly_cost)
 
 
+def mitigation_inputs(answers: Answers | dict[str, Any], **overrides: Any) -> mit.MitigationInputs:
+    """Mitigation inputs whose starting point is the assessment of ``answers``.
+
+    Parameters
+    ----------
+    answers : :class:`Answers` or its JSON dict.
+    overrides : MitigationInputs fields to replace (e.g. ``horizon_months=36``).
+
+    Raises
+    ------
+    pydantic.ValidationError : invalid answers or overrides.
+
+    Examples
+    --------
+    >>> mitigation_inputs({}, horizon_months=36).horizon_months
+    36
+    """
+    ans = answers if isinstance(answers, Answers) else Answers.model_validate(answers)
+    base = mitigation_inputs_from(ans, assess(ans))
+    if not overrides:
+        return base
+    return mit.MitigationInputs.model_validate({**base.model_dump(), **overrides})
+
+
 def recommend(a: Answers, current: ComponentCosts, projected: ComponentCosts, drivers: dict[str, str]) -> list[Recommendation]:
-    """Top actions by ROI from :func:`calculator.mitigation.evaluate_plan`.
+    """Top applicable actions by ROI from :func:`calculator.mitigation.evaluate_plan`.
 
     Parameters
     ----------
@@ -754,10 +854,9 @@ def recommend(a: Answers, current: ComponentCosts, projected: ComponentCosts, dr
 
     Returns
     -------
-    list : up to :data:`TOP_RECOMMENDATIONS` actions with positive savings, ranked by ROI.
+    list : up to :data:`TOP_RECOMMENDATIONS` applicable actions with positive savings, ranked
+    by ROI over the growth horizon; actions that do not apply are never listed.
     """
-    from calculator import mitigation as mit
-
     result = mit.evaluate_plan(_mitigation_inputs(a, current, projected))
     out = []
     for r in result.actions:
@@ -766,7 +865,9 @@ def recommend(a: Answers, current: ComponentCosts, projected: ComponentCosts, dr
         out.append(Recommendation(
             id=r.id, name=r.name, phase=r.phase, seed_ref=r.seed_ref, components=tuple(r.components),
             reduction=r.reduction, monthly_savings_usd=r.monthly_savings_usd, investment_usd=r.investment_usd,
-            payback_months=r.payback_months, roi=r.roi, addresses=drivers.get(ACTION_ADDRESSES.get(r.id, ""), ""),
+            engineering_usd=r.engineering_usd, payback_months=r.payback_months, roi=r.roi,
+            roi_multiple=r.roi_multiple, horizon_months=result.horizon_months,
+            addresses=drivers.get(ACTION_ADDRESSES.get(r.id, ""), ""), warnings=r.warnings,
         ))
         if len(out) == TOP_RECOMMENDATIONS:
             break
@@ -774,8 +875,121 @@ def recommend(a: Answers, current: ComponentCosts, projected: ComponentCosts, dr
 
 
 # ---------------------------------------------------------------------------------------
+# The budget anchor
+# ---------------------------------------------------------------------------------------
+
+
+def budget_crossing_month(monthly_totals: list[float], budget_usd: float) -> int | None:
+    """First month whose projected total reaches the budget; None when none does.
+
+    Examples
+    --------
+    >>> budget_crossing_month([100.0, 150.0, 210.0], 200.0), budget_crossing_month([100.0], 200.0) is None
+    (2, True)
+    """
+    for month, total in enumerate(monthly_totals):
+        if total >= budget_usd:
+            return month
+    return None
+
+
+def budget_band_score(structural_raw: float, crossing_month: int | None, peak_share: float) -> tuple[float, float, float]:
+    """Score when a budget anchors the bands: (score, floor given to the budget, urgency raw points).
+
+    Parameters
+    ----------
+    structural_raw : S, the structural drivers' raw points.
+    crossing_month : first month (0–36) the projection reaches the budget, or None.
+    peak_share : highest monthly cost within 36 months ÷ the budget.
+
+    Returns
+    -------
+    (score, floor, urgency) : the score; the points the budget holds outright (85, 70 or 0);
+    the budget's raw points competing with the drivers for the rest.
+
+    Notes
+    -----
+    Crossing within 12 months: $85 + 15\\,(1 - e^{-(S + u)/50})$ with urgency
+    $u = 5 + 50\\,(12 - t)/12$ — always above 85.  Within 36 months:
+    $70 + 15\\,(1 - e^{-(S + u)/50})$ with $u = 5 + 50\\,(36 - t)/24$ — in (70, 85).
+    Not within 36 months: $70\\,(1 - e^{-(S + u)/50})$ with $u = 50\\,p^2$ ($p$ the peak
+    share) — below 70.  Each branch rises with $S$ and with an earlier crossing, and the
+    branches are ordered, so the score never falls as costs rise.
+
+    References
+    ----------
+    Seed 001 §7 (> 70 immediate intervention, > 85 imminent budget crisis), §1 and §8 (the
+    crisis is cost outgrowing what the business can carry).
+
+    Examples
+    --------
+    >>> [round(budget_band_score(0.0, t, 1.0)[0], 1) for t in (0, 12, 36)]
+    [95.0, 86.4, 71.4]
+    >>> round(budget_band_score(0.0, None, 0.5)[0], 1)
+    15.5
+    """
+    if crossing_month is not None and crossing_month <= CRISIS_MONTHS:
+        floor, span, urgency = 85.0, 15.0, 5.0 + 50.0 * (CRISIS_MONTHS - crossing_month) / CRISIS_MONTHS
+    elif crossing_month is not None and crossing_month <= INTERVENTION_MONTHS:
+        floor, span = 70.0, 15.0
+        urgency = 5.0 + 50.0 * (INTERVENTION_MONTHS - crossing_month) / (INTERVENTION_MONTHS - CRISIS_MONTHS)
+    else:
+        floor, span, urgency = 0.0, 70.0, 50.0 * min(peak_share, 1.0) ** 2
+    return floor + span * saturate(structural_raw + urgency) / 100.0, floor, urgency
+
+
+def _budget_driver(budget: float, crossing: int | None, peak_share: float) -> tuple[str, str, str]:
+    """(name, why) of the budget driver."""
+    if crossing == 0:
+        return ("Over budget today",
+                f"Today's bill already exceeds the ${budget:,.0f}/month budget.", "your budget; seed 001 §7")
+    if crossing is not None:
+        return (f"Budget reached in month {crossing}",
+                f"The base projection reaches the ${budget:,.0f}/month budget in month {crossing} "
+                f"({'within 12 months: an imminent budget crisis' if crossing <= CRISIS_MONTHS else 'within 36 months'}"
+                ", seed 001 §7).", "your budget; seed 001 §7")
+    return ("Budget headroom",
+            f"The projection peaks at {peak_share:.0%} of the ${budget:,.0f}/month budget within 36 months.",
+            "your budget; seed 001 §7")
+
+
+# ---------------------------------------------------------------------------------------
 # assess
 # ---------------------------------------------------------------------------------------
+
+
+def excess_over_linear(a: Answers) -> float:
+    """Cost above linear growth after :data:`EXCESS_MONTH` months, in multiples of today's total.
+
+    Notes
+    -----
+    $E = \\sum_c C_{c,0} \\max(m_c(12) - \\ell_c(12), 0) / \\sum_c C_{c,0}$ with the
+    component multiples $m_c$ and their linear references $\\ell_c$ of
+    :func:`calculator.forecast.excess_over_linear`.  Non-decreasing in every growth multiple, in
+    every riskier answer and in the growth rate — unlike projected ÷ naive linear, whose naive
+    line itself grows with users, so that more user growth read as less risk.
+
+    Examples
+    --------
+    >>> from calculator.presets import PRESETS
+    >>> round(excess_over_linear(PRESETS["Seed 001 §6 recommendation system"]), 2)   # seed 001 §6
+    11.25
+    """
+    cur = a.current_monthly_cost_usd.as_components().as_dict()
+    total = sum(cur.values())
+    if total <= 0:
+        return 0.0
+    excess = fc.excess_over_linear(_forecast_inputs(a), EXCESS_MONTH)
+    return sum(cur[c] * excess[c] for c in COMPONENTS) / total
+
+
+def _score_meaning(budget: float | None) -> str:
+    if budget is None:
+        return ("No budget was given, so the score measures structure only: how strongly this architecture makes "
+                "costs grow faster than users, data and models (seed 001 §2–§4). Enter a monthly budget to anchor "
+                "70 and 85 to when the projection crosses it.")
+    return (f"Anchored to your ${budget:,.0f}/month budget: above 85 means the projection crosses it within 12 "
+            "months, 70–85 within 36 months, below 70 that it stays under it for 36 months.")
 
 
 def assess(answers: Answers) -> Assessment:
@@ -791,47 +1005,83 @@ def assess(answers: Answers) -> Assessment:
 
     Notes
     -----
-    $S = \\sum_i r_i$ (:func:`raw_drivers`), score $= 100(1 - e^{-S/50})$ (:func:`saturate`),
-    points $p_i \\propto r_i$ with $\\sum p_i$ = score (:func:`allocate_points`); projection
-    by :func:`calculator.forecast.forecast`; recommendations by
+    Structure: $S = \\sum_i r_i$ (:func:`raw_drivers`).  Without a budget the score is
+    $100(1 - e^{-S/50})$ (:func:`saturate`); with one, :func:`budget_band_score` places it in
+    the band the budget crossing month decides.  Points $p_i \\propto r_i$ with
+    $\\sum p_i$ = score (:func:`allocate_points`); the budget driver also holds its band's floor.
+    Projection by :func:`calculator.forecast.forecast`; recommendations by
     :func:`calculator.mitigation.evaluate_plan`.
 
     References
     ----------
-    Seed 001 §7 (score, thresholds, ROI-ranked recommendations), §6 (projection).
+    Seed 001 §7 (score, thresholds, ROI-ranked recommendations), §6 (projection), §1 (cost per
+    user against value).
 
     Examples
     --------
     >>> r = assess(Answers())
-    >>> 0 <= r.score <= 100, r.band, round(sum(d.points for d in r.drivers), 6) == r.score
-    (True, 'elevated', True)
+    >>> 0 <= r.score <= 100, r.band, round(sum(d.points for d in r.drivers), 6) == r.score, r.score_basis
+    (True, 'elevated', True, 'structure')
     """
     f = fc.forecast(_forecast_inputs(answers))
     current = answers.current_monthly_cost_usd.as_components()
     projected = f.projected["base"]
     naive = f.naive_linear_monthly_usd
     multiple = projected.total / naive if naive > 0 else 1.0
-    raws = raw_drivers(answers, multiple)
-    score, points = allocate_points(saturate(sum(r for _, _, r, _, _ in raws)), [r for _, _, r, _, _ in raws])
+    excess = excess_over_linear(answers)
+    raws = raw_drivers(answers, excess)
+    structural = sum(r for _, _, r, _, _ in raws)
+    budget = answers.economics.monthly_budget_usd
+    totals = [sum(f.trajectories["base"][c][t] for c in COMPONENTS) for t in range(len(f.months))]
+    crossing = peak_share = None
+    if budget is None:
+        score, points = allocate_points(saturate(structural), [r for _, _, r, _, _ in raws])
+        entries = list(raws)
+    else:
+        crossing = budget_crossing_month(totals, budget)
+        peak_share = max(totals) / budget
+        score_raw, floor, urgency = budget_band_score(structural, crossing, peak_share)
+        name, why, ref = _budget_driver(budget, crossing, peak_share)
+        entries = [*raws, ("budget", name, urgency, ref, why)]
+        rest, points = allocate_points(score_raw - floor, [r for _, _, r, _, _ in entries])
+        points[-1] = round(points[-1] + floor, 1)
+        score = round(rest + floor, 1)
     drivers = sorted(
         (Driver(id=i, name=n, points=p, raw=r, seed_ref=ref, why=why)
-         for (i, n, r, ref, why), p in zip(raws, points)),
-        key=lambda d: (-d.raw, d.id),
+         for (i, n, r, ref, why), p in zip(entries, points) if r > 0 or p > 0),
+        key=lambda d: (-d.points, -d.raw, d.id),
     )
     band, meaning = band_of(score)
     req_month = answers.workload.requests_per_day * 365.0 / 12.0
     u = answers.growth.users_multiple
+    users_now = answers.workload.monthly_active_users
+    per_user_now = current.total / users_now
+    per_user_then = projected.total / (users_now * u)
+    value = answers.economics.value_per_user_usd
+    warnings: list[str] = []
+    if value is not None and per_user_then > value:
+        warnings.append(
+            f"At the horizon each user costs ${per_user_then:,.2f}/month, more than the ${value:,.2f}/month a user "
+            "is worth: the system would lose money on every user (seed 001 §1, §8)."
+        )
+    if crossing == 0:
+        warnings.append(f"Today's bill (${current.total:,.0f}/month) already exceeds the ${budget:,.0f}/month budget.")
+    recommendations = recommend(answers, current, projected, {d.id: d.name for d in drivers})
+    warnings += [w for r in recommendations[:1] for w in r.warnings]
     return Assessment(
-        score=score, band=band, band_meaning=meaning, drivers=drivers,
+        score=score, band=band, band_meaning=meaning, score_basis="structure" if budget is None else "budget",
+        score_meaning=_score_meaning(budget), drivers=drivers,
         current_monthly_cost=current, projected_monthly_cost=projected,
         projected_low=f.projected["low"], projected_high=f.projected["high"],
-        naive_linear_monthly_usd=naive, cost_multiple_vs_linear=multiple,
+        naive_linear_monthly_usd=naive, cost_multiple_vs_linear=multiple, excess_over_linear=excess,
         horizon_months=answers.growth.horizon_months, forecast=f,
+        budget_monthly_usd=budget, budget_crossing_month=crossing, budget_peak_share=peak_share,
+        cost_per_user_now_usd=per_user_now, cost_per_user_projected_usd=per_user_then, value_per_user_usd=value,
         cost_per_1k_requests_now_usd=current.inference / req_month * 1e3 if req_month > 0 else None,
         cost_per_1k_requests_projected_usd=projected.inference / (req_month * u) * 1e3 if req_month > 0 else None,
         engineers_now_fte=answers.team.ml_engineers + answers.team.infra_engineers,
         engineers_needed_fte=engineers_needed(answers.models.in_production * answers.growth.models_multiple),
-        recommendations=recommend(answers, current, projected, {d.id: d.name for d in drivers}),
+        recommendations=recommendations, warnings=tuple(warnings),
     )
 
 
@@ -848,24 +1098,39 @@ def summary_json(result: Assessment) -> dict[str, Any]:
         "score": result.score,
         "band": result.band,
         "band_meaning": result.band_meaning,
+        "score_basis": result.score_basis,
+        "score_meaning": result.score_meaning,
         "drivers": [{"name": d.name, "points": d.points, "seed_ref": d.seed_ref, "why": d.why} for d in result.drivers],
         "projection": {
             "horizon_months": result.horizon_months,
             "naive_linear_monthly_usd": result.naive_linear_monthly_usd,
             "projected_monthly_usd": p.total,
             "cost_multiple_vs_linear": result.cost_multiple_vs_linear,
+            "excess_over_linear": result.excess_over_linear,
             "components": p.as_dict(),
             "low": result.projected_low.as_dict(),
             "high": result.projected_high.as_dict(),
             "classification": {c.component: c.classification for c in result.forecast.components},
         },
+        "budget": {
+            "monthly_budget_usd": result.budget_monthly_usd,
+            "crossing_month": result.budget_crossing_month,
+            "peak_share": result.budget_peak_share,
+        },
+        "unit_economics": {
+            "cost_per_user_now_usd": result.cost_per_user_now_usd,
+            "cost_per_user_projected_usd": result.cost_per_user_projected_usd,
+            "value_per_user_usd": result.value_per_user_usd,
+        },
         "current_monthly_usd": result.current_monthly_cost.as_dict(),
         "recommendations": [
             {"id": r.id, "name": r.name, "phase": r.phase, "seed_ref": r.seed_ref, "reduction": r.reduction,
              "monthly_savings_usd": r.monthly_savings_usd, "investment_usd": r.investment_usd,
-             "payback_months": r.payback_months, "roi": r.roi}
+             "engineering_usd": r.engineering_usd, "payback_months": r.payback_months, "roi": r.roi,
+             "roi_multiple": r.roi_multiple, "horizon_months": r.horizon_months, "warnings": list(r.warnings)}
             for r in result.recommendations
         ],
+        "warnings": list(result.warnings),
     }
 
 
@@ -881,20 +1146,28 @@ def key_figures(result: Assessment) -> list[tuple[str, str]]:
     figs = [
         ("Scalability risk score", f"{result.score:.1f} / 100 ({result.band})"),
         ("Current cost", f"${result.current_monthly_cost.total:,.0f}/month"),
-        (f"Projected cost at {h} months", f"${result.projected_monthly_cost.total:,.0f}/month "
+        (f"Projected cost at {h:,} months", f"${result.projected_monthly_cost.total:,.0f}/month "
          f"(${result.projected_low.total:,.0f}–${result.projected_high.total:,.0f})"),
         ("Naive linear projection", f"${result.naive_linear_monthly_usd:,.0f}/month"),
-        ("Cost multiple vs linear", f"{result.cost_multiple_vs_linear:.2f}×"),
+        ("Growth above linear in 12 months", f"{result.excess_over_linear:,.1f}× today's bill"),
+        ("Cost per user", f"${result.cost_per_user_now_usd:,.2f} → ${result.cost_per_user_projected_usd:,.2f}"
+         "/user/month"),
     ]
+    if result.budget_monthly_usd is not None:
+        crossing = result.budget_crossing_month
+        figs.append(("Budget ceiling", f"${result.budget_monthly_usd:,.0f}/month — "
+                     + ("not reached within 36 months" if crossing is None else
+                        "exceeded today" if crossing == 0 else f"reached in month {crossing}")))
     if result.drivers:
         figs.append(("Top driver", f"{result.drivers[0].name} ({result.drivers[0].points:.1f} points)"))
     if result.recommendations:
         r = result.recommendations[0]
-        figs.append(("Best action by ROI", f"{r.name} (phase {r.phase}, saves ${r.monthly_savings_usd:,.0f}/month)"))
+        figs.append(("Best action by ROI", f"{r.name} (phase {r.phase}, saves ${r.monthly_savings_usd:,.0f}/month, "
+                     f"{mit.format_multiple(r.roi_multiple)} over {r.horizon_months:,} months)"))
     return figs
 
 
 __all__ = [
-    "Answers", "Assessment", "Driver", "Recommendation", "assess", "key_figures", "mitigation_inputs_from",
-    "summary_json", "COMPONENTS",
+    "Answers", "Assessment", "Driver", "Recommendation", "assess", "key_figures", "mitigation_inputs",
+    "mitigation_inputs_from", "summary_json", "COMPONENTS",
 ]

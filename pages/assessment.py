@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 from calculator import risk
 from calculator.charts import assessment as charts
 from calculator.errors import InputError, describe_validation_error, parse_model_json
-from calculator.mitigation import format_payback, format_roi
+from calculator.mitigation import format_multiple, format_payback
 from calculator.presets import PRESET_NOTES, PRESETS
 from calculator.risk import OPTION_LABELS, Answers
 from ui.widgets import dollars, field_info, number_field
@@ -33,6 +33,8 @@ SECTIONS: list[tuple[str, str, type[BaseModel], dict[str, tuple[Any, str | None]
      {"monthly_active_users": (1_000, None), "requests_per_day": (1_000, None)}),
     ("Current costs", "current_monthly_cost_usd", risk.CurrentCosts,
      {c: (500.0, "%.0f") for c in ("inference", "storage", "training", "operations")}),
+    ("Budget", "economics", risk.EconomicsAnswers,
+     {"monthly_budget_usd": (10_000.0, "%.0f"), "value_per_user_usd": (0.1, "%.2f")}),
     ("Growth", "growth", risk.GrowthScenario,
      {"users_multiple": (1.0, "%.2f"), "data_multiple": (1.0, "%.2f"), "models_multiple": (1.0, "%.2f"),
       "horizon_months": (1, None), "after_horizon": (None, None)}),
@@ -216,6 +218,9 @@ with right:
     with c2:
         BAND_BOX[result.band](f"**{result.band.capitalize()}** — {result.band_meaning}")
     st.vega_lite_chart(specs["gauge"], width="stretch")
+    st.caption(dollars(result.score_meaning))
+    for warning in result.warnings:
+        st.warning(dollars(warning), icon=":material/warning:")
 
     h = result.horizon_months
     m = st.columns(2) + st.columns(2)
@@ -225,8 +230,22 @@ with right:
                 "(low / high constants of the seed's ranges).")
     m[2].metric(f"Naive linear at {h} months", _money(result.naive_linear_monthly_usd),
                 help="Today's total × user growth (seed 001 §6).")
-    m[3].metric("Cost multiple vs linear", f"{result.cost_multiple_vs_linear:.2f}×",
-                help="Projected ÷ naive linear. Seed 001 §1: 3–5× over linear indicates exponential growth.")
+    m[3].metric("Growth above linear, 12 months", f"{result.excess_over_linear:,.1f}×",
+                help="How much more the components cost in 12 months than if each grew only in step with its own "
+                "users, data and models, in multiples of today's total bill (seed 001 §6, §1). Projected ÷ naive "
+                f"linear is {result.cost_multiple_vs_linear:,.2f}×.")
+    m2 = st.columns(2)
+    m2[0].metric("Cost per user", f"${result.cost_per_user_now_usd:,.2f} → ${result.cost_per_user_projected_usd:,.2f}",
+                 help="USD per active user per month, today → at the horizon"
+                 + ("" if result.value_per_user_usd is None else
+                    f"; a user is worth ${result.value_per_user_usd:,.2f}/month (Budget tab)") + ".")
+    if result.budget_monthly_usd is not None:
+        crossing = result.budget_crossing_month
+        m2[1].metric("Budget ceiling", _money(result.budget_monthly_usd),
+                     delta=("not reached in 36 months" if crossing is None else "exceeded today" if crossing == 0
+                            else f"reached in month {crossing}"),
+                     delta_color="normal" if crossing is None else "inverse",
+                     help=f"The projection peaks at {result.budget_peak_share:.0%} of the budget within 36 months.")
 
     t_drivers, t12, t36, t_comp, t_rec = st.tabs(
         ["Drivers", "12-month trajectory", "36-month trajectory", "Components", "Recommendations"]
@@ -285,20 +304,25 @@ with right:
         if result.recommendations:
             st.dataframe(
                 pd.DataFrame([
-                    {"Rank": i + 1, "Action": r.name, "Phase": r.phase, "Seed pattern": r.seed_ref,
-                     "Works on": r.addresses, "Reduces": ", ".join(r.components),
-                     "Expected reduction": f"{r.reduction:.0%}",
-                     "Savings at today's cost (USD/month)": r.monthly_savings_usd,
-                     "Investment (USD)": r.investment_usd,
-                     "Payback": format_payback(r.payback_months, 36), "ROI at 36 months": format_roi(r.roi)}
+                    {"Rank": i + 1, "Action": r.name, "Saves (USD/month)": r.monthly_savings_usd,
+                     "Payback": format_payback(r.payback_months, r.horizon_months),
+                     f"ROI at {r.horizon_months:,} months": format_multiple(r.roi_multiple),
+                     "Investment (USD)": r.investment_usd, "Of which engineering (USD)": r.engineering_usd,
+                     "Phase": r.phase, "Works on": r.addresses, "Reduces": ", ".join(r.components),
+                     "Expected reduction": f"{r.reduction:.0%}", "Seed pattern": r.seed_ref}
                     for i, r in enumerate(result.recommendations)
                 ]),
                 hide_index=True, width="stretch",
-                column_config={"Savings at today's cost (USD/month)": st.column_config.NumberColumn(format="$%,.0f"),
-                               "Investment (USD)": st.column_config.NumberColumn(format="$%,.0f")},
+                column_config={c: st.column_config.NumberColumn(format="$%,.0f") for c in
+                               ("Saves (USD/month)", "Investment (USD)", "Of which engineering (USD)")},
             )
-            st.caption("Ranked by ROI at 36 months (seed 001 §5 phases; actions that do not apply to these "
-                       "answers are left out). The Mitigation ROI page deepens this.")
+            st.caption(dollars(
+                f"Ranked by ROI (savings ÷ investment) over the {h}-month growth horizon. Investment = the seed's "
+                f"cash range + engineering time (engineers × weeks × ${answers.team.loaded_cost_per_fte_usd:,.0f} "
+                "per engineer-year, Team tab). Actions that do not apply to these answers are left out. The "
+                "Mitigation ROI page deepens this."))
+            for w in dict.fromkeys(w for r in result.recommendations for w in r.warnings):
+                st.warning(dollars(w), icon=":material/warning:")
             st.page_link("pages/mitigation.py", label="Open the mitigation plan", icon=":material/savings:")
         else:
             st.info("No mitigation action applies with positive savings.")

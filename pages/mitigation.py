@@ -10,6 +10,7 @@ import streamlit as st
 from pydantic import ValidationError
 
 from calculator import mitigation as mt
+from calculator import risk
 from calculator.charts import mitigation as charts
 from calculator.common import COMPONENTS, ComponentCosts
 from calculator.errors import InputError, describe_validation_error
@@ -41,9 +42,7 @@ def starting_point() -> tuple[ComponentCosts, ComponentCosts, int, mt.Mitigation
     if source == SOURCE_ASSESSMENT:
         answers = st.session_state.get("answers")
         try:
-            base = mt.inputs_from_answers(answers if answers is not None else {})
-        except ImportError:
-            st.warning("The risk assessment is not available in this build: enter the starting point here.")
+            base = risk.mitigation_inputs(answers if answers is not None else {})
         except (ValidationError, InputError, ValueError) as exc:
             reason = describe_validation_error(exc) if isinstance(exc, ValidationError) else str(exc)
             st.warning(f"The assessment answers cannot be used ({reason}); enter the starting point here.")
@@ -57,8 +56,9 @@ def starting_point() -> tuple[ComponentCosts, ComponentCosts, int, mt.Mitigation
                      [f"${v:,.0f}" for v in base.projected_monthly_cost.as_dict().values()]}
             )
             st.dataframe(frame, hide_index=True)
-            st.caption(f"Assessment stage: {base.stage}; actions that apply to this system: {len(base.actions)} "
-                       "of 15 (preselected in the table below when it is first shown).")
+            st.caption(f"Assessment stage: {base.stage}; growth horizon {base.growth_horizon_months} months; "
+                       f"actions that apply to this system: {len(base.applicable)} of {len(base.actions)} (the "
+                       "others are marked *does not apply* in the table below, with why).")
             return base.current_monthly_cost, base.projected_monthly_cost, base.growth_horizon_months, base
     cols = st.columns(4)
     current, projected = {}, {}
@@ -75,19 +75,24 @@ def starting_point() -> tuple[ComponentCosts, ComponentCosts, int, mt.Mitigation
             )
     growth = number_field(mt.MitigationInputs, "growth_horizon_months", key="w.mitigation.growth_months",
                           label="Projected after (months)")
-    st.caption("Defaults: seed 001 §6 worked example (\\$25K/month today, \\$435.5K/month projected at 12 months).")
+    st.caption(dollars(
+        f"Defaults: seed 001 §6 worked example ($25K/month today; ${mt.SEED_EXAMPLE_PROJECTED.total / 1e3:,.1f}K/month "
+        "at 12 months as the assessment projects it — the seed itself quotes $435.5K, see Methodology)."))
     return ComponentCosts(**current), ComponentCosts(**projected), int(growth), None
 
 
-def action_table(suggested: tuple[str, ...] | None) -> tuple[tuple[mt.ActionSpec, ...], tuple[str, ...]]:
+def action_table(not_applicable: dict[str, str]) -> tuple[tuple[mt.ActionSpec, ...], tuple[str, ...], tuple[str, ...]]:
     """The editable action table; an invalid edit shows why and keeps the previous plan."""
     if TABLE not in st.session_state:
-        st.session_state[TABLE] = mt.actions_to_rows(mt.DEFAULT_ACTIONS, selected=suggested)
+        st.session_state[TABLE] = mt.actions_to_rows(mt.DEFAULT_ACTIONS, not_applicable=tuple(not_applicable))
     version = st.session_state.setdefault(EDITOR_VERSION, 0)
     fixed = pd.DataFrame(st.session_state[TABLE], columns=list(mt.EDITABLE_COLUMNS))
     info = {name: mt.ActionSpec.model_fields[name].description for name in mt.ActionSpec.model_fields}
     config = {
         "selected": st.column_config.CheckboxColumn("In plan", help="Include this action in the chosen plan."),
+        "applies": st.column_config.CheckboxColumn(
+            "Applies", help="Untick an action that cannot help this system: it is then neither ranked nor planned. "
+            "The assessment unticks what is already done or cannot help (listed below the table, with why)."),
         "phase": st.column_config.NumberColumn("Phase", min_value=1, max_value=4, step=1, help=info["phase"]),
         "id": st.column_config.TextColumn("Id", disabled=True, help=info["id"]),
         "name": st.column_config.TextColumn("Action", help=info["name"], required=True),
@@ -105,6 +110,10 @@ def action_table(suggested: tuple[str, ...] | None) -> tuple[tuple[mt.ActionSpec
             "Duration low (weeks)", min_value=1.0, format="%.1f", help=info["duration_weeks_low"]),
         "duration_weeks_high": st.column_config.NumberColumn(
             "Duration high (weeks)", min_value=1.0, format="%.1f", help=info["duration_weeks_high"]),
+        "engineers_low": st.column_config.NumberColumn(
+            "Engineers low (FTE)", min_value=0.0, format="%.1f", help=info["engineers_low"]),
+        "engineers_high": st.column_config.NumberColumn(
+            "Engineers high (FTE)", min_value=0.0, format="%.1f", help=info["engineers_high"]),
         "seed_ref": st.column_config.TextColumn("Source", help=info["seed_ref"]),
         "description": st.column_config.TextColumn("Notes", help=info["description"], width="large"),
     }
@@ -113,21 +122,21 @@ def action_table(suggested: tuple[str, ...] | None) -> tuple[tuple[mt.ActionSpec
         width="stretch",
     )
     if st.button("Reset the action table to the seed defaults", key="mitigation.reset"):
-        st.session_state[TABLE] = mt.actions_to_rows(mt.DEFAULT_ACTIONS, selected=suggested)
+        st.session_state[TABLE] = mt.actions_to_rows(mt.DEFAULT_ACTIONS, not_applicable=tuple(not_applicable))
         st.session_state[EDITOR_VERSION] = version + 1
         st.rerun()
     rows = edited.to_dict(orient="records")
     try:
-        actions, selected = mt.rows_to_actions(rows)
+        result = mt.rows_to_actions(rows)
     except InputError as exc:
         st.error(f"The action table has invalid values, so the previous plan is shown:\n\n{exc}")
         try:
             return mt.rows_to_actions(st.session_state.get("mitigation.valid", []))
         except InputError:
-            return mt.DEFAULT_ACTIONS, tuple(a.id for a in mt.DEFAULT_ACTIONS)
+            return mt.DEFAULT_ACTIONS, tuple(a.id for a in mt.DEFAULT_ACTIONS), tuple(not_applicable)
     st.session_state["mitigation.valid"] = rows
     st.session_state[TABLE] = rows  # edits survive a page switch (the editor's own state does not)
-    return actions, selected
+    return result
 
 
 st.title("Mitigation ROI")
@@ -140,7 +149,7 @@ st.write(
 st.subheader("Starting point and growth")
 current, projected, growth_months, suggested = starting_point()
 STAGES = ["design", "pilot", "production"]
-left, mid, right, last = st.columns(4)
+left, mid, right, last, team = st.columns(5)
 with left:
     stage_meta = field_info(mt.MitigationInputs, "stage")
     stage = st.selectbox("Stage", STAGES, index=STAGES.index(suggested.stage if suggested else "production"),
@@ -148,8 +157,9 @@ with left:
                          help=str(stage_meta["help"]) + " Multiplier on investment: design ×0.5, pilot ×0.75, "
                          "production ×1.")
 with mid:
-    horizon = st.radio("Horizon (months)", [12, 36], index=1, key="w.mitigation.horizon", **PERSIST, horizontal=True,
-                       help=field_info(mt.MitigationInputs, "horizon_months")["help"])
+    horizon = number_field(mt.MitigationInputs, "horizon_months", key="w.mitigation.horizon_months", step=1,
+                           value=suggested.horizon_months if suggested else growth_months,
+                           label="ROI horizon (months)")
 with right:
     rate = number_field(mt.MitigationInputs, "discount_rate_annual", key="w.mitigation.discount_rate", step=0.01,
                         label="Discount rate (fraction/year)", fmt="%.3f")
@@ -157,19 +167,31 @@ with last:
     after = st.radio("After the growth horizon", ["hold", "continue"], key="w.mitigation.after_growth", **PERSIST,
                      index=1 if suggested and suggested.after_growth == "continue" else 0,
                      horizontal=True, help=field_info(mt.MitigationInputs, "after_growth")["help"])
+with team:
+    loaded = number_field(mt.MitigationInputs, "loaded_cost_per_fte_usd", key="w.mitigation.loaded_cost",
+                          step=10_000.0, fmt="%.0f", label="Loaded cost per engineer (USD/year)",
+                          value=suggested.loaded_cost_per_fte_usd if suggested else None)
 
 st.subheader("Actions by phase")
 st.caption(
     "Every value is editable; the Source and Notes columns say where each default comes from. Actions without "
-    "a seed figure carry a ScaleRisk assumption, marked as such. Investment: each phase's seed range split "
-    "equally among its actions."
+    "a seed figure carry a ScaleRisk assumption, marked as such. Investment = cash (each phase's seed range split "
+    "equally among its actions) + engineering time (engineers × weeks × the loaded cost per engineer; the seed "
+    "gives no headcount, so the engineers per phase are a ScaleRisk assumption)."
 )
-actions, selected = action_table(tuple(a.id for a in suggested.actions) if suggested else None)
+suggested_off = suggested.not_applicable if suggested else {}
+actions, selected, off = action_table(suggested_off)
+if off:
+    with st.expander(f"Does not apply to this system ({len(off)} actions, not ranked)"):
+        names = {a.id: a.name for a in actions}
+        for action_id in off:
+            st.text(f"{names[action_id]}: {suggested_off.get(action_id, 'marked as not applying in the table.')}")
 try:
     inputs = mt.MitigationInputs(
         current_monthly_cost=current, projected_monthly_cost=projected, growth_horizon_months=growth_months,
         stage=stage, horizon_months=horizon, discount_rate_annual=rate, after_growth=after,
-        actions=actions, selected=selected,
+        loaded_cost_per_fte_usd=loaded, actions=actions, selected=selected,
+        not_applicable={i: suggested_off.get(i, "marked as not applying in the table") for i in off},
     )
 except ValidationError as exc:
     st.error(f"These inputs cannot be evaluated:\n\n{describe_validation_error(exc)}")
@@ -182,15 +204,26 @@ st.subheader("The chosen plan")
 if result.plan is None:
     st.info("No action is selected: tick *In plan* for at least one action to see the plan's total.")
 else:
-    figures = mt.key_figures(result)[:5]  # plan figures; best action and phase are in the tables
-    for start in (0, 3):
-        for col, (label, value) in zip(st.columns(3), figures[start:start + 3]):
-            col.metric(label, value)
+    plan = result.plan
+    top = st.columns(3)
+    top[0].metric("Plan savings at today's cost", f"${plan.monthly_savings_usd:,.0f}/month")
+    top[1].metric(f"Plan ROI at {horizon:,} months", mt.format_multiple(plan.roi_multiple),
+                  help="Savings ÷ investment accrued within the horizon; 1× breaks even.")
+    top[2].metric(f"Plan NPV over {horizon:,} months", f"${plan.npv_usd:,.0f}")
+    low = st.columns(2)
+    low[0].metric("Plan payback", mt.format_payback(plan.payback_months, horizon))
+    low[1].metric("Plan investment", f"${plan.investment_usd:,.0f}",
+                  help=f"${plan.cash_usd:,.0f} cash outlay + ${plan.engineering_usd:,.0f} engineering time.")
+    st.caption(dollars(f"Investment: ${plan.cash_usd:,.0f} cash outlay (the seed's ranges) + "
+                       f"${plan.engineering_usd:,.0f} engineering time (engineers × weeks × "
+                       f"${loaded:,.0f} per engineer-year)."))
     st.caption(
-        f"Base case, stage {stage} (investment ×{result.stage_multiplier:g}). ROI = (savings − investment) ÷ "
-        f"investment, both accrued within {horizon} months. Low–high ROI of the plan: "
-        f"{mt.format_roi(result.plan.low.roi)} … {mt.format_roi(result.plan.high.roi)}."
+        f"Base case, stage {stage} (investment ×{result.stage_multiplier:g}). ROI = savings ÷ investment, both "
+        f"accrued within {horizon:,} months (1× breaks even). Low–high ROI of the plan: "
+        f"{mt.format_multiple(result.plan.low.roi_multiple)} – {mt.format_multiple(result.plan.high.roi_multiple)}."
     )
+    for warning in result.warnings:
+        st.warning(dollars(warning), icon=":material/warning:")
 
 st.altair_chart(charts.cumulative_chart(result), width="stretch")
 
@@ -201,8 +234,8 @@ st.caption("Each phase with its selected actions carried out together; the plan 
 
 st.subheader("Actions ranked by ROI")
 st.dataframe(pd.DataFrame(mt.action_rows(result)), hide_index=True, width="stretch")
-st.caption("Each action alone. An action that saves nothing has ROI −100%; one with no investment has an "
-           "undefined ROI.")
+st.caption("Each action alone. An action that saves nothing has ROI 0×; one with no investment has no ROI. "
+           "The Check column flags results beyond what is plausible.")
 st.altair_chart(charts.roi_bar_chart(result), width="stretch")
 
 st.subheader("The seed's headline, recomputed from its own inputs")

@@ -76,6 +76,8 @@ def answers_dicts(draw: st.DrawFn) -> dict[str, Any]:
                    "after_horizon": draw(st.sampled_from(["hold", "continue"]))},
         "inference": {}, "data": {}, "models": {}, "team": {"loaded_cost_per_fte_usd": draw(st.floats(0, 1e6))},
         "stage": draw(st.sampled_from(ORDERED_CHOICES[("stage", None)])),
+        "economics": {"monthly_budget_usd": draw(st.none() | st.floats(1.0, 1e9)),
+                      "value_per_user_usd": draw(st.none() | st.floats(0.01, 1e4))},
     }
     for (section, name), (lo, hi, integer) in _BOUNDS.items():
         d[section][name] = draw(_num(lo, hi, integer))
@@ -114,3 +116,29 @@ def riskier_pairs(draw: st.DrawFn) -> tuple[Answers, Answers, str]:
     else:
         riskier[section][name] = new
     return Answers.model_validate(d), Answers.model_validate(riskier), f"{section}.{name or ''}".rstrip(".")
+
+
+GROWTH_MULTIPLES: dict[str, float] = {"users_multiple": 1000.0, "data_multiple": 1000.0, "models_multiple": 100.0}
+"""Growth multiples and the upper bound the strategies draw them from."""
+
+
+@st.composite
+def more_growth_pairs(draw: st.DrawFn) -> tuple[Answers, Answers, str]:
+    """(answers, the same answers growing faster, what changed): a larger growth multiple, a shorter
+    horizon for the same multiples (a higher monthly growth rate), "continue" instead of "hold", or a
+    lower budget ceiling."""
+    d = draw(answers_dicts())
+    faster = {k: (dict(v) if isinstance(v, dict) else v) for k, v in d.items()}
+    g = faster["growth"]
+    which = draw(st.sampled_from([*GROWTH_MULTIPLES, "horizon_months", "after_horizon", "monthly_budget_usd"]))
+    if which in GROWTH_MULTIPLES:
+        g[which] = draw(st.floats(g[which], GROWTH_MULTIPLES[which]))
+    elif which == "horizon_months":
+        g[which] = draw(st.integers(1, g[which]))
+    elif which == "after_horizon":
+        g[which] = "continue"
+    else:  # a tighter budget (no budget is another basis, "structure only", not an infinite budget)
+        budget = d["economics"]["monthly_budget_usd"] or 1e9
+        d["economics"] = {**d["economics"], "monthly_budget_usd": budget}
+        faster["economics"] = {**d["economics"], "monthly_budget_usd": draw(st.floats(1.0, budget))}
+    return Answers.model_validate(d), Answers.model_validate(faster), which

@@ -38,7 +38,9 @@ def test_json_from_answers_ranked_by_roi(capsys, answers_file):
         assert {"name", "phase", "investment_usd", "monthly_savings_usd", "payback_months", "roi"} <= set(a)
     rois = [a["roi"] for a in data["actions"]]
     assert rois == sorted(rois, reverse=True)
-    assert data["phases"] and data["plan"] is not None and data["horizon_months"] == 36
+    # issue 11: the ROI horizon starts from the answers' growth horizon (12 months by default)
+    assert data["phases"] and data["plan"] is not None and data["horizon_months"] == 12
+    assert {x["id"] for x in data["excluded"]} == set(risk.not_applicable_actions(risk.Answers()))
     # oracle: the same numbers as the library called directly on the assessment's inputs
     answers = risk.Answers()
     expected = mt.evaluate_plan(risk.mitigation_inputs_from(answers, risk.assess(answers)))
@@ -69,14 +71,23 @@ def test_plan_file_hand_computed(capsys, tmp_path):
     code, out, _ = run_cli(capsys, str(path), "--plan", "--json")
     a = json.loads(out)["actions"][0]
     assert code == 0
+    # no engineer count in the file: the phase's 0.5–1 FTE (base 0.75) for one month (52/12 weeks) at the
+    # default $180,000/year: 0.75 × 4.333 × 180,000 / 52 = $11,250 on top of the $4,000 cash
+    assert (a["cash_usd"], a["engineering_usd"]) == (4000, pytest.approx(11_250))
+    plan["actions"][0] |= {"engineers_low": 0, "engineers_high": 0}
+    path.write_text(json.dumps(plan))
+    code, out, _ = run_cli(capsys, str(path), "--plan", "--json")
+    a = json.loads(out)["actions"][0]
     assert (a["investment_usd"], a["monthly_savings_usd"]) == (4000, pytest.approx(5000))
     assert a["roi"] == pytest.approx(12.75) and a["payback_months"] == pytest.approx(1.8)
+    assert a["roi_multiple"] == pytest.approx(13.75)
 
 
 def test_text_table(capsys, answers_file):
     code, out, _ = run_cli(capsys, str(answers_file), "--horizon-months", "12")
     assert code == 0
     assert "ROI at 12 mo" in out and "Phase 1: Quick wins" in out and "USD" in out
+    assert "×" in out and "%" not in out.split("Not applicable")[0]  # issue 11: ROI as a multiple
 
 
 @pytest.mark.parametrize(

@@ -18,10 +18,12 @@ ONE_MONTH_WEEKS = 52 / 12  # a duration of exactly one month
 
 
 def action(id="a", *, components=("inference",), red=(0.5, 0.5), inv=(4000.0, 4000.0),
-           weeks=(ONE_MONTH_WEEKS, ONE_MONTH_WEEKS), phase=1) -> mt.ActionSpec:
+           weeks=(ONE_MONTH_WEEKS, ONE_MONTH_WEEKS), phase=1, engineers=(0.0, 0.0)) -> mt.ActionSpec:
+    """A test action; no engineering time unless ``engineers`` is given, so cash figures stay hand-checkable."""
     return mt.ActionSpec(
         id=id, name=id, phase=phase, components=components, reduction_low=red[0], reduction_high=red[1],
         investment_low_usd=inv[0], investment_high_usd=inv[1], duration_weeks_low=weeks[0], duration_weeks_high=weeks[1],
+        engineers_low=engineers[0], engineers_high=engineers[1],
     )
 
 
@@ -206,8 +208,9 @@ def test_zero_savings_is_minus_100_percent_and_zero_investment_undefined():
     assert by_id["free"].roi is None and by_id["free"].payback_months == 0.0
     assert by_id["idle"].roi is None
     assert [a.id for a in res.actions] == ["free", "nothing", "idle"]  # free money first, nothing-for-nothing last
-    assert mt.format_roi(by_id["nothing"].roi) == "-100%"
-    assert mt.format_roi(by_id["free"].roi) == "undefined (no investment)"
+    assert by_id["nothing"].roi_multiple == 0.0 and by_id["free"].roi_multiple is None
+    assert mt.format_multiple(by_id["nothing"].roi_multiple) == "0.0×"
+    assert mt.format_multiple(by_id["free"].roi_multiple) == "no investment"
 
 
 def test_long_action_at_12_months_has_spent_part_of_its_investment():
@@ -244,8 +247,9 @@ def test_selection_limits_plan_and_phases():
 
 def test_key_figures():
     figs = dict(mt.key_figures(mt.evaluate_plan(flat(10_000.0, action(), horizon=12, discount_rate_annual=0.0))))
-    assert figs["Plan investment"] == "$4,000"
-    assert figs["Plan ROI at 12 months"] == "+1,275%"
+    assert figs["Plan investment"] == "$4,000 ($4,000 cash + $0 engineering time)"
+    # independent calculation: savings 55,000 ÷ investment 4,000 = 13.75 → "14×"
+    assert figs["Plan ROI at 12 months"] == "14×"
     assert figs["Plan payback"] == "1.8 months"
     assert figs["Plan NPV over 12 months"] == "$51,000"
 
@@ -268,8 +272,8 @@ def test_inputs_reject_bad_values():
 
 def test_table_rows_round_trip_and_errors():
     rows = mt.actions_to_rows(mt.DEFAULT_ACTIONS, selected=("pruning",))
-    acts, sel = mt.rows_to_actions(rows)
-    assert acts == mt.DEFAULT_ACTIONS and sel == ("pruning",)
+    acts, sel, off = mt.rows_to_actions(rows)
+    assert acts == mt.DEFAULT_ACTIONS and sel == ("pruning",) and off == ()
     rows[0]["reduction_high_pct"] = 150.0
     rows[1]["investment_low_usd"] = None
     rows[2]["components"] = []
@@ -373,4 +377,102 @@ def test_roi_bar_chart_in_rank_order():
     assert spec["encoding"]["y"]["sort"] == [f"{a.name} (phase {a.phase})" for a in res.actions]
     frame = charts.roi_frame(res)
     assert frame["selected"].sum() == 1
-    assert frame["roi_pct"].iloc[0] == pytest.approx(res.actions[0].roi * 100)
+    assert frame["roi_multiple"].iloc[0] == pytest.approx(res.actions[0].roi_multiple)
+    assert spec["encoding"]["y"]["axis"]["labelOverlap"] is False  # every action's label shows
+
+
+# ─── money that adds up (issue 11) ────────────────────────────────────────────────────────
+
+
+def test_engineering_time_is_part_of_the_investment():
+    # independent calculation: 2 FTE × 4 weeks × $104,000/year ÷ 52 weeks = $16,000 of engineering
+    a = action(inv=(1000, 1000), weeks=(4, 4), engineers=(2, 2))
+    res = mt.evaluate_plan(flat(10_000.0, a, horizon=12, loaded_cost_per_fte_usd=104_000))
+    r = res.actions[0]
+    assert r.cash_usd == pytest.approx(1000) and r.engineering_usd == pytest.approx(16_000)
+    assert r.investment_usd == pytest.approx(17_000)
+    assert res.loaded_cost_per_fte_usd == 104_000
+    design = mt.evaluate_plan(flat(10_000.0, a, horizon=12, loaded_cost_per_fte_usd=104_000, stage="design"))
+    assert design.actions[0].investment_usd == pytest.approx(0.5 * 17_000)  # stage multiplier on the whole effort
+
+
+def test_default_actions_take_the_phase_engineers():
+    # ScaleRisk assumption (PHASE_ENGINEERS_FTE): phase 1 0.5–1 FTE; caching base 0.75 FTE × 1.5 weeks
+    cache = mt.DEFAULT_ACTIONS[0]
+    assert (cache.engineers_low, cache.engineers_high) == (0.5, 1.0)
+    # independent calculation: 0.75 × 1.5 × 180,000 / 52 = 3,894.23
+    assert cache.engineering_usd("base", 180_000) == pytest.approx(3894.2308, abs=1e-3)
+    assert {a.phase: (a.engineers_low, a.engineers_high) for a in mt.DEFAULT_ACTIONS} == mt.PHASE_ENGINEERS_FTE
+
+
+def test_phase_one_roi_is_a_sane_multiple_once_engineering_is_counted():
+    # issue 11: "Right-size compute" read +442,310% on a $625 investment; with engineering time the
+    # investment is $625 + $3,894 and no phase 1 action returns more than a few hundred times it
+    res = mt.evaluate_plan(mt.MitigationInputs())
+    cash_only = mt.evaluate_plan(mt.MitigationInputs(loaded_cost_per_fte_usd=0))
+    by_id = {a.id: a for a in res.actions}
+    assert by_id["right_size_compute"].investment_usd == pytest.approx(625 + 3894.2308, abs=0.01)
+    assert all(a.roi_multiple < c.roi_multiple for a, c in zip(
+        sorted(res.actions, key=lambda x: x.id), sorted(cash_only.actions, key=lambda x: x.id)) if a.roi_multiple)
+
+
+def test_not_applicable_actions_are_never_ranked_nor_planned():
+    # issue 11: with a 0.6 cache hit rate, "Enable caching" was unticked yet ranked #1
+    inp = mt.MitigationInputs(not_applicable={"enable_caching": "already caching"})
+    res = mt.evaluate_plan(inp)
+    assert "enable_caching" not in {a.id for a in res.actions}
+    assert "enable_caching" not in res.plan.action_ids
+    assert [(x.id, x.reason) for x in res.excluded] == [("enable_caching", "already caching")]
+    with pytest.raises(ValidationError, match="not applicable actions not found: nope"):
+        mt.MitigationInputs(not_applicable={"nope": "x"})
+
+
+def test_roi_multiple_is_savings_over_investment():
+    res = mt.evaluate_plan(flat(10_000.0, action(), horizon=12, discount_rate_annual=0.0))
+    a = res.actions[0]
+    # independent calculation: 55,000 ÷ 4,000 = 13.75 = net ROI 12.75 + 1
+    assert a.roi_multiple == pytest.approx(13.75) and a.roi_multiple == pytest.approx(a.roi + 1)
+    assert mt.format_multiple(1192.87) == "1,193×"  # thousands separators
+
+
+@pytest.mark.parametrize(
+    ("inv", "weeks", "red", "flag"),
+    [
+        ((10.0, 10.0), (1.0, 1.0), (0.5, 0.5), "first year"),   # $10 for $5,000/month: ≈ 5,000× in a year
+        ((4000.0, 4000.0), (4.0, 4.0), (0.95, 0.95), "95% of the inference cost"),
+    ],
+)
+def test_plausibility_guard_flags_the_impossible(inv, weeks, red, flag):
+    res = mt.evaluate_plan(flat(10_000.0, action(inv=inv, weeks=weeks, red=red), horizon=12))
+    assert any(flag in w for w in res.actions[0].warnings)
+    assert res.warnings == res.plan.warnings and res.warnings
+
+
+def test_payback_under_a_day_is_flagged():
+    # an action lasts at least a week and pays nothing back before it ends, so the engine's own paybacks are
+    # never under a day; the guard still speaks for metrics that claim one (e.g. a hand-made plan file)
+    base = mt.evaluate_plan(flat(10_000.0, action(), horizon=12)).actions[0]
+    claimed = mt.Metrics.model_validate({**base.model_dump(include=set(mt.Metrics.model_fields)),
+                                         "payback_months": 0.01})
+    assert any("under a day" in w for w in mt.plausibility_warnings(claimed, [action()], "It"))
+    assert all(a.payback_months is None or a.payback_months >= 1 / mt.WEEKS_PER_MONTH
+               for a in mt.evaluate_plan(mt.MitigationInputs()).actions)
+
+
+def test_plausibility_guard_quiet_on_an_ordinary_action():
+    # 50% of $10,000/month for $4,000 over a month: 13.75× in the first year, payback 1.8 months
+    res = mt.evaluate_plan(flat(10_000.0, action(), horizon=12))
+    assert res.actions[0].warnings == () and res.warnings == ()
+
+
+def test_payback_under_a_month_reads_in_weeks_or_days():
+    assert mt.format_payback(0.5, 36) == "2.2 weeks"   # 0.5 × 52/12 = 2.17 weeks
+    assert mt.format_payback(0.1, 36) == "3.0 days"    # 0.1 × 52/12 × 7 = 3.03 days
+    assert mt.format_payback(None, 1200) == "not within 1,200 months"
+
+
+def test_default_projection_is_the_computed_seed_example():
+    # issue 11: one baseline — the assessment's computed $730.3K (seed 001 §6 example through the forecast),
+    # not the seed's quoted $435.5K; independent calculation 84,000 + 22,500 + 243,098 + 380,731 = 730,329
+    assert mt.SEED_EXAMPLE_PROJECTED.total == pytest.approx(730_329, abs=1)
+    assert mt.MitigationInputs().projected_monthly_cost == mt.SEED_EXAMPLE_PROJECTED

@@ -42,12 +42,14 @@ def test_defaults_come_from_the_assessment(app_test):
     # oracle: the assessment's own costs, stage and applicable actions feed the page
     assert what_if["current_monthly_cost"] == suggested.current_monthly_cost.model_dump(mode="json")
     assert what_if["stage"] == suggested.stage
-    assert what_if["selected"] == [a.id for a in suggested.actions]
-    assert what_if["horizon_months"] == 36
+    assert what_if["selected"] == list(suggested.selected_ids)
+    assert what_if["not_applicable"] == suggested.not_applicable  # issue 11: never ranked nor planned
+    assert what_if["horizon_months"] == answers.growth.horizon_months == 12  # issue 11: starts from the assessment's
+    assert what_if["loaded_cost_per_fte_usd"] == answers.team.loaded_cost_per_fte_usd
     expected = dict(mt.key_figures(mt.evaluate_plan(mt.MitigationInputs.model_validate(what_if))))
     got = metrics(at)
-    assert got["Plan investment"] == expected["Plan investment"]
-    assert got["Plan ROI at 36 months"] == expected["Plan ROI at 36 months"]
+    assert expected["Plan investment"].startswith(got["Plan investment"] + " (")
+    assert got["Plan ROI at 12 months"] == expected["Plan ROI at 12 months"]
     assert len(charts(at)) == 2
     assert any("not reproduced" in w.value for w in at.warning)  # seed headline 2.1× not reproduced
     assert len(at.dataframe) >= 4
@@ -57,17 +59,19 @@ def test_hand_computed_caching_plan(app_test):
     at = app_test(PAGE)
     manual_flat_inference(at)
     at.selectbox(key="w.mitigation.stage").set_value("production")
-    at.radio(key="w.mitigation.horizon").set_value(12).run()
+    at.number_input(key="w.mitigation.horizon_months").set_value(12).run()
     only_caching(at)
     assert not at.exception
     got = metrics(at)
-    # independent calculation (seed 001 §5 caching 30–60% → 45%; phase 1 $0–5K ÷ 4 → $625; 1.5 weeks):
+    # independent calculation (seed 001 §5 caching 30–60% → 45%; phase 1 $0–5K ÷ 4 → $625; 1.5 weeks;
+    # engineering 0.75 FTE × 1.5 weeks × $180,000 / 52 = $3,894): investment $4,519;
     # savings 0.45 × 10,000 = $4,500/month from 1.5 × 12/52 = 0.346 months;
-    # ROI_12 = (4,500 × (12 − 0.346) − 625) / 625 = 82.9 → +8,291%; payback 0.346 + 625/4,500 = 0.49 months
-    assert got["Plan investment"] == "$625"
+    # ROI_12 = 4,500 × (12 − 0.346) / 4,519 = 11.6 → "12×"; payback 0.346 + 4,519/4,500 = 1.35 months
+    assert got["Plan investment"] == "$4,519"
+    assert any("$625 cash outlay" in c.value and "$3,894 engineering time" in c.value for c in at.caption)
     assert got["Plan savings at today's cost"] == "$4,500/month"
-    assert got["Plan ROI at 12 months"] == "+8,291%"
-    assert got["Plan payback"] == "0.5 months"
+    assert got["Plan ROI at 12 months"] == "12×"
+    assert got["Plan payback"] == "1.4 months"
     what_if = at.session_state["what_if"]["mitigation"]
     assert what_if["horizon_months"] == 12 and what_if["selected"] == ["enable_caching"]
 
@@ -77,8 +81,8 @@ def test_design_stage_halves_the_investment(app_test):
     manual_flat_inference(at)
     only_caching(at)
     at.selectbox(key="w.mitigation.stage").set_value("design").run()
-    # seed 001 executive summary: 40–60% less during initial development → ×0.5 of $625
-    assert metrics(at)["Plan investment"] == "$312"  # $312.50 shown rounded
+    # seed 001 executive summary: 40–60% less during initial development → ×0.5 of $625 + $3,894
+    assert metrics(at)["Plan investment"] == "$2,260"  # ($625 + $3,894) × 0.5
     assert at.session_state["what_if"]["mitigation"]["stage"] == "design"
 
 
@@ -107,11 +111,11 @@ def test_no_action_selected(app_test):
 
 def test_values_survive_a_page_switch(app_test):
     at = app_test(PAGE)
-    at.radio(key="w.mitigation.horizon").set_value(12).run()
+    at.number_input(key="w.mitigation.horizon_months").set_value(18).run()  # issue 11: any horizon
     at.switch_page("pages/methodology.py").run()
     at.switch_page(PAGE).run()
     assert not at.exception
-    assert "Plan ROI at 12 months" in metrics(at)
+    assert "Plan ROI at 18 months" in metrics(at)
 
 
 def test_entered_costs_survive_a_page_switch(app_test):
@@ -121,3 +125,17 @@ def test_entered_costs_survive_a_page_switch(app_test):
     at.switch_page(PAGE).run()
     assert not at.exception
     assert at.session_state["what_if"]["mitigation"]["current_monthly_cost"]["inference"] == 20_000.0
+
+
+def test_not_applicable_action_is_listed_with_why_but_not_ranked(app_test):
+    # issue 11: at a 0.6 cache hit rate "Enable caching" was unticked yet ranked #1 with $5,400/month
+    from calculator import risk
+
+    at = app_test()  # the landing page: the mitigation table is not built yet
+    answers = risk.Answers.model_validate({"inference": {"cache_hit_rate": 0.6}})
+    at.session_state["answers"] = answers.model_dump(mode="json")
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    ranked = next(d.value for d in at.dataframe if "Action" in d.value.columns)
+    assert "Enable caching" not in list(ranked["Action"]) and len(ranked) > 5
+    assert any("Enable caching: Already caching 60%" in t.value for t in at.text)

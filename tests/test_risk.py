@@ -15,7 +15,7 @@ from calculator import risk
 from calculator.mitigation import MitigationInputs
 from calculator.presets import PRESET_NOTES, PRESETS
 from calculator.risk import Answers, assess
-from tests.strategies import answers, riskier_pairs
+from tests.strategies import answers, more_growth_pairs, riskier_pairs
 
 EXPONENTIAL = PRESETS["Exponential archetype"]
 LINEAR = PRESETS["Linear-scaling archetype"]
@@ -36,7 +36,8 @@ def test_public_format_keys():
     # issue 2: the public answers format
     d = Answers().model_dump(mode="json")
     assert set(d) == {"workload", "current_monthly_cost_usd", "growth", "inference", "data", "models", "team",
-                      "stage", "scenario_name", "what_if"}
+                      "economics", "stage", "scenario_name", "what_if"}
+    assert set(d["economics"]) == {"monthly_budget_usd", "value_per_user_usd"}
     assert set(d["workload"]) == {"monthly_active_users", "requests_per_day"}
     assert set(d["current_monthly_cost_usd"]) == {"inference", "storage", "training", "operations"}
     assert {"users_multiple", "data_multiple", "models_multiple", "horizon_months"} <= set(d["growth"])
@@ -216,12 +217,15 @@ def test_recommendations_ranked_by_roi_and_name_seed_pattern():
 def test_mitigation_inputs_drop_what_does_not_apply():
     inp = risk.mitigation_inputs_from(LINEAR, assess(LINEAR))
     assert isinstance(inp, MitigationInputs)
-    ids = {a.id for a in inp.actions}
+    ids = {a.id for a in inp.applicable}
     # cache at 67% ≥ 60%, retention tiered+sampling, managed streaming, static retraining
     assert not ids & {"enable_caching", "lifecycle_policies", "managed_services", "federated_learning"}
+    assert all(inp.not_applicable[i] for i in ("enable_caching", "lifecycle_policies"))
     assert inp.stage == "design" and inp.growth_horizon_months == LINEAR.growth.horizon_months
+    # issue 11: the mitigation horizon starts from the assessment's (18 months here), any number accepted
+    assert inp.horizon_months == 18 and inp.loaded_cost_per_fte_usd == LINEAR.team.loaded_cost_per_fte_usd
     assert inp.projected_monthly_cost == assess(LINEAR).projected_monthly_cost
-    exp_ids = {a.id for a in risk.mitigation_inputs_from(EXPONENTIAL, assess(EXPONENTIAL)).actions}
+    exp_ids = {a.id for a in risk.mitigation_inputs_from(EXPONENTIAL, assess(EXPONENTIAL)).applicable}
     assert {"enable_caching", "lifecycle_policies", "managed_services", "architecture_replacement",
             "federated_learning", "micro_batch_pipelines"} <= exp_ids
 
@@ -238,3 +242,84 @@ def test_key_figures_have_units():
     figs = dict(risk.key_figures(assess(SEED6)))
     assert figs["Naive linear projection"] == "$250,000/month"
     assert figs["Scalability risk score"].endswith("(elevated)")
+
+
+# --- decision-grade score (issue 11) ---------------------------------------------------------
+
+
+def _score_at(a: Answers, **growth) -> float:
+    return assess(_with(a, growth=growth)).score
+
+
+def test_more_user_growth_never_lowers_the_seed6_score():
+    # issue 11: seed 001 §6 preset read 64.5 → 56.5 → 49.9 → 49.0 for 1× → 1,000× users
+    scores = [_score_at(SEED6, users_multiple=u) for u in (1, 10, 100, 1000, 10_000)]
+    assert scores == sorted(scores) and scores[-1] > scores[0]
+
+
+@given(more_growth_pairs())
+def test_score_never_falls_as_growth_rises(pair):
+    slower, faster, which = pair
+    assert assess(faster).score >= assess(slower).score, which
+
+
+@given(answers())
+def test_no_recommended_action_is_one_that_does_not_apply(a):
+    off = risk.not_applicable_actions(a)
+    assert not {r.id for r in assess(a).recommendations} & set(off)
+
+
+def test_cache_at_60_percent_is_not_recommended():
+    # issue 11: at a 0.6 hit rate "Enable caching" was ranked first with $5,400/month of savings
+    a = _with(SEED6, inference={"cache_hit_rate": 0.6})
+    assert "enable_caching" not in {r.id for r in assess(a).recommendations}
+    assert "enable_caching" in risk.mitigation_inputs_from(a, assess(a)).not_applicable
+
+
+@pytest.mark.parametrize(
+    ("budget", "band", "low", "high"),
+    [
+        # seed 001 §6 preset: $25K today, the base projection passes $50K in month 3 and $2M never
+        (20_000, "critical", 85, 100),      # over budget today
+        (50_000, "critical", 85, 100),      # crossed within 12 months: "imminent budget crisis" (§7)
+        (740_000, "high", 70, 85),          # $730.3K at month 12, then tiered storage keeps growing: month 13–36
+        (2_000_000, None, 0, 70),           # not within 36 months: below 70
+    ],
+)
+def test_budget_anchors_the_top_bands(budget, band, low, high):
+    r = assess(_with(SEED6, economics={"monthly_budget_usd": budget}))
+    assert low < r.score <= high
+    if band:
+        assert r.band == band
+    assert r.score_basis == "budget" and "budget" in r.score_meaning
+    assert sum(d.points for d in r.drivers) == pytest.approx(r.score, abs=1e-9)
+
+
+def test_budget_crossing_month_matches_the_trajectory():
+    r = assess(_with(SEED6, economics={"monthly_budget_usd": 740_000}))
+    totals = [sum(r.forecast.trajectories["base"][c][t] for c in risk.COMPONENTS) for t in r.forecast.months]
+    t = r.budget_crossing_month
+    # independent check: the first month whose total reaches $740K, and the month before stays under
+    assert t is not None and 12 < t <= 36 and totals[t] >= 740_000 > totals[t - 1]
+    assert r.drivers[0].name == f"Budget reached in month {t}"
+
+
+def test_without_budget_the_score_says_it_measures_structure():
+    r = assess(SEED6)
+    assert r.score_basis == "structure" and "No budget was given" in r.score_meaning
+    assert r.budget_crossing_month is None and r.budget_peak_share is None
+
+
+def test_value_per_user_below_cost_per_user_warns():
+    # seed 001 §6 preset: $730,329/month for 1M users at 12 months = $0.73/user/month (independent calculation)
+    r = assess(_with(SEED6, economics={"value_per_user_usd": 0.5}))
+    assert r.cost_per_user_projected_usd == pytest.approx(730_329 / 1_000_000, rel=1e-5)
+    assert any("more than the $0.50/month a user is worth" in w for w in r.warnings)
+    assert not assess(_with(SEED6, economics={"value_per_user_usd": 5.0})).warnings
+
+
+def test_growth_above_linear_on_the_seed_example():
+    # independent calculation (seed 001 §6, month 12): storage 3K × 5 × 0.5 = 7.5K; training 6K × (5 × 5^1.3 − 25)
+    # = 93.1K; operations 4K × (10 × 5^1.4 − 50) = 180.7K; inference linear → 0.  281.3K ÷ 25K = 11.25
+    assert risk.excess_over_linear(SEED6) == pytest.approx((7_500 + 93_098.5 + 180_730.8) / 25_000, rel=1e-4)
+    assert risk.excess_over_linear(LINEAR) == 0.0

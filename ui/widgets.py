@@ -46,8 +46,10 @@ def number_field(
     fmt: str | None = None,
     label: str | None = None,
     integer: bool | None = None,
-) -> float | int:
+) -> float | int | None:
     """``st.number_input`` bounded and labelled by the pydantic field ``model.name``.
+
+    An optional field (default None) starts empty and returns None until the user types a value.
 
     The value is clamped into the field's bounds before it reaches the widget, so an
     out-of-range value carried in session state (e.g. from an uploaded file) never raises.
@@ -59,7 +61,7 @@ def number_field(
     cast = int if is_int else float
     lo = None if meta["min"] is None else cast(meta["min"])
     hi = None if meta["max"] is None else cast(meta["max"])
-    if key in st.session_state:
+    if key in st.session_state and st.session_state[key] is not None:
         current = st.session_state[key]
         clamped = min(max(current, lo if lo is not None else current), hi if hi is not None else current)
         if clamped != current:
@@ -67,7 +69,7 @@ def number_field(
     kwargs: dict[str, Any] = {"min_value": lo, "max_value": hi, "help": meta["help"], "key": key}
     kwargs["persist_state"] = "session"  # keeps the value while the user visits other pages
     if key not in st.session_state:
-        kwargs["value"] = cast(default)
+        kwargs["value"] = None if default is None else cast(default)  # None: an optional field, left empty
     if step is not None:
         kwargs["step"] = cast(step)
     if fmt is not None:

@@ -2,8 +2,9 @@
 
 * :func:`cumulative_chart` (= :func:`main_chart`) — cumulative net savings over time, one
   line per phase and one for the plan, payback points marked;
-* :func:`roi_bar_chart` — actions ranked by ROI at the horizon (symlog axis, because phase 1
-  ROIs run to thousands of percent while phase 4 sits near zero).
+* :func:`roi_bar_chart` — actions ranked by ROI at the horizon, as a multiple of the
+  investment (symmetric-log axis, because quick wins return hundreds of times their cost
+  while a redesign may not return its own within the horizon).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from calculator.mitigation import MitigationResult, format_payback, format_roi
+from calculator.mitigation import MitigationResult, format_multiple, format_payback
 
 
 def cumulative_frame(result: MitigationResult) -> pd.DataFrame:
@@ -83,10 +84,10 @@ def cumulative_chart(result: MitigationResult) -> alt.LayerChart:
 
 
 def roi_frame(result: MitigationResult) -> pd.DataFrame:
-    """Actions in rank order with ROI in percent (undefined ROI left out of the bars)."""
+    """Actions in rank order with ROI as a multiple (undefined ROI left out of the bars)."""
     rows = [
         {"rank": i + 1, "action": f"{a.name} (phase {a.phase})", "phase": f"Phase {a.phase}",
-         "roi_pct": None if a.roi is None else a.roi * 100, "roi_label": format_roi(a.roi),
+         "roi_multiple": a.roi_multiple, "roi_label": format_multiple(a.roi_multiple),
          "payback": format_payback(a.payback_months, result.horizon_months),
          "investment_usd": a.investment_usd, "selected": a.selected}
         for i, a in enumerate(result.actions)
@@ -95,22 +96,22 @@ def roi_frame(result: MitigationResult) -> pd.DataFrame:
 
 
 def roi_bar_chart(result: MitigationResult) -> alt.Chart:
-    """Actions ranked by ROI at the horizon (percent, symlog axis), coloured by phase.
+    """Actions ranked by ROI at the horizon (savings ÷ investment, symlog axis), coloured by phase.
 
     Examples
     --------
     >>> from calculator.mitigation import MitigationInputs, evaluate_plan
     >>> roi_bar_chart(evaluate_plan(MitigationInputs())).to_dict()["encoding"]["x"]["title"]
-    'ROI at 36 months (%, symmetric log scale)'
+    'ROI at 36 months (savings ÷ investment, ×; log scale)'
     """
     frame = roi_frame(result)
-    frame = frame[frame["roi_pct"].notna()]
+    frame = frame[frame["roi_multiple"].notna()]
     order = list(frame["action"])
     return alt.Chart(frame).mark_bar().encode(
-        x=alt.X("roi_pct:Q", title=f"ROI at {result.horizon_months} months (%, symmetric log scale)",
-                scale=alt.Scale(type="symlog", constant=100),
-                axis=alt.Axis(values=[-100, 0, 100, 1_000, 10_000, 100_000, 1_000_000], format=",.0f")),
-        y=alt.Y("action:N", title="Action", sort=order, axis=alt.Axis(labelLimit=260)),
+        x=alt.X("roi_multiple:Q", title=f"ROI at {result.horizon_months:,} months (savings ÷ investment, ×; log scale)",
+                scale=alt.Scale(type="symlog", constant=1),
+                axis=alt.Axis(values=[0, 1, 10, 100, 1_000, 10_000], format=",.0f", labelExpr="datum.label + '×'")),
+        y=alt.Y("action:N", title="Action", sort=order, axis=alt.Axis(labelLimit=320, labelOverlap=False)),
         color=alt.Color("phase:N", title="Phase"),
         opacity=alt.condition(alt.datum.selected, alt.value(1.0), alt.value(0.35)),
         tooltip=[
@@ -122,7 +123,7 @@ def roi_bar_chart(result: MitigationResult) -> alt.Chart:
     ).properties(
         title=alt.TitleParams("Actions ranked by ROI", subtitle="Each action alone, base case; faded = not in the plan"),
         width="container",
-        height=alt.Step(18),
+        height=alt.Step(22),
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 
+from calculator import mitigation
 from calculator.errors import InputError, load_model_file
 from calculator.risk import Answers, assess, summary_json
 
@@ -35,22 +36,39 @@ def summary_text(data: dict) -> str:
     h = proj["horizon_months"]
     lines = [
         f"Scalability risk score: {data['score']:.1f} / 100 — {data['band']}: {data['band_meaning']}",
+        data["score_meaning"],
         "",
         "Drivers (points):",
         *[f"  {d['points']:5.1f}  {d['name']} ({d['seed_ref']})" for d in data["drivers"]],
         "",
-        f"Projection at {h} months (base case; low–high):",
-        *[f"  {c:<11} {_money(v):>20}   ({_money(proj['low'][c])} – {_money(proj['high'][c])}; "
+        f"Projection at {h:,} months (base case; low–high):",
+        *[f"  {c:<11} {_money(v):>22}   ({_money(proj['low'][c])} – {_money(proj['high'][c])}; "
           f"{proj['classification'][c]})" for c, v in proj["components"].items()],
-        f"  {'total':<11} {_money(proj['projected_monthly_usd']):>20}",
-        f"  naive linear {_money(proj['naive_linear_monthly_usd']):>19}   "
-        f"(cost multiple vs linear: {proj['cost_multiple_vs_linear']:.2f}×)",
+        f"  {'total':<11} {_money(proj['projected_monthly_usd']):>22}",
+        f"  naive linear {_money(proj['naive_linear_monthly_usd']):>21}   "
+        f"(cost multiple vs linear: {proj['cost_multiple_vs_linear']:,.2f}×)",
+        f"  growth above linear in 12 months: {proj['excess_over_linear']:,.1f}× today's bill",
     ]
+    unit = data["unit_economics"]
+    lines.append(f"  cost per user: ${unit['cost_per_user_now_usd']:,.2f} → ${unit['cost_per_user_projected_usd']:,.2f}"
+                 "/user/month" + (f" (a user is worth ${unit['value_per_user_usd']:,.2f})"
+                                  if unit["value_per_user_usd"] is not None else ""))
+    budget = data["budget"]
+    if budget["monthly_budget_usd"] is not None:
+        t = budget["crossing_month"]
+        when = "not within 36 months" if t is None else "exceeded today" if t == 0 else f"reached in month {t}"
+        lines.append(f"  budget ceiling {_money(budget['monthly_budget_usd'])}: {when} "
+                     f"(peak {budget['peak_share']:.0%} of it within 36 months)")
     if data["recommendations"]:
         lines += ["", "Top actions by ROI:"]
         for i, r in enumerate(data["recommendations"], 1):
+            roi = mitigation.format_multiple(r["roi_multiple"])
             lines.append(f"  {i}. {r['name']} (phase {r['phase']}, {r['seed_ref']}): −{r['reduction']:.0%} on its "
-                         f"components, saves {_money(r['monthly_savings_usd'])} at today's cost, for ${r['investment_usd']:,.0f}")
+                         f"components, saves {_money(r['monthly_savings_usd'])} at today's cost, for "
+                         f"${r['investment_usd']:,.0f} (${r['engineering_usd']:,.0f} of it engineering time): "
+                         f"{roi} over {r['horizon_months']:,} months")
+    if data["warnings"]:
+        lines += ["", "Warnings:", *[f"  {w}" for w in data["warnings"]]]
     return "\n".join(lines)
 
 

@@ -31,7 +31,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--plan", action="store_true",
                    help="FILE is a full mitigation plan (MitigationInputs, see `schema roi`) instead")
     p.add_argument("--horizon-months", type=number(1, 120, integer=True), default=None, metavar="N",
-                   help="months over which ROI, payback and NPV are computed (default 36)")
+                   help="months over which ROI, payback and NPV are computed (default: the answers' growth "
+                   "horizon; a plan file's own)")
     p.add_argument("--discount-rate", type=number(0, 1), default=None, metavar="R",
                    help="annual discount rate for NPV, 0-1 (default 0.1)")
     p.add_argument("--json", action="store_true", help="print JSON")
@@ -50,7 +51,7 @@ def build_inputs(args: argparse.Namespace) -> mitigation.MitigationInputs:
         return mitigation.MitigationInputs.model_validate({**plan.model_dump(), **overrides})
     answers = load_model_file(args.file, risk.Answers)
     try:
-        return mitigation.inputs_from_answers(answers, **overrides)
+        return risk.mitigation_inputs(answers, **overrides)
     except ValidationError as exc:
         raise InputError(f"{args.file} gives invalid mitigation inputs:\n{describe_validation_error(exc)}") from None
 
@@ -64,22 +65,31 @@ def to_json(result: mitigation.MitigationResult) -> dict[str, Any]:
 
 def _table(result: mitigation.MitigationResult) -> str:
     h = result.horizon_months
-    head = f"{'#':>2}  {'action':<34}{'ph':>3}{'investment':>13}{'saves/month':>13}  {'payback':<22}ROI at {h} mo"
+    fmt_m, fmt_p = mitigation.format_multiple, mitigation.format_payback
+    roi_head = f"ROI at {h:,} mo"
+    head = f"{'#':>3}  {'action':<34}{'ph':>3}{'saves/month':>16}{'investment':>16}  {'payback':<22}{roi_head}"
     lines = [head, "-" * len(head)]
     for i, a in enumerate(result.actions, 1):
         mark = "" if a.selected else " (not in plan)"
         lines.append(
-            f"{i:>2}  {a.name[:33]:<34}{a.phase:>3}{a.investment_usd:>13,.0f}{a.monthly_savings_usd:>13,.0f}  "
-            f"{mitigation.format_payback(a.payback_months, h):<22}{mitigation.format_roi(a.roi)}{mark}"
+            f"{i:>3}  {a.name[:33]:<34}{a.phase:>3}{a.monthly_savings_usd:>16,.0f}{a.investment_usd:>16,.0f}  "
+            f"{fmt_p(a.payback_months, h):<22}{fmt_m(a.roi_multiple)}{mark}"
         )
     lines += ["", "Phases (selected actions together):"]
     groups = list(result.phases) + ([result.plan] if result.plan else [])
     for g in groups:
         lines.append(
-            f"  {g.name:<36}{g.investment_usd:>13,.0f}{g.monthly_savings_usd:>13,.0f}  "
-            f"{mitigation.format_payback(g.payback_months, h):<22}{mitigation.format_roi(g.roi)}"
+            f"     {g.name:<37}{g.monthly_savings_usd:>16,.0f}{g.investment_usd:>16,.0f}  "
+            f"{fmt_p(g.payback_months, h):<22}{fmt_m(g.roi_multiple)}"
         )
-    lines += ["", "Amounts in USD (investment) and USD/month (savings at today's cost)."]
+    if result.excluded:
+        lines += ["", "Not applicable to this system (not ranked):"]
+        lines += [f"  {x.name}: {x.reason}" for x in result.excluded]
+    notes = [w for a in result.actions for w in a.warnings] + [w for g in groups for w in g.warnings]
+    if notes:
+        lines += ["", "Check:"] + [f"  {w}" for w in dict.fromkeys(notes)]
+    lines += ["", f"Amounts in USD (investment: cash + engineering time at ${result.loaded_cost_per_fte_usd:,.0f} "
+              "per engineer-year) and USD/month (savings at today's cost). ROI = savings ÷ investment."]
     return "\n".join(lines)
 
 
