@@ -15,10 +15,20 @@ from __future__ import annotations
 import math
 from typing import Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, ValidationError, model_validator
 
-from calculator.errors import InputError
+from calculator.errors import InputError, describe_validation_error
 from calculator.hardware import Gpu, get_gpu
+
+INTERCONNECT_FIELDS: tuple[str, ...] = (
+    "intra_node_link",
+    "intra_node_gbps",
+    "gpus_per_node",
+    "inter_node_link",
+    "inter_node_gbps",
+    "interconnect_source",
+)
+"""The catalogue's interconnect columns (see :mod:`calculator.hardware`)."""
 
 GIB = 2**30
 """Memory unit: GPU memory is sold in GiB (an "80GB" A100 has 80 × 2^30 bytes), so every
@@ -33,33 +43,53 @@ class Architecture(BaseModel, frozen=True, extra="forbid"):
     """Decoder-only transformer shape (Llama-style blocks)."""
 
     layers: int = Field(
-        32, ge=1, le=1024, description="Number of decoder layers (num_hidden_layers).",
+        32,
+        ge=1,
+        le=1024,
+        description="Number of decoder layers (num_hidden_layers).",
         json_schema_extra={"label": "Decoder layers"},
     )
     hidden: int = Field(
-        4096, ge=8, le=131072, description="Hidden size d_model (hidden_size).",
+        4096,
+        ge=8,
+        le=131072,
+        description="Hidden size d_model (hidden_size).",
         json_schema_extra={"label": "Hidden size"},
     )
     intermediate: int = Field(
-        11008, ge=8, le=1_048_576, description="MLP inner size (intermediate_size).",
+        11008,
+        ge=8,
+        le=1_048_576,
+        description="MLP inner size (intermediate_size).",
         json_schema_extra={"label": "MLP intermediate size"},
     )
     heads: int = Field(
-        32, ge=1, le=1024, description="Attention (query) heads (num_attention_heads).",
+        32,
+        ge=1,
+        le=1024,
+        description="Attention (query) heads (num_attention_heads).",
         json_schema_extra={"label": "Attention heads"},
     )
     kv_heads: int = Field(
-        32, ge=1, le=1024,
+        32,
+        ge=1,
+        le=1024,
         description="Key/value heads (num_key_value_heads); fewer than the query heads = "
         "grouped-query attention (GQA), 1 = multi-query.",
         json_schema_extra={"label": "Key/value heads"},
     )
     vocab: int = Field(
-        32000, ge=2, le=2_000_000, description="Vocabulary size (vocab_size).",
+        32000,
+        ge=2,
+        le=2_000_000,
+        description="Vocabulary size (vocab_size).",
         json_schema_extra={"label": "Vocabulary size"},
     )
     head_dim: int | None = Field(
-        None, ge=1, le=4096, description="Per-head size; empty = hidden ÷ heads (as in Llama, Mistral, Qwen2.5)."
+        None,
+        ge=1,
+        le=4096,
+        description="Per-head size; empty = hidden ÷ heads (as in Llama, Mistral, Qwen2.5).",
     )
     tied_embeddings: bool = Field(
         False, description="Output layer shares the input embedding matrix (tie_word_embeddings)."
@@ -67,13 +97,16 @@ class Architecture(BaseModel, frozen=True, extra="forbid"):
     gated_mlp: bool = Field(
         True, description="Gated MLP (SwiGLU: gate, up, down projections) rather than up/down only."
     )
-    qkv_bias: bool = Field(False, description="q/k/v projections carry biases (Qwen2 / Qwen2.5 do).")
+    qkv_bias: bool = Field(
+        False, description="q/k/v projections carry biases (Qwen2 / Qwen2.5 do)."
+    )
 
     @model_validator(mode="after")
     def _heads_divide(self) -> Architecture:
         if self.heads % self.kv_heads:
             raise ValueError(
-                f"attention heads ({self.heads}) must be a multiple of key/value heads ({self.kv_heads})"
+                f"attention heads ({self.heads}) must be a multiple of key/value heads "
+                f"({self.kv_heads})"
             )
         if self.head_dim is None and self.hidden % self.heads:
             raise ValueError(
@@ -108,35 +141,108 @@ class Preset(BaseModel, frozen=True, extra="forbid"):
 
 
 def _preset(name: str, source: str, published: int, **arch: int | bool) -> Preset:
-    return Preset(name=name, architecture=Architecture(**arch), published_params=published, source=source)
+    return Preset(
+        name=name, architecture=Architecture(**arch), published_params=published, source=source
+    )
 
 
-_HF = "https://huggingface.co/{}/blob/main/config.json; count: the checkpoint's safetensors metadata on the model page"
+_HF = (
+    "https://huggingface.co/{}/blob/main/config.json; "
+    "count: the checkpoint's safetensors metadata on the model page"
+)
 PRESETS: dict[str, Preset] = {
     p.name: p
     for p in (
-        _preset("Llama-2-7B", _HF.format("meta-llama/Llama-2-7b-hf"), 6_738_415_616,
-                layers=32, hidden=4096, intermediate=11008, heads=32, kv_heads=32, vocab=32000),
-        _preset("Llama-2-13B", _HF.format("meta-llama/Llama-2-13b-hf"), 13_015_864_320,
-                layers=40, hidden=5120, intermediate=13824, heads=40, kv_heads=40, vocab=32000),
-        _preset("Llama-2-70B", _HF.format("meta-llama/Llama-2-70b-hf"), 68_976_648_192,
-                layers=80, hidden=8192, intermediate=28672, heads=64, kv_heads=8, vocab=32000),
-        _preset("Llama-3-8B", _HF.format("meta-llama/Meta-Llama-3-8B"), 8_030_261_248,
-                layers=32, hidden=4096, intermediate=14336, heads=32, kv_heads=8, vocab=128256),
-        _preset("Llama-3-70B", _HF.format("meta-llama/Meta-Llama-3-70B"), 70_553_706_496,
-                layers=80, hidden=8192, intermediate=28672, heads=64, kv_heads=8, vocab=128256),
-        _preset("Mistral-7B-v0.1", _HF.format("mistralai/Mistral-7B-v0.1"), 7_241_732_096,
-                layers=32, hidden=4096, intermediate=14336, heads=32, kv_heads=8, vocab=32000),
-        _preset("Qwen2.5-7B", _HF.format("Qwen/Qwen2.5-7B") + " (model card: 7.61B)", 7_615_616_512,
-                layers=28, hidden=3584, intermediate=18944, heads=28, kv_heads=4, vocab=152064,
-                qkv_bias=True),
+        _preset(
+            "Llama-2-7B",
+            _HF.format("meta-llama/Llama-2-7b-hf"),
+            6_738_415_616,
+            layers=32,
+            hidden=4096,
+            intermediate=11008,
+            heads=32,
+            kv_heads=32,
+            vocab=32000,
+        ),
+        _preset(
+            "Llama-2-13B",
+            _HF.format("meta-llama/Llama-2-13b-hf"),
+            13_015_864_320,
+            layers=40,
+            hidden=5120,
+            intermediate=13824,
+            heads=40,
+            kv_heads=40,
+            vocab=32000,
+        ),
+        _preset(
+            "Llama-2-70B",
+            _HF.format("meta-llama/Llama-2-70b-hf"),
+            68_976_648_192,
+            layers=80,
+            hidden=8192,
+            intermediate=28672,
+            heads=64,
+            kv_heads=8,
+            vocab=32000,
+        ),
+        _preset(
+            "Llama-3-8B",
+            _HF.format("meta-llama/Meta-Llama-3-8B"),
+            8_030_261_248,
+            layers=32,
+            hidden=4096,
+            intermediate=14336,
+            heads=32,
+            kv_heads=8,
+            vocab=128256,
+        ),
+        _preset(
+            "Llama-3-70B",
+            _HF.format("meta-llama/Meta-Llama-3-70B"),
+            70_553_706_496,
+            layers=80,
+            hidden=8192,
+            intermediate=28672,
+            heads=64,
+            kv_heads=8,
+            vocab=128256,
+        ),
+        _preset(
+            "Mistral-7B-v0.1",
+            _HF.format("mistralai/Mistral-7B-v0.1"),
+            7_241_732_096,
+            layers=32,
+            hidden=4096,
+            intermediate=14336,
+            heads=32,
+            kv_heads=8,
+            vocab=32000,
+        ),
+        _preset(
+            "Qwen2.5-7B",
+            _HF.format("Qwen/Qwen2.5-7B") + " (model card: 7.61B)",
+            7_615_616_512,
+            layers=28,
+            hidden=3584,
+            intermediate=18944,
+            heads=28,
+            kv_heads=4,
+            vocab=152064,
+            qkv_bias=True,
+        ),
         _preset(
             "Seed-002-7B",
             "seed 002 'Case Study: The Enterprise Fine-Tuning Trap' names only 'a 7B parameter "
             "open-source foundation model'; ScaleRisk takes Llama-2-7B's architecture "
             "(the most fine-tuned open 7B model when such studies were written)",
             6_738_415_616,
-            layers=32, hidden=4096, intermediate=11008, heads=32, kv_heads=32, vocab=32000,
+            layers=32,
+            hidden=4096,
+            intermediate=11008,
+            heads=32,
+            kv_heads=32,
+            vocab=32000,
         ),
     )
 }
@@ -166,7 +272,13 @@ def get_preset(name: str) -> Preset:
 # --------------------------------------------------------------------------------------
 
 LINEAR_MODULES: tuple[str, ...] = (
-    "q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj",
+    "q_proj",
+    "k_proj",
+    "v_proj",
+    "o_proj",
+    "gate_proj",
+    "up_proj",
+    "down_proj",
 )
 """Linear layers of a decoder block, named as in Hugging Face Llama/Mistral/Qwen2 code."""
 
@@ -207,7 +319,9 @@ class ParamCounts(BaseModel, frozen=True, extra="forbid"):
     layers: int
     total: int = Field(description="All parameters.")
     block_linear: int = Field(description="All blocks' linear weights: what NF4 quantizes.")
-    matmul: int = Field(description="Weights used in a matrix multiply per token: block linears + output layer.")
+    matmul: int = Field(
+        description="Weights used in a matrix multiply per token: block linears + output layer."
+    )
 
 
 def param_counts(arch: Architecture) -> ParamCounts:
@@ -326,6 +440,30 @@ METHOD_LABELS = {"full": "Full fine-tuning", "lora": "LoRA", "qlora": "QLoRA"}
 Precision = Literal["bf16-mixed", "fp16-mixed", "fp32"]
 Optimizer = Literal["adamw", "adamw-8bit", "sgd-momentum"]
 Sharding = Literal["none", "zero1", "zero2", "zero3", "fsdp"]
+PRECISION_LABELS = {
+    "bf16-mixed": "bf16 mixed precision",
+    "fp16-mixed": "fp16 mixed precision",
+    "fp32": "fp32 (full precision)",
+}
+OPTIMIZER_LABELS = {
+    "adamw": "AdamW (fp32 states)",
+    "adamw-8bit": "8-bit AdamW",
+    "sgd-momentum": "SGD with momentum",
+}
+SHARDING_LABELS = {
+    "none": "None (DDP)",
+    "zero1": "ZeRO-1",
+    "zero2": "ZeRO-2",
+    "zero3": "ZeRO-3",
+    "fsdp": "FSDP (full shard)",
+}
+OPTION_LABELS: dict[str, str] = {
+    **METHOD_LABELS,
+    **PRECISION_LABELS,
+    **OPTIMIZER_LABELS,
+    **SHARDING_LABELS,
+}
+"""Display names of every enumerated input (for pages, CLI text and the PDF's input table)."""
 
 PRECISIONS: dict[str, dict[str, float | str | bool]] = {
     # weight / gradient / activation bytes, the peak-FLOP/s dtype, and whether an fp32
@@ -381,6 +519,28 @@ allocator slack; the CUDA context alone takes several hundred MB and is invisibl
 PyTorch caching allocator (PyTorch docs, "CUDA semantics → Memory management").  ScaleRisk's
 assumption, editable."""
 
+DEFAULT_BANDWIDTH_EFFICIENCY = 0.7
+"""Achieved collective ("bus") bandwidth ÷ the link's datasheet bandwidth per direction.
+
+Measured with nccl-tests ``all_reduce_perf`` (bus bandwidth as defined in nccl-tests
+``doc/PERFORMANCE.md``): 8 × A100-SXM4-80GB on NVLink/NVSwitch reach ≈ 200 GB/s
+(NVIDIA/nccl-tests issue 149) and 208 GB/s (issue 178) of 300 GB/s per direction,
+0.67–0.69; NCCL's own topology model rates a PCIe 4.0 x16 path 24 GB/s of 31.5 (0.76,
+issue 307's log); 8 × RTX 5090 on PCIe 5.0 reach 28 GB/s of 63 (0.44, NVIDIA/nccl issue
+1639, where the NCCL maintainer notes that PCIe systems are bounded by what the CPU and
+memory deliver).  0.7 is representative for NVLink and InfiniBand and optimistic for
+consumer cards without peer-to-peer.  ScaleRisk's assumption, editable."""
+
+DEFAULT_COMM_OVERLAP = 0.5
+"""Share of the shorter of (compute, communication) hidden behind the longer one.
+
+Both ZeRO (Rajbhandari et al. 2020, §7 and DeepSpeed's ``overlap_comm``) and PyTorch FSDP
+(Zhao et al. 2023, §3.3–3.4: backward and forward prefetching, rate limiter) overlap
+collectives with computation, but not completely: the first all-gather and the last
+reduce-scatter of a step are exposed, the optimizer step waits for gradients, and NCCL
+kernels compete with compute for SMs and memory bandwidth.  1 would be perfect overlap
+(step = max), 0 none (step = sum); ScaleRisk assumes half, editable."""
+
 # --------------------------------------------------------------------------------------
 # Inputs
 # --------------------------------------------------------------------------------------
@@ -401,33 +561,48 @@ class FinetuneInputs(BaseModel, frozen=True, extra="forbid"):
         description="full: train every weight; LoRA: frozen 16-bit base + low-rank adapters; "
         "QLoRA: frozen 4-bit NF4 base (double quantization) + adapters.",
     )
-    rank: int = Field(8, ge=1, le=4096, description="LoRA rank r (PEFT default 8).", json_schema_extra={"label": "LoRA rank r"})
+    rank: int = Field(
+        8,
+        ge=1,
+        le=4096,
+        description="LoRA rank r (PEFT default 8).",
+        json_schema_extra={"label": "LoRA rank r"},
+    )
     targets: tuple[TargetModule, ...] = Field(
         ("q_proj", "v_proj"),
         description="Linear layers that get adapters; PEFT's default for Llama is q_proj, v_proj; "
         "'all-linear' = every block linear layer (QLoRA paper's choice).",
     )
     precision: Precision = Field(
-        "bf16-mixed", description="Training precision: 16-bit mixed (fp32 master weights) or pure fp32."
+        "bf16-mixed",
+        description="Training precision: 16-bit mixed (fp32 master weights) or pure fp32.",
     )
     optimizer: Optimizer = Field(
         "adamw", description="AdamW (fp32 states), 8-bit AdamW (bitsandbytes) or SGD with momentum."
     )
     micro_batch: int = Field(
-        1, ge=1, le=4096, description="Sequences per GPU per forward/backward pass.",
+        1,
+        ge=1,
+        le=4096,
+        description="Sequences per GPU per forward/backward pass.",
         json_schema_extra={"unit": "sequences", "label": "Micro-batch"},
     )
     seq_len: int = Field(
-        2048, ge=16, le=1_048_576, description="Tokens per training sequence.",
+        2048,
+        ge=16,
+        le=1_048_576,
+        description="Tokens per training sequence.",
         json_schema_extra={"unit": "tokens", "label": "Sequence length"},
     )
     gradient_checkpointing: bool = Field(
-        True, description="Recompute each layer's activations in the backward pass: "
-        "far less activation memory for one extra forward pass."
+        True,
+        description="Recompute each layer's activations in the backward pass: "
+        "far less activation memory for one extra forward pass.",
     )
     flash_attention: bool = Field(
-        True, description="Fused attention (FlashAttention / SDPA) that never stores the "
-        "s × s attention matrix."
+        True,
+        description="Fused attention (FlashAttention / SDPA) that never stores the "
+        "s × s attention matrix.",
     )
     sharding: Sharding = Field(
         "zero3",
@@ -435,40 +610,110 @@ class FinetuneInputs(BaseModel, frozen=True, extra="forbid"):
         "ZeRO-1 (optimizer), ZeRO-2 (+gradients), ZeRO-3 / FSDP full-shard (+weights).",
     )
     num_gpus: int = Field(
-        0, ge=0, le=100_000,
+        0,
+        ge=0,
+        le=100_000,
         description="GPUs to train on; 0 = the smallest count whose memory fits.",
         json_schema_extra={"unit": "GPUs"},
     )
     dataset_tokens: float = Field(
-        1e8, gt=0, le=1e14, description="Training tokens in the dataset.",
+        1e8,
+        gt=0,
+        le=1e14,
+        description="Training tokens in the dataset.",
         json_schema_extra={"unit": "tokens", "label": "Dataset size"},
     )
     epochs: float = Field(1.0, gt=0, le=1000, description="Passes over the dataset.")
-    gpu: str = Field("A100 80GB", description="GPU from the shared catalogue.", json_schema_extra={"label": "GPU"})
+    gpu: str = Field(
+        "A100 80GB",
+        description="GPU from the shared catalogue.",
+        json_schema_extra={"label": "GPU"},
+    )
     gpu_spec: Gpu | None = Field(
         None,
-        description="The GPU as edited in the app's catalogue (memory, peak, price); "
-        "empty = the shipped catalogue entry named by gpu.",
+        description="The GPU as edited in the app's catalogue (memory, peak, price, "
+        "interconnect); empty = the shipped catalogue entry named by gpu.",
+        json_schema_extra={"label": "GPU as edited"},
     )
     usd_per_hour: float | None = Field(
-        None, ge=0, le=1000, description="Price per GPU-hour; empty = the catalogue price.",
+        None,
+        ge=0,
+        le=1000,
+        description="Price per GPU-hour; empty = the catalogue price.",
         json_schema_extra={"unit": "USD/h"},
     )
     mfu: float = Field(
-        DEFAULT_MFU, gt=0, le=1,
+        DEFAULT_MFU,
+        gt=0,
+        le=1,
         description="Achieved fraction of the GPU's dense peak FLOP/s on the FLOPs executed "
         "(including recomputation). PaLM reported 0.46 at scale; fine-tuning runs lower.",
     )
     qlora_slowdown: float = Field(
-        DEFAULT_QLORA_SLOWDOWN, ge=1, le=10,
+        DEFAULT_QLORA_SLOWDOWN,
+        ge=1,
+        le=10,
         description="QLoRA step time ÷ LoRA step time from NF4 dequantization "
         "(Raschka 2023 measured 1.39).",
         json_schema_extra={"unit": "×", "label": "QLoRA slowdown vs LoRA"},
     )
     overhead_gb: float = Field(
-        DEFAULT_OVERHEAD_GB, ge=0, le=100,
-        description="Per-GPU memory outside tensors: CUDA context, library workspaces, allocator slack.",
+        DEFAULT_OVERHEAD_GB,
+        ge=0,
+        le=100,
+        description="Per-GPU memory outside tensors: CUDA context, library workspaces, "
+        "allocator slack.",
         json_schema_extra={"unit": "GB", "label": "Framework overhead"},
+    )
+    gradient_accumulation: int = Field(
+        1,
+        ge=1,
+        le=4096,
+        description="Micro-batches each GPU runs before one optimizer step. Global batch = "
+        "micro-batch × sequence length × GPUs × this. DDP and ZeRO-1 communicate once per "
+        "optimizer step; ZeRO-2 reduces gradients and ZeRO-3 / FSDP also gathers weights "
+        "every micro-batch.",
+        json_schema_extra={"unit": "micro-batches", "label": "Gradient accumulation"},
+    )
+    bandwidth_efficiency: float = Field(
+        DEFAULT_BANDWIDTH_EFFICIENCY,
+        gt=0,
+        le=1,
+        description="Achieved collective bandwidth ÷ the link's datasheet bandwidth. "
+        "8 × A100 on NVLink reach about 0.67–0.69 in NCCL's all-reduce test; PCIe "
+        "consumer cards without peer-to-peer often less.",
+        json_schema_extra={"label": "Link efficiency"},
+    )
+    comm_overlap: float = Field(
+        DEFAULT_COMM_OVERLAP,
+        ge=0,
+        le=1,
+        description="Share of the shorter of compute and communication hidden behind the "
+        "other: 1 = perfect overlap (step time = the longer one), 0 = none (their sum).",
+        json_schema_extra={"label": "Communication overlap"},
+    )
+    intra_node_gbps: float | None = Field(
+        None,
+        gt=0,
+        le=100_000,
+        description="Override the GPU's link bandwidth inside a node, per GPU, per direction; "
+        "empty = the catalogue's.",
+        json_schema_extra={"unit": "GB/s", "label": "Bandwidth inside a node (override)"},
+    )
+    inter_node_gbps: float | None = Field(
+        None,
+        gt=0,
+        le=100_000,
+        description="Override the bandwidth between nodes, per node, per direction (all its "
+        "compute NICs together); empty = the catalogue's.",
+        json_schema_extra={"unit": "GB/s", "label": "Bandwidth between nodes (override)"},
+    )
+    gpus_per_node: int | None = Field(
+        None,
+        ge=1,
+        le=1024,
+        description="Override the GPUs per node; empty = the catalogue's.",
+        json_schema_extra={"unit": "GPUs", "label": "GPUs per node (override)"},
     )
 
     @model_validator(mode="after")
@@ -501,17 +746,40 @@ class FinetuneInputs(BaseModel, frozen=True, extra="forbid"):
         if self.gpu_spec is not None:
             spec = self.gpu_spec
             try:
-                shipped: dict[str, float] = dict(get_gpu(spec.name).peak_tflops)
+                base: Gpu | None = get_gpu(spec.name)
             except InputError:
-                shipped = {}
+                base = None
+            shipped: dict[str, float] = dict(base.peak_tflops) if base else {}
             peaks = {**shipped, **spec.peak_tflops}
             if "bf16" in spec.peak_tflops and "fp16" not in spec.peak_tflops:
                 peaks["fp16"] = spec.peak_tflops["bf16"]
-            gpu = spec.model_copy(update={"peak_tflops": peaks})
+            update: dict[str, object] = {"peak_tflops": peaks}
+            if base is not None:  # interconnect fields the spec does not set: the shipped ones
+                update.update(
+                    {
+                        f: getattr(base, f)
+                        for f in INTERCONNECT_FIELDS
+                        if f not in spec.model_fields_set
+                    }
+                )
+            gpu = Gpu.model_validate({**spec.model_dump(), **update})
         else:
             gpu = get_gpu(self.gpu)
+        overrides: dict[str, object] = {}
         if self.usd_per_hour is not None:
-            gpu = gpu.model_copy(update={"usd_per_hour": self.usd_per_hour})
+            overrides["usd_per_hour"] = self.usd_per_hour
+        for f in ("intra_node_gbps", "inter_node_gbps", "gpus_per_node"):
+            if getattr(self, f) is not None:
+                overrides[f] = getattr(self, f)
+        if set(overrides) - {"usd_per_hour"}:
+            overrides["interconnect_source"] = (
+                gpu.interconnect_source + "; overridden in the inputs"
+            )
+        if overrides:
+            try:
+                gpu = Gpu.model_validate({**gpu.model_dump(), **overrides})
+            except ValidationError as exc:
+                raise InputError(describe_validation_error(exc).replace("\n", "; ")) from None
         return gpu
 
 
@@ -520,7 +788,13 @@ class FinetuneInputs(BaseModel, frozen=True, extra="forbid"):
 # --------------------------------------------------------------------------------------
 
 MEMORY_COMPONENTS: tuple[str, ...] = (
-    "weights", "gradients", "optimizer", "adapters", "adapter_optimizer", "activations", "overhead",
+    "weights",
+    "gradients",
+    "optimizer",
+    "adapters",
+    "adapter_optimizer",
+    "activations",
+    "overhead",
 )
 MEMORY_LABELS = {
     "weights": "Weights",
@@ -542,7 +816,9 @@ class ModelStates(BaseModel, frozen=True, extra="forbid"):
     adapter_weights: float
     adapter_gradients: float
     adapter_optimizer: float
-    layer_weights: float = Field(description="Bytes of one decoder layer's weights (ZeRO-3 gather unit).")
+    layer_weights: float = Field(
+        description="Bytes of one decoder layer's weights (ZeRO-3 gather unit)."
+    )
 
 
 def bytes_per_param_full(precision: Precision, optimizer: Optimizer) -> float:
@@ -663,7 +939,8 @@ def layer_activation_bytes(
     >>> gpt = Architecture(layers=1, hidden=1024, intermediate=4096, heads=16, kv_heads=16,
     ...                    vocab=100, gated_mlp=False)
     >>> s, b, h, a = 512, 2, 1024, 16
-    >>> layer_activation_bytes(gpt, s, b, flash_attention=False, dropout_masks=True) == s*b*h*(34 + 5*a*s/h)
+    >>> got = layer_activation_bytes(gpt, s, b, flash_attention=False, dropout_masks=True)
+    >>> got == s*b*h*(34 + 5*a*s/h)
     True
     """
     s, b, h, i = seq_len, micro_batch, arch.hidden, arch.intermediate
@@ -681,7 +958,9 @@ def layer_activation_bytes(
     return attention + mlp + norms + dropout + adapters
 
 
-def head_activation_bytes(arch: Architecture, seq_len: int, micro_batch: int, value_bytes: int = 2) -> float:
+def head_activation_bytes(
+    arch: Architecture, seq_len: int, micro_batch: int, value_bytes: int = 2
+) -> float:
     """Activation bytes outside the blocks: final norm and output-layer inputs, fp32 logits.
 
     Notes
@@ -728,8 +1007,13 @@ def activation_bytes(
     (9.66, 1.07)
     """
     layer = layer_activation_bytes(
-        arch, seq_len, micro_batch, flash_attention=flash_attention,
-        lora_modules=lora_modules, rank=rank, value_bytes=value_bytes,
+        arch,
+        seq_len,
+        micro_batch,
+        flash_attention=flash_attention,
+        lora_modules=lora_modules,
+        rank=rank,
+        value_bytes=value_bytes,
     )
     head = head_activation_bytes(arch, seq_len, micro_batch, value_bytes)
     if checkpointing:
@@ -812,7 +1096,11 @@ MAX_GPUS = 100_000
 
 
 def min_gpus(
-    states: ModelStates, activations: float, overhead_gb: float, sharding: Sharding, capacity_gb: float
+    states: ModelStates,
+    activations: float,
+    overhead_gb: float,
+    sharding: Sharding,
+    capacity_gb: float,
 ) -> int | None:
     """Smallest GPU count whose per-GPU memory fits ``capacity_gb`` (None: no count does).
 
@@ -840,7 +1128,10 @@ def min_gpus(
     if capacity_gb <= replicated:
         return None
     n = max(1, math.ceil(sharded / (capacity_gb - replicated) - 1e-9))
-    while n <= MAX_GPUS and memory_per_gpu(states, activations, overhead_gb, sharding, n).total > capacity_gb:
+    while (
+        n <= MAX_GPUS
+        and memory_per_gpu(states, activations, overhead_gb, sharding, n).total > capacity_gb
+    ):
         n += 1
     return n if n <= MAX_GPUS else None
 
@@ -903,7 +1194,8 @@ def training_flops(
     >>> arch = get_preset("Llama-2-7B").architecture
     >>> c = param_counts(arch)
     >>> f = training_flops("full", arch, c, c.total, 2048, 1e9, False)
-    >>> round(f.total_model / (6 * c.total * 1e9), 2)  # 6·N·D + 8 % attention − 2 % embedding lookup
+    >>> # 6·N·D + 8 % attention − 2 % embedding lookup
+    >>> round(f.total_model / (6 * c.total * 1e9), 2)
     1.06
     """
     attn_fwd = 4 * arch.layers * arch.q_dim * seq_len
@@ -914,9 +1206,7 @@ def training_flops(
         adapter_fwd = 0.0
     else:
         per_token = 4 * n + 3 * attn_fwd + 6 * trainable
-        formula = (
-            "4·N·D + 12·L·d_q·s·D + 6·N_adapter·D (frozen weights: no weight gradients)"
-        )
+        formula = "4·N·D + 12·L·d_q·s·D + 6·N_adapter·D (frozen weights: no weight gradients)"
         adapter_fwd = 2 * trainable
     recompute = (2 * counts.block_linear + attn_fwd + adapter_fwd) if checkpointing else 0.0
     if checkpointing:
@@ -931,8 +1221,13 @@ def training_flops(
     )
 
 
-def wall_hours(flops: float, gpus: int, peak_flops: float, mfu: float, slowdown: float = 1.0) -> float:
-    """Wall-clock hours: executed FLOPs ÷ (GPUs × peak × utilization) × slowdown.
+def wall_hours(
+    flops: float, gpus: int, peak_flops: float, mfu: float, slowdown: float = 1.0
+) -> float:
+    """Compute hours: executed FLOPs ÷ (GPUs × peak × utilization) × slowdown.
+
+    This is the wall time of a run that never waits for the interconnect; the wall time
+    reported adds the communication not hidden behind compute (:func:`communication`).
 
     Examples
     --------
@@ -940,6 +1235,260 @@ def wall_hours(flops: float, gpus: int, peak_flops: float, mfu: float, slowdown:
     2.54
     """
     return flops / (gpus * peak_flops * mfu) * slowdown / 3600
+
+
+# --------------------------------------------------------------------------------------
+# Communication (ZeRO / FSDP traffic over the interconnect)
+# --------------------------------------------------------------------------------------
+
+
+class CommVolume(BaseModel, frozen=True, extra="forbid"):
+    """Bytes each GPU sends per optimizer step, and what they are."""
+
+    bytes_per_step: float = Field(
+        description="Bytes each GPU sends (and receives) per optimizer step.",
+        json_schema_extra={"unit": "B"},
+    )
+    pattern: str = Field(description="The collectives, in words.")
+
+
+def comm_volume(
+    method: Method, states: ModelStates, sharding: Sharding, gpus: int, accumulation: int = 1
+) -> CommVolume:
+    """Bytes each GPU sends per optimizer step under data parallelism with ``sharding``.
+
+    Parameters
+    ----------
+    method : full, lora or qlora (what is trained, hence what is reduced).
+    states : the unsharded model-state bytes (:func:`model_states`).
+    sharding : none (DDP), zero1, zero2, zero3 or fsdp (= zero3).
+    gpus : data-parallel GPUs :math:`n`.
+    accumulation : micro-batches per optimizer step :math:`A`.
+
+    Returns
+    -------
+    CommVolume: bytes per GPU per step and the pattern in words.
+
+    Notes
+    -----
+    A ring all-reduce of :math:`S` bytes sends :math:`2\\frac{n-1}{n}S` per GPU (a
+    reduce-scatter and an all-gather of :math:`\\frac{n-1}{n}S` each; Patarasuk & Yuan
+    2009; nccl-tests ``doc/PERFORMANCE.md``).  With :math:`f = \\frac{n-1}{n}`, :math:`G` the
+    bytes of the trained gradients, :math:`W_t` of the trained weights, :math:`W` of every
+    weight held (frozen base + adapters):
+
+    * DDP: :math:`2fG` once per step (gradients all-reduced at the accumulation boundary);
+    * ZeRO-1: :math:`fG + fW_t` — reduce-scatter the gradients, all-gather the updated
+      weights: the same :math:`2Ψ` as DDP (Rajbhandari et al. 2020, §7.2.1);
+    * ZeRO-2: :math:`A·fG + fW_t` — as ZeRO-1, but gradients are reduce-scattered in every
+      micro-batch's backward (DeepSpeed stage 2, FSDP ``SHARD_GRAD_OP``);
+    * ZeRO-3 / FSDP full shard: :math:`A·(2fW + fG)` — every micro-batch all-gathers the
+      weights for the forward and again for the backward, then reduce-scatters the
+      gradients: :math:`3Ψ`, 1.5× DDP (Rajbhandari et al. 2020, §7.2.2; Zhao et al. 2023,
+      §3.2).
+
+    Full fine-tuning trains every weight (:math:`G = W_t = W` in the compute precision).
+    LoRA / QLoRA train only the adapters, so DDP and ZeRO-1/2 move only the adapters' fp32
+    gradients and weights (megabytes); but the module shards the *frozen* base weights
+    too under ZeRO-3 / FSDP (see :func:`memory_per_gpu`), so those are all-gathered in
+    every forward and backward — for QLoRA in their packed NF4 form (FSDP + QLoRA as in
+    Answer.AI's 2024 release).
+
+    Examples
+    --------
+    >>> psi = 1e9  # 1 GB of bf16 gradients and weights
+    >>> s = ModelStates(weights=psi, gradients=psi, optimizer=6 * psi, adapter_weights=0,
+    ...                 adapter_gradients=0, adapter_optimizer=0, layer_weights=0)
+    >>> [comm_volume("full", s, z, 8).bytes_per_step / psi for z in ("none", "zero1", "zero3")]
+    [1.75, 1.75, 2.625]
+    """
+    n = max(gpus, 1)
+    if n == 1:
+        return CommVolume(bytes_per_step=0.0, pattern="one GPU: nothing to communicate")
+    f = (n - 1) / n
+    a = max(accumulation, 1)
+    if method == "full":
+        grads, trained = states.gradients, states.weights
+        what = "gradients"
+    else:
+        grads, trained = states.adapter_gradients, states.adapter_weights
+        what = "adapter gradients"
+    every = "every micro-batch" if a == 1 else f"each of the {a} micro-batches"
+    if sharding == "none":
+        return CommVolume(
+            bytes_per_step=2 * f * grads,
+            pattern=f"DDP: all-reduce of the {what} once per optimizer step",
+        )
+    if sharding == "zero1":
+        return CommVolume(
+            bytes_per_step=f * grads + f * trained,
+            pattern=f"ZeRO-1: reduce-scatter of the {what} and all-gather of the updated "
+            "weights, once per optimizer step",
+        )
+    if sharding == "zero2":
+        return CommVolume(
+            bytes_per_step=a * f * grads + f * trained,
+            pattern=f"ZeRO-2: reduce-scatter of the {what} in {every}, all-gather of the "
+            "updated weights once per step",
+        )
+    held = states.weights + states.adapter_weights
+    name = "ZeRO-3" if sharding == "zero3" else "FSDP"
+    frozen = "" if method == "full" else " (the frozen base too)"
+    return CommVolume(
+        bytes_per_step=a * (2 * f * held + f * grads),
+        pattern=f"{name}: all-gather of the weights{frozen} for the forward and again for "
+        f"the backward, and reduce-scatter of the {what}, in {every}",
+    )
+
+
+def step_seconds(compute_s: float, comm_s: float, overlap: float) -> float:
+    """Seconds per optimizer step when a share ``overlap`` of the shorter part is hidden.
+
+    Notes
+    -----
+    :math:`t = \\max(t_c, t_m) + (1 - φ)\\min(t_c, t_m)`: :math:`φ = 1` is perfect overlap
+    (the longer of compute and communication), :math:`φ = 0` none (their sum).  It never
+    falls below :math:`t_c` and never decreases when :math:`t_m` grows.  See
+    :data:`DEFAULT_COMM_OVERLAP` for the sources.
+
+    Examples
+    --------
+    >>> step_seconds(10.0, 4.0, 0.5), step_seconds(10.0, 4.0, 1.0), step_seconds(10.0, 4.0, 0.0)
+    (12.0, 10.0, 14.0)
+    """
+    return max(compute_s, comm_s) + (1.0 - overlap) * min(compute_s, comm_s)
+
+
+class CommunicationBreakdown(BaseModel, frozen=True, extra="forbid"):
+    """Data-parallel traffic per optimizer step, the link it crosses and what it costs in time."""
+
+    pattern: str = Field(description="Which collectives run, in words.")
+    link: str = Field(description="The link that bounds the collectives.")
+    link_description: str = Field(description="The link, where it is and its speeds, in words.")
+    crosses_nodes: bool = Field(description="True when the GPUs span several nodes.")
+    nodes: int = Field(description="Nodes the GPUs span.")
+    link_gbps: float | None = Field(
+        description="Datasheet bandwidth of that link per direction (None: one GPU).",
+        json_schema_extra={"unit": "GB/s"},
+    )
+    effective_gbps: float | None = Field(
+        description="Datasheet bandwidth × link efficiency.", json_schema_extra={"unit": "GB/s"}
+    )
+    bytes_per_step: float = Field(
+        description="Bytes each GPU sends per optimizer step.", json_schema_extra={"unit": "B"}
+    )
+    global_batch_tokens: float = Field(
+        description="Tokens per optimizer step: micro-batch × sequence × GPUs × accumulation.",
+        json_schema_extra={"unit": "tokens"},
+    )
+    steps: float = Field(description="Optimizer steps: tokens ÷ global batch tokens.")
+    compute_s_per_step: float = Field(
+        description="Compute time per optimizer step.", json_schema_extra={"unit": "s"}
+    )
+    communication_s_per_step: float = Field(
+        description="Transfer time per optimizer step.", json_schema_extra={"unit": "s"}
+    )
+    step_s: float = Field(
+        description="Time per optimizer step with the overlap assumed.",
+        json_schema_extra={"unit": "s"},
+    )
+    overlap: float = Field(description="Share of the shorter part hidden behind the longer.")
+    comm_to_compute: float = Field(
+        description="Transfer time ÷ compute time per step (> 1: communication-bound)."
+    )
+    source: str = Field(description="Where the link figures come from.")
+
+    @property
+    def bound(self) -> bool:
+        """True when a step spends longer on the interconnect than on compute."""
+        return self.comm_to_compute > 1.0
+
+    @property
+    def share_of_step(self) -> float:
+        """Transfer time ÷ step time (≤ 1: with overlap part of it runs beside compute)."""
+        return self.communication_s_per_step / self.step_s if self.step_s else 0.0
+
+
+def describe_link(gpu: Gpu, gpus: int, efficiency: float) -> str:
+    """The link a collective over ``gpus`` GPUs crosses, in words with its speeds.
+
+    Examples
+    --------
+    >>> describe_link(get_gpu("A100 80GB"), 8, 0.7)
+    'NVLink 3 via NVSwitch inside one node (300 GB/s per GPU per direction, 210 GB/s achieved)'
+    """
+    link = gpu.collective_link(gpus)
+    if link.gbps is None:
+        return "no interconnect (one GPU)"
+    achieved = link.gbps * efficiency
+    if not link.crosses_nodes:
+        return (
+            f"{link.link} inside one node ({link.gbps:,.3g} GB/s per GPU per direction, "
+            f"{achieved:,.3g} GB/s achieved)"
+        )
+    return (
+        f"{link.link} between {link.nodes} nodes of {gpu.gpus_per_node} GPUs "
+        f"({link.gbps:,.3g} GB/s per node per direction, {achieved:,.3g} GB/s achieved)"
+    )
+
+
+def communication(
+    method: Method,
+    states: ModelStates,
+    gpu: Gpu,
+    gpus: int,
+    inputs: FinetuneInputs,
+    flops_per_token: float,
+    peak_flops: float,
+    slowdown: float = 1.0,
+) -> CommunicationBreakdown:
+    """Per-step compute and communication time of one method on ``gpus`` GPUs.
+
+    Notes
+    -----
+    Per optimizer step each GPU processes :math:`T = b·s·A` tokens, so
+    :math:`t_c = T·C_\\text{token} / (\\text{peak}·u) × σ` and
+    :math:`t_m = V / (B·η)` with :math:`V` from :func:`comm_volume`, :math:`B` the
+    bounding link of :meth:`Gpu.collective_link` (the GPU's own link inside one node, the
+    slower of it and the node's NICs across nodes) and :math:`η` the link efficiency;
+    :math:`t = ` :func:`step_seconds`; steps :math:`= D / (T·n)`.
+
+    Examples
+    --------
+    >>> i = FinetuneInputs(model="Llama-2-70B", method="full", gpu="RTX 4090", num_gpus=63)
+    >>> evaluate_method(i).communication.bound  # 63 consumer cards over 25 GbE
+    True
+    """
+    n = max(gpus, 1)
+    vol = comm_volume(method, states, inputs.sharding, n, inputs.gradient_accumulation)
+    link = gpu.collective_link(n)
+    tokens_per_gpu_step = inputs.micro_batch * inputs.seq_len * inputs.gradient_accumulation
+    global_batch = tokens_per_gpu_step * n
+    compute_s = tokens_per_gpu_step * flops_per_token / (peak_flops * inputs.mfu) * slowdown
+    effective = None if link.gbps is None else link.gbps * inputs.bandwidth_efficiency
+    comm_s = (
+        0.0
+        if not vol.bytes_per_step or effective is None
+        else (vol.bytes_per_step / (effective * 1e9))
+    )
+    return CommunicationBreakdown(
+        pattern=vol.pattern,
+        link=link.link,
+        link_description=describe_link(gpu, n, inputs.bandwidth_efficiency),
+        crosses_nodes=link.crosses_nodes,
+        nodes=link.nodes,
+        link_gbps=link.gbps,
+        effective_gbps=effective,
+        bytes_per_step=vol.bytes_per_step,
+        global_batch_tokens=global_batch,
+        steps=inputs.dataset_tokens * inputs.epochs / global_batch,
+        compute_s_per_step=compute_s,
+        communication_s_per_step=comm_s,
+        step_s=step_seconds(compute_s, comm_s, inputs.comm_overlap),
+        overlap=inputs.comm_overlap,
+        comm_to_compute=comm_s / compute_s if compute_s else 0.0,
+        source=gpu.interconnect_source,
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -962,8 +1511,17 @@ class MethodResult(BaseModel, frozen=True, extra="forbid"):
     gpus_needed: int | None = Field(description="Smallest GPU count that fits (None: none does).")
     gpus_used: int = Field(description="GPUs the time and cost are for.")
     flops: FlopsBreakdown
+    compute_hours: float = Field(
+        description="Time the GPUs spend computing: FLOPs ÷ (GPUs × peak × utilization).",
+        json_schema_extra={"unit": "h"},
+    )
+    communication_hours: float = Field(
+        description="Time the interconnect spends moving data (part of it runs beside compute).",
+        json_schema_extra={"unit": "h"},
+    )
+    communication: CommunicationBreakdown
     wall_hours: float = Field(
-        description="Wall-clock training time.",
+        description="Wall-clock training time: compute + the communication not hidden by overlap.",
         json_schema_extra={"unit": "h"},
     )
     gpu_hours: float = Field(description="GPUs × wall time.", json_schema_extra={"unit": "GPU·h"})
@@ -972,12 +1530,24 @@ class MethodResult(BaseModel, frozen=True, extra="forbid"):
         json_schema_extra={"unit": "USD"},
     )
     usd_per_gpu_hour: float
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = Field(
+        (), description="Plain-language warnings about this method's figures."
+    )
+    communication_warning: str | None = Field(
+        None,
+        description="The warning (also in warnings) about the wall time's communication part, "
+        "to show beside the time figures; None when communication matters little.",
+    )
 
     @property
     def activation_share(self) -> float:
         """Activations ÷ total memory per GPU."""
         return self.memory.activations / self.memory.total if self.memory.total else 0.0
+
+    @property
+    def exposed_communication_hours(self) -> float:
+        """Wall time minus compute time: the hours spent waiting for the interconnect."""
+        return self.wall_hours - self.compute_hours
 
 
 def evaluate_method(inputs: FinetuneInputs, method: Method | None = None) -> MethodResult:
@@ -1001,9 +1571,13 @@ def evaluate_method(inputs: FinetuneInputs, method: Method | None = None) -> Met
         modules = len(expand_targets(arch, inputs.targets))
     states = model_states(method, counts, trainable, inputs.precision, inputs.optimizer)
     acts = activation_bytes(
-        arch, inputs.seq_len, inputs.micro_batch,
-        checkpointing=inputs.gradient_checkpointing, flash_attention=inputs.flash_attention,
-        lora_modules=modules, rank=inputs.rank if method != "full" else 0,
+        arch,
+        inputs.seq_len,
+        inputs.micro_batch,
+        checkpointing=inputs.gradient_checkpointing,
+        flash_attention=inputs.flash_attention,
+        lora_modules=modules,
+        rank=inputs.rank if method != "full" else 0,
         value_bytes=int(p["bytes"]),
     )
     needed = min_gpus(states, acts, inputs.overhead_gb, inputs.sharding, gpu.memory_gb)
@@ -1011,9 +1585,24 @@ def evaluate_method(inputs: FinetuneInputs, method: Method | None = None) -> Met
     memory = memory_per_gpu(states, acts, inputs.overhead_gb, inputs.sharding, used)
     fits = memory.total <= gpu.memory_gb
     tokens = inputs.dataset_tokens * inputs.epochs
-    flops = training_flops(method, arch, counts, trainable, inputs.seq_len, tokens, inputs.gradient_checkpointing)
+    flops = training_flops(
+        method, arch, counts, trainable, inputs.seq_len, tokens, inputs.gradient_checkpointing
+    )
     slowdown = inputs.qlora_slowdown if method == "qlora" else 1.0
-    hours = wall_hours(flops.total_executed, used, gpu.peak_flops(str(p["peak"])), inputs.mfu, slowdown)
+    peak = gpu.peak_flops(str(p["peak"]))
+    compute_h = wall_hours(flops.total_executed, used, peak, inputs.mfu, slowdown)
+    comm = communication(
+        method,
+        states,
+        gpu,
+        used,
+        inputs,
+        flops.per_token_model + flops.per_token_recompute,
+        peak,
+        slowdown,
+    )
+    exposed_s = max(0.0, comm.step_s - comm.compute_s_per_step)
+    hours = compute_h + comm.steps * exposed_s / 3600
     result = MethodResult(
         method=method,
         total_params=counts.total,
@@ -1027,12 +1616,20 @@ def evaluate_method(inputs: FinetuneInputs, method: Method | None = None) -> Met
         gpus_needed=needed,
         gpus_used=used,
         flops=flops,
+        compute_hours=compute_h,
+        communication_hours=comm.steps * comm.communication_s_per_step / 3600,
+        communication=comm,
         wall_hours=hours,
         gpu_hours=hours * used,
         cost_usd=hours * used * gpu.usd_per_hour,
         usd_per_gpu_hour=gpu.usd_per_hour,
     )
-    return result.model_copy(update={"warnings": method_warnings(result, inputs)})
+    return result.model_copy(
+        update={
+            "warnings": method_warnings(result, inputs),
+            "communication_warning": communication_warning(result, inputs),
+        }
+    )
 
 
 def method_warnings(r: MethodResult, inputs: FinetuneInputs) -> tuple[str, ...]:
@@ -1041,9 +1638,7 @@ def method_warnings(r: MethodResult, inputs: FinetuneInputs) -> tuple[str, ...]:
     out: list[str] = []
     if not r.fits:
         if r.gpus_needed is None:
-            hint = (
-                " Shard the model states (ZeRO-3 / FSDP)," if inputs.sharding == "none" else ""
-            )
+            hint = " Shard the model states (ZeRO-3 / FSDP)," if inputs.sharding == "none" else ""
             out.append(
                 f"{label} does not fit on any number of {r.gpu_name} GPUs with these settings "
                 f"({r.memory.total:,.1f} GB per GPU, {r.gpu_memory_gb:,.0f} GB available).{hint} "
@@ -1051,18 +1646,89 @@ def method_warnings(r: MethodResult, inputs: FinetuneInputs) -> tuple[str, ...]:
             )
         else:
             out.append(
-                f"{label} needs {r.memory.total:,.1f} GB per GPU on {r.gpus_used} GPU(s) but a "
+                f"{label} needs {r.memory.total:,.1f} GB per GPU on {fmt_gpus(r.gpus_used)} "
+                "but one "
                 f"{r.gpu_name} has {r.gpu_memory_gb:,.0f} GB: use at least {r.gpus_needed} GPUs."
             )
+    comm_note = communication_warning(r, inputs)
+    if comm_note:
+        out.append(comm_note)
     if r.activation_share > 0.5:
         out.append(
             f"Activations are {r.activation_share:.0%} of {label}'s memory per GPU "
             f"({r.memory.activations:,.1f} GB at {inputs.seq_len:,} tokens × {inputs.micro_batch} "
             "sequences): long context dominates; "
-            + ("lower the micro-batch or sequence length." if inputs.gradient_checkpointing
-               else "gradient checkpointing would cut them sharply.")
+            + (
+                "lower the micro-batch or sequence length."
+                if inputs.gradient_checkpointing
+                else "gradient checkpointing would cut them sharply."
+            )
         )
     return tuple(out)
+
+
+COMM_BOUND_RATIO = 1.0
+"""Communication-bound: a step's transfers take longer than its compute (then, with no
+overlap, communication is over half of the step)."""
+COMM_NOTE_SHARE = 0.25
+"""Below the bound, say so when waiting for the interconnect adds ≥ 25 % to the wall time."""
+
+
+def communication_warning(r: MethodResult, inputs: FinetuneInputs) -> str | None:
+    """A plain-language warning when the interconnect, not the GPUs, sets the wall time.
+
+    Communication-bound (transfers per step > compute per step): names the interconnect,
+    the traffic and both times, says the GPU count is the memory minimum when the module
+    chose it, and suggests what helps.  Otherwise, when waiting adds at least
+    :data:`COMM_NOTE_SHARE` to the wall time, a shorter note.  None otherwise.
+    """
+    c = r.communication
+    label = METHOD_LABELS[r.method]
+    if c.bytes_per_step <= 0 or c.effective_gbps is None:
+        return None
+    per_step = (
+        f"{fmt_seconds(c.communication_s_per_step)} of transfers against "
+        f"{fmt_seconds(c.compute_s_per_step)} of compute"
+    )
+    where = (
+        f"{c.link} between {c.nodes} nodes ({c.effective_gbps:,.3g} GB/s achieved per node)"
+        if c.crosses_nodes
+        else f"{c.link} ({c.effective_gbps:,.3g} GB/s achieved per GPU)"
+    )
+    if c.comm_to_compute > COMM_BOUND_RATIO:
+        zero3 = inputs.sharding in ("zero3", "fsdp")
+        helps = [
+            "fewer, larger GPUs that fit in one NVLink node, or nodes joined by InfiniBand"
+            if c.crosses_nodes
+            else "GPUs joined by NVLink"
+        ]
+        if zero3:
+            helps.append("a larger micro-batch (ZeRO-3 / FSDP re-gather the weights for each one)")
+        if r.method == "full":
+            helps.append(
+                "LoRA or QLoRA (only adapter gradients are reduced"
+                + ("; ZeRO-3 still gathers the frozen weights)" if zero3 else ")")
+            )
+        chosen = (
+            f" {r.gpus_used} is the fewest {r.gpu_name} that hold the run in memory: memory "
+            "sets that count, the interconnect sets the time."
+            if inputs.num_gpus == 0 and r.gpus_needed == r.gpus_used
+            else ""
+        )
+        return (
+            f"{label} is communication-bound: each optimizer step moves "
+            f"{fmt_bytes(c.bytes_per_step)} per GPU over {where}, {per_step}. The run takes "
+            f"{fmt_hours(r.wall_hours)} instead of {fmt_hours(r.compute_hours)}, and the GPUs "
+            f"wait for the network {r.exposed_communication_hours / r.wall_hours:.0%} of the "
+            f"time.{chosen} What helps: " + "; ".join(helps) + "."
+        )
+    if r.wall_hours and r.exposed_communication_hours / r.wall_hours >= COMM_NOTE_SHARE:
+        return (
+            f"{label} takes {r.exposed_communication_hours / r.compute_hours:.0%} longer than "
+            f"its compute: each optimizer step moves {fmt_bytes(c.bytes_per_step)} per GPU "
+            f"over {where}, {per_step}."
+        )
+    return None
 
 
 class CaseStudyRow(BaseModel, frozen=True, extra="forbid"):
@@ -1075,12 +1741,22 @@ class CaseStudyRow(BaseModel, frozen=True, extra="forbid"):
     quoted_gpu_hours: float
     quoted_usd_per_gpu_hour: float = Field(description="Price per GPU-hour the quote implies.")
     computed_gpus: int
-    computed_days: float
+    computed_days: float = Field(description="Wall days, communication included.")
+    computed_compute_days: float = Field(description="Days of compute alone (no communication).")
+    computed_model_days: float = Field(
+        description="Days for the model FLOPs alone (no recomputation, no communication)."
+    )
     computed_gpu_hours: float
     computed_usd: float
     computed_memory_gb: float
     computed_fits: bool
-    implied_mfu: float = Field(description="Utilization at which the computed FLOPs take the quoted days on the quoted GPUs.")
+    implied_mfu: float = Field(
+        description="Utilization at which the computed FLOPs take the quoted days on the "
+        "quoted GPUs."
+    )
+    implied_mfu_model: float = Field(
+        description="The same for the model FLOPs alone (no gradient-checkpointing recompute)."
+    )
 
 
 class CaseStudy(BaseModel, frozen=True, extra="forbid"):
@@ -1092,8 +1768,16 @@ class CaseStudy(BaseModel, frozen=True, extra="forbid"):
 
 SEED_002_QUOTES: dict[str, dict[str, float]] = {
     # seed 002, "Case Study: The Enterprise Fine-Tuning Trap"
-    "full": {"gpus": 8, "days": 14, "usd": 150_000},  # "8× A100 GPUs for two weeks", "approximately $150,000"
-    "lora": {"gpus": 1, "days": 3, "usd": 2_000},  # "1× A100 for three days", "approximately $2,000"
+    "full": {
+        "gpus": 8,
+        "days": 14,
+        "usd": 150_000,
+    },  # "8× A100 GPUs for two weeks", "approximately $150,000"
+    "lora": {
+        "gpus": 1,
+        "days": 3,
+        "usd": 2_000,
+    },  # "1× A100 for three days", "approximately $2,000"
 }
 SEED_002_TOKENS = 2e9
 """Seed 002 case study: "roughly 2 billion tokens after processing"."""
@@ -1108,12 +1792,77 @@ def case_study_inputs(**overrides: object) -> FinetuneInputs:
     80 GB part is taken.
     """
     base = dict(
-        model=SEED_CASE_MODEL, method="lora", rank=8, targets=("q_proj", "v_proj"),
-        dataset_tokens=SEED_002_TOKENS, epochs=1.0, gpu="A100 80GB", seq_len=2048,
-        micro_batch=4, gradient_checkpointing=True, sharding="zero3",
+        model=SEED_CASE_MODEL,
+        method="lora",
+        rank=8,
+        targets=("q_proj", "v_proj"),
+        dataset_tokens=SEED_002_TOKENS,
+        epochs=1.0,
+        gpu="A100 80GB",
+        seq_len=2048,
+        micro_batch=4,
+        gradient_checkpointing=True,
+        sharding="zero3",
     )
     base.update(overrides)
     return FinetuneInputs.model_validate(base)
+
+
+def _case_time_text(
+    inputs: FinetuneInputs,
+    gpu: Gpu,
+    full: CaseStudyRow,
+    lora: CaseStudyRow,
+    r_full: MethodResult,
+    r_lora: MethodResult,
+) -> str:
+    """The case study's "Time" sentence, with and without gradient-checkpointing recompute."""
+    tokens = f"{inputs.dataset_tokens * inputs.epochs / 1e9:,.1f}B tokens"
+    mfu = f"{inputs.mfu:.0%}"
+    if inputs.gradient_checkpointing:
+        full_time = (
+            f"{full.computed_model_days:,.1f} days for the model FLOPs alone "
+            f"({fmt_flops(r_full.flops.total_model)} FLOP, ≈ 6·N·D) and "
+            f"{full.computed_compute_days:,.1f} with gradient checkpointing's recompute "
+            f"({fmt_flops(r_full.flops.total_executed)} FLOP)"
+        )
+    else:
+        executed = fmt_flops(r_full.flops.total_executed)
+        full_time = f"{full.computed_compute_days:,.1f} days ({executed} FLOP)"
+    comm = r_full.communication
+    added = full.computed_days / full.computed_compute_days - 1 if full.computed_compute_days else 0
+    comm_text = (
+        f"; {SHARDING_LABELS[inputs.sharding]} traffic over {comm.link} adds {added:.0%} "
+        f"({full.computed_days:,.2f} days)"
+        if comm.communication_s_per_step > 0
+        else ""
+    )
+    text = (
+        f"Time: {tokens} of full fine-tuning on {full.quoted_gpus} {gpu.name} at {mfu} "
+        f"utilization take {full_time}{comm_text}. Two weeks on {full.quoted_gpus} GPUs would "
+        f"mean only {full.implied_mfu:.1%} utilization (or about "
+        f"{inputs.mfu / full.implied_mfu if full.implied_mfu else 0:,.0f} epochs). "
+    )
+    if inputs.gradient_checkpointing:
+        text += (
+            f"The LoRA quote (3 days on 1 GPU) implies {lora.implied_mfu:.0%} utilization with "
+            f"gradient checkpointing ({fmt_flops(r_lora.flops.total_executed)} FLOP) and "
+            f"{lora.implied_mfu_model:.0%} without it ({fmt_flops(r_lora.flops.total_model)} FLOP)"
+        )
+        if lora.implied_mfu > 1 >= lora.implied_mfu_model:
+            text += (
+                ": above the GPU's peak with checkpointing, so reachable only without it, at a "
+                "utilization few fine-tuning runs sustain."
+            )
+        elif lora.implied_mfu_model > 1:
+            text += ": above the GPU's peak either way, so not achievable."
+        else:
+            text += "."
+    else:
+        text += f"The LoRA quote (3 days on 1 GPU) implies {lora.implied_mfu:.0%} utilization" + (
+            ": above the GPU's peak, so not achievable." if lora.implied_mfu > 1 else "."
+        )
+    return text
 
 
 def case_study(inputs: FinetuneInputs) -> CaseStudy:
@@ -1132,10 +1881,15 @@ def case_study(inputs: FinetuneInputs) -> CaseStudy:
     gpu = inputs.resolved_gpu()
     peak = gpu.peak_flops(str(PRECISIONS[inputs.precision]["peak"]))
     rows = []
+    results = []
     for method, q in SEED_002_QUOTES.items():
         r = evaluate_method(inputs.model_copy(update={"num_gpus": int(q["gpus"])}), method)  # type: ignore[arg-type]
+        results.append(r)
         quoted_hours = q["gpus"] * q["days"] * 24
-        implied = r.flops.total_executed / (q["gpus"] * peak * q["days"] * 86400)
+        quoted_flop_capacity = q["gpus"] * peak * q["days"] * 86400
+        implied = r.flops.total_executed / quoted_flop_capacity
+        slowdown = inputs.qlora_slowdown if method == "qlora" else 1.0
+        model_hours = wall_hours(r.flops.total_model, r.gpus_used, peak, inputs.mfu, slowdown)
         rows.append(
             CaseStudyRow(
                 method=method,  # type: ignore[arg-type]
@@ -1146,11 +1900,14 @@ def case_study(inputs: FinetuneInputs) -> CaseStudy:
                 quoted_usd_per_gpu_hour=q["usd"] / quoted_hours,
                 computed_gpus=r.gpus_used,
                 computed_days=r.wall_hours / 24,
+                computed_compute_days=r.compute_hours / 24,
+                computed_model_days=model_hours / 24,
                 computed_gpu_hours=r.gpu_hours,
                 computed_usd=r.cost_usd,
                 computed_memory_gb=r.memory.total,
                 computed_fits=r.fits,
                 implied_mfu=implied,
+                implied_mfu_model=r.flops.total_model / quoted_flop_capacity,
             )
         )
     full, lora = rows
@@ -1158,14 +1915,10 @@ def case_study(inputs: FinetuneInputs) -> CaseStudy:
         f"Price: the quotes imply ${full.quoted_usd_per_gpu_hour:,.2f} per GPU-hour (full: "
         f"${full.quoted_usd:,.0f} ÷ {full.quoted_gpu_hours:,.0f} GPU-h) and "
         f"${lora.quoted_usd_per_gpu_hour:,.2f} (LoRA: ${lora.quoted_usd:,.0f} ÷ "
-        f"{lora.quoted_gpu_hours:,.0f} GPU-h); the catalogue price of a {gpu.name} is "
-        f"${gpu.usd_per_hour:,.2f}. Neither quote follows from its own GPUs × days.",
-        f"Time: {inputs.dataset_tokens * inputs.epochs / 1e9:,.1f}B tokens of full fine-tuning "
-        f"need {full.computed_gpu_hours:,.0f} GPU-h at {inputs.mfu:.0%} utilization; two weeks on "
-        f"8 GPUs would mean only {full.implied_mfu:.1%} utilization (or about "
-        f"{inputs.mfu / full.implied_mfu if full.implied_mfu else 0:,.0f} epochs). "
-        f"The LoRA quote (3 days on 1 GPU) implies {lora.implied_mfu:.0%} utilization"
-        + (" — above the GPU's peak, so not achievable with these settings." if lora.implied_mfu > 1 else "."),
+        f"{lora.quoted_gpu_hours:,.0f} GPU-h); one {gpu.name} costs "
+        f"${gpu.usd_per_hour:,.2f} per hour in the catalogue. Neither quote follows from its "
+        "own GPUs × days.",
+        _case_time_text(inputs, gpu, full, lora, *results),
         "Compute: LoRA removes the weight gradients of frozen weights, about one third of the "
         "FLOPs per token (4·N·D instead of 6·N·D), not 90–99 % as the seed's table "
         "('relative compute cost 1–10 %') says. The computed LoRA run takes "
@@ -1184,11 +1937,25 @@ class FinetuneComparison(BaseModel, frozen=True, extra="forbid"):
     inputs: FinetuneInputs
     architecture: Architecture
     params: ParamCounts
-    published_params: int | None = Field(description="Published exact count of the preset (None: custom).")
+    published_params: int | None = Field(
+        description="Published exact count of the preset (None: custom)."
+    )
     selected: MethodResult = Field(description="The method chosen in the inputs.")
     methods: dict[str, MethodResult] = Field(description="full, lora and qlora results.")
-    warnings: tuple[str, ...]
+    warnings: tuple[str, ...] = Field(
+        description="Every method's warnings, then the comparison's own, as plain sentences."
+    )
     case_study: CaseStudy | None = None
+
+    @property
+    def warnings_by_method(self) -> dict[str, tuple[str, ...]]:
+        """Method label → that method's warnings (for notes beside each method's figures).
+
+        >>> c = compare_methods(FinetuneInputs(model="Llama-2-70B", method="full", gpu="RTX 4090"))
+        >>> any("communication-bound" in w for w in c.warnings_by_method["Full fine-tuning"])
+        True
+        """
+        return {METHOD_LABELS[m]: self.methods[m].warnings for m in METHODS}
 
 
 def compare_methods(inputs: FinetuneInputs) -> FinetuneComparison:
@@ -1208,15 +1975,17 @@ def compare_methods(inputs: FinetuneInputs) -> FinetuneComparison:
     lora, qlora = methods["lora"], methods["qlora"]
     if qlora.gpu_hours > lora.gpu_hours:
         warnings.append(
-            f"QLoRA is slower than LoRA: {qlora.gpu_hours:,.1f} GPU-h ({fmt_hours(qlora.wall_hours)} on "
-            f"{qlora.gpus_used} GPU(s)) against {lora.gpu_hours:,.1f} GPU-h ({fmt_hours(lora.wall_hours)} "
-            f"on {lora.gpus_used}), ×{inputs.qlora_slowdown:.2f} per step for dequantizing NF4 weights; "
+            f"QLoRA is slower than LoRA: {qlora.gpu_hours:,.1f} GPU-h "
+            f"({fmt_hours(qlora.wall_hours)} on {fmt_gpus(qlora.gpus_used)}) against "
+            f"{lora.gpu_hours:,.1f} GPU-h ({fmt_hours(lora.wall_hours)} on {lora.gpus_used}), "
+            f"×{inputs.qlora_slowdown:.2f} per step for dequantizing NF4 weights; "
             f"it saves {lora.memory_single_gpu.total - qlora.memory_single_gpu.total:,.1f} GB of "
             "unsharded memory. Prefer LoRA where it fits."
         )
     if not any(r.fits for r in methods.values()):
         warnings.append(
-            f"Nothing fits on {inputs.num_gpus or 'any number of'} {methods['full'].gpu_name} GPU(s) with these "
+            f"Nothing fits on {inputs.num_gpus or 'any number of'} {methods['full'].gpu_name} "
+            "GPU(s) with these "
             "settings: shorten sequences, lower the micro-batch, enable checkpointing, shard, "
             "or pick a GPU with more memory."
         )
@@ -1260,6 +2029,99 @@ def fmt_hours(h: float) -> str:
     return f"{h:,.1f} h" if h < 48 else f"{h / 24:,.1f} days"
 
 
+def fmt_flops(x: float, digits: int = 2) -> str:
+    """FLOPs in short scientific form: ``'8.6e19'``.
+
+    >>> fmt_flops(8.5727e19), fmt_flops(1.1378e20), fmt_flops(5.7066e19, 3)
+    ('8.6e19', '1.1e20', '5.71e19')
+    """
+    mantissa, exponent = f"{x:.{digits - 1}e}".split("e")
+    return f"{mantissa}e{int(exponent)}"
+
+
+def gpu_summary(gpu: Gpu) -> str:
+    """One line on a GPU: memory, peak, price and interconnect.
+
+    >>> gpu_summary(get_gpu("RTX 4090"))  # doctest: +NORMALIZE_WHITESPACE
+    '24 GB · 165 TFLOP/s bf16 dense · $0.45/GPU-hour · 8 per node on PCIe 4.0 x16, no NVLink or
+    P2P (31.5 GB/s per GPU per direction) · between nodes 25 Gb/s Ethernet (3.12 GB/s per node)'
+    """
+    head = (
+        f"{gpu.memory_gb:,.0f} GB · {gpu.peak_flops('bf16') / 1e12:,.4g} TFLOP/s bf16 dense · "
+        f"${gpu.usd_per_hour:,.2f}/GPU-hour"
+    )
+    if gpu.gpus_per_node == 1 or gpu.intra_node_gbps is None:
+        node = "one GPU per node"
+    else:
+        node = (
+            f"{gpu.gpus_per_node} per node on {gpu.intra_node_link} "
+            f"({gpu.intra_node_gbps:,.3g} GB/s per GPU per direction)"
+        )
+    return (
+        f"{head} · {node} · between nodes {gpu.inter_node_link} "
+        f"({gpu.inter_node_gbps:,.3g} GB/s per node)"
+    )
+
+
+def fmt_gpus(n: int) -> str:
+    """``'1 GPU'``, ``'63 GPUs'``.
+
+    >>> fmt_gpus(1), fmt_gpus(63)
+    ('1 GPU', '63 GPUs')
+    """
+    return f"{n:,} GPU" + ("" if n == 1 else "s")
+
+
+def fmt_seconds(sec: float) -> str:
+    """Seconds as ``'0.17 s'``, ``'19.7 s'``, ``'3.1 min'`` or ``'2.0 h'``.
+
+    >>> fmt_seconds(0.1684), fmt_seconds(19.73), fmt_seconds(186.2), fmt_seconds(7300)
+    ('0.17 s', '19.7 s', '3.1 min', '2.0 h')
+    """
+    if sec < 1:
+        return f"{sec:.2g} s"
+    if sec < 120:
+        return f"{sec:,.1f} s"
+    if sec < 7200:
+        return f"{sec / 60:,.1f} min"
+    return f"{sec / 3600:,.1f} h"
+
+
+def fmt_bytes(n: float) -> str:
+    """Bytes in decimal units, as link bandwidths are quoted: ``'407 GB'``, ``'33.6 MB'``.
+
+    >>> fmt_bytes(4.07e11), fmt_bytes(3.36e7), fmt_bytes(1.2e12)
+    ('407 GB', '33.6 MB', '1.2 TB')
+    """
+    for div, suffix in ((1e12, "TB"), (1e9, "GB"), (1e6, "MB"), (1e3, "kB")):
+        if abs(n) >= div:
+            return f"{n / div:,.3g} {suffix}"
+    return f"{n:,.0f} B"
+
+
+def fmt_communication(r: MethodResult) -> str:
+    """The communication time of a result for display: ``'40.1 h'`` or ``'none (one GPU)'``.
+
+    >>> fmt_communication(evaluate_method(FinetuneInputs()))
+    'none (one GPU)'
+    """
+    if r.communication.bytes_per_step <= 0:
+        return "none (one GPU)" if r.gpus_used == 1 else "none"
+    return fmt_hours(r.communication_hours)
+
+
+def _comm_figure(r: MethodResult) -> str:
+    """``'36.1 h of transfers, 37.9 h not hidden (90 % of wall time)'`` or ``'none (one GPU)'``."""
+    if r.communication.bytes_per_step <= 0:
+        return fmt_communication(r)
+    share = r.exposed_communication_hours / r.wall_hours if r.wall_hours else 0.0
+    return (
+        f"{fmt_hours(r.communication_hours)} of transfers, "
+        f"{fmt_hours(r.exposed_communication_hours)} "
+        f"not hidden ({share:.0%} of wall time)"
+    )
+
+
 def key_figures(result: FinetuneComparison) -> list[tuple[str, str]]:
     """Headline figures for the PDF report: (label, value with unit).
 
@@ -1270,19 +2132,29 @@ def key_figures(result: FinetuneComparison) -> list[tuple[str, str]]:
     sel = result.selected
     label = METHOD_LABELS[sel.method]
     needed = "does not fit" if sel.gpus_needed is None else f"{sel.gpus_needed}"
+    pct = sel.trainable_share * 100
     figs = [
         ("Model", f"{result.inputs.model} ({result.params.total:,} parameters)"),
-        (f"Trainable parameters ({label})",
-         f"{sel.trainable_params:,} ({sel.trainable_share * 100:.2g} % of {sel.total_params:,})"),
+        (
+            f"Trainable parameters ({label})",
+            f"{sel.trainable_params:,} ({pct:.2g} % of {sel.total_params:,})"
+            if pct < 10
+            else f"{sel.trainable_params:,} ({pct:.0f} % of {sel.total_params:,})",
+        ),
         (f"Memory per GPU ({label})", f"{sel.memory.total:,.1f} GB of {sel.gpu_memory_gb:,.0f} GB"),
         (f"GPUs needed ({label}, {sel.gpu_name})", needed),
-        (f"Training FLOPs ({label})", f"{sel.flops.total_executed:.3g} FLOP"),
-        (f"Wall time ({label})", f"{fmt_hours(sel.wall_hours)} on {sel.gpus_used} GPU(s)"),
+        (f"Training FLOPs ({label})", f"{fmt_flops(sel.flops.total_executed, 3)} FLOP"),
+        (f"Wall time ({label})", f"{fmt_hours(sel.wall_hours)} on {fmt_gpus(sel.gpus_used)}"),
+        (f"Compute time ({label})", fmt_hours(sel.compute_hours)),
+        (f"Communication time ({label})", _comm_figure(sel)),
+        (f"Interconnect ({label})", sel.communication.link_description),
         (f"GPU-hours ({label})", f"{sel.gpu_hours:,.0f} GPU·h"),
         (f"Cost ({label})", f"${sel.cost_usd:,.0f}"),
     ]
-    figs.append((
-        "Cost full / LoRA / QLoRA",
-        " / ".join(f"${result.methods[m].cost_usd:,.0f}" for m in METHODS),
-    ))
+    figs.append(
+        (
+            "Cost full / LoRA / QLoRA",
+            " / ".join(f"${result.methods[m].cost_usd:,.0f}" for m in METHODS),
+        )
+    )
     return figs

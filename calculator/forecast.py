@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 from typing import Literal
 
+import numpy as np
 from pydantic import BaseModel, Field
 
 from calculator.common import COMPONENTS, ComponentCosts
@@ -34,7 +35,10 @@ Architecture = Literal[
 ]
 Retention = Literal["none", "tiered", "tiered_sampling"]
 Pipeline = Literal[
-    "batch_partitioned", "managed_streaming", "self_hosted_streaming", "high_cardinality_feature_store"
+    "batch_partitioned",
+    "managed_streaming",
+    "self_hosted_streaming",
+    "high_cardinality_feature_store",
 ]
 Retraining = Literal["static", "data_dependent", "per_user", "active_learning"]
 AfterHorizon = Literal["hold", "continue"]
@@ -133,7 +137,11 @@ STORAGE_TIME_SLOPE_PER_YEAR: dict[str, tuple[float, float, float]] = {
 PIPELINE_LOAD_EXPONENT: dict[str, tuple[float, float, float]] = {
     "batch_partitioned": (1.0, 1.0, 1.0),
     "managed_streaming": (math.log(3.75) / math.log(12.5), 1.0, 1.0),
-    "self_hosted_streaming": (math.log(15.0) / math.log(12.5), exponent_per_10x(15.0), exponent_per_10x(15.0)),
+    "self_hosted_streaming": (
+        math.log(15.0) / math.log(12.5),
+        exponent_per_10x(15.0),
+        exponent_per_10x(15.0),
+    ),
     "high_cardinality_feature_store": (1.1, 1.2, 1.5),
 }
 """Exponent of pipeline / operations load in the load multiple (seed 001 §2.2).
@@ -174,11 +182,21 @@ class ForecastInputs(BaseModel, frozen=True, extra="forbid"):
     """What the component forecast needs: today's costs, the growth scenario, the patterns."""
 
     current: ComponentCosts = Field(description="Monthly cost per component today (USD/month).")
-    users_multiple: float = Field(10.0, ge=1, le=1e4, description="Active users at the horizon ÷ today.")
-    data_multiple: float = Field(5.0, ge=1, le=1e4, description="Data volume at the horizon ÷ today.")
-    models_multiple: float = Field(5.0, ge=1, le=1e3, description="Models in production at the horizon ÷ today.")
-    horizon_months: int = Field(12, ge=1, le=120, description="Months until the growth multiples are reached.")
-    after_horizon: AfterHorizon = Field("hold", description="After the horizon: hold the multiples or keep growing.")
+    users_multiple: float = Field(
+        10.0, ge=1, le=1e4, description="Active users at the horizon ÷ today."
+    )
+    data_multiple: float = Field(
+        5.0, ge=1, le=1e4, description="Data volume at the horizon ÷ today."
+    )
+    models_multiple: float = Field(
+        5.0, ge=1, le=1e3, description="Models in production at the horizon ÷ today."
+    )
+    horizon_months: int = Field(
+        12, ge=1, le=120, description="Months until the growth multiples are reached."
+    )
+    after_horizon: AfterHorizon = Field(
+        "hold", description="After the horizon: hold the multiples or keep growing."
+    )
     architecture: Architecture = "stateless_cached"
     cache_hit_rate: float = Field(0.0, ge=0, le=1)
     retention: Retention = "tiered"
@@ -191,9 +209,13 @@ class ComponentGrowth(BaseModel, frozen=True, extra="forbid"):
 
     component: str
     current_usd: float = Field(description="Today, USD/month.")
-    projected_usd: dict[str, float] = Field(description="At the horizon, USD/month, per variant (low/base/high).")
+    projected_usd: dict[str, float] = Field(
+        description="At the horizon, USD/month, per variant (low/base/high)."
+    )
     multiple: float = Field(description="Base projected ÷ today's cost of this component.")
-    linear_reference: float = Field(description="Multiple of the component's own driver(s) if it grew linearly.")
+    linear_reference: float = Field(
+        description="Multiple of the component's own driver(s) if it grew linearly."
+    )
     ratio_to_linear: float = Field(description="Base multiple ÷ linear reference.")
     classification: Growth
     formula: str = Field(description="The growth law applied, in words.")
@@ -206,9 +228,15 @@ class Forecast(BaseModel, frozen=True, extra="forbid"):
     trajectories: dict[str, dict[str, list[float]]] = Field(
         description="variant → component → USD/month for each month in ``months``."
     )
-    naive_linear: list[float] = Field(description="Today's total × user multiple at each month, USD/month.")
-    projected: dict[str, ComponentCosts] = Field(description="variant → component costs at the horizon.")
-    naive_linear_monthly_usd: float = Field(description="Naive linear projection at the horizon, USD/month.")
+    naive_linear: list[float] = Field(
+        description="Today's total × user multiple at each month, USD/month."
+    )
+    projected: dict[str, ComponentCosts] = Field(
+        description="variant → component costs at the horizon."
+    )
+    naive_linear_monthly_usd: float = Field(
+        description="Naive linear projection at the horizon, USD/month."
+    )
     components: list[ComponentGrowth]
 
 
@@ -217,7 +245,9 @@ class Forecast(BaseModel, frozen=True, extra="forbid"):
 # ---------------------------------------------------------------------------------------
 
 
-def scenario_multiple(final_multiple: float, month: float, horizon_months: int, after: AfterHorizon = "hold") -> float:
+def scenario_multiple(
+    final_multiple: float, month: float, horizon_months: int, after: AfterHorizon = "hold"
+) -> float:
     """Growth multiple reached at ``month`` on the way to ``final_multiple`` at the horizon.
 
     Parameters
@@ -310,8 +340,14 @@ def storage_multiple(data: float, months_elapsed: float, slope_per_year: float) 
     return data * (1.0 + slope_per_year * months_elapsed / 12.0)
 
 
-def training_multiple(models: float, data: float, users: float, alpha: float, user_exponent: float | None,
-                      static: bool = False) -> float:
+def training_multiple(
+    models: float,
+    data: float,
+    users: float,
+    alpha: float,
+    user_exponent: float | None,
+    static: bool = False,
+) -> float:
     """Training cost multiple: ``C_training = k3 · m · d^α`` (or the §2.3 user law).
 
     Parameters
@@ -347,7 +383,9 @@ def training_multiple(models: float, data: float, users: float, alpha: float, us
     return models * per_model
 
 
-def operations_multiple(users: float, data: float, models: float, load_exponent: float, model_exponent: float) -> float:
+def operations_multiple(
+    users: float, data: float, models: float, load_exponent: float, model_exponent: float
+) -> float:
     """Operations cost multiple: load × models, super-linear in the number of models.
 
     Parameters
@@ -418,7 +456,9 @@ def classify(ratio_to_linear: float) -> Growth:
 # ---------------------------------------------------------------------------------------
 
 
-def component_multiples(inp: ForecastInputs, month: float, variant: Variant = "base") -> dict[str, float]:
+def component_multiples(
+    inp: ForecastInputs, month: float, variant: Variant = "base"
+) -> dict[str, float]:
     """Growth multiple of each component at ``month`` for one variant.
 
     Parameters
@@ -454,10 +494,16 @@ def component_multiples(inp: ForecastInputs, month: float, variant: Variant = "b
     cache_keep = scenario_multiple(1.0 / max(1.0 - inp.cache_hit_rate, 1e-9), month, h, "hold")
     user_exp = RETRAINING_USER_EXPONENT.get(inp.retraining)
     return {
-        "inference": inference_multiple(u, 0.0, INFERENCE_EXPONENT[inp.architecture][i]) / cache_keep,
+        "inference": inference_multiple(u, 0.0, INFERENCE_EXPONENT[inp.architecture][i])
+        / cache_keep,
         "storage": storage_multiple(d, month, STORAGE_TIME_SLOPE_PER_YEAR[inp.retention][i]),
         "training": training_multiple(
-            m, d, u, TRAINING_ALPHA[i], None if user_exp is None else user_exp[i], inp.retraining == "static"
+            m,
+            d,
+            u,
+            TRAINING_ALPHA[i],
+            None if user_exp is None else user_exp[i],
+            inp.retraining == "static",
         ),
         "operations": operations_multiple(
             u, d, m, PIPELINE_LOAD_EXPONENT[inp.pipeline][i], ENGINEERING_EXPONENT[i]
@@ -539,25 +585,7 @@ def excess_over_linear(inp: ForecastInputs, month: float) -> dict[str, float]:
     >>> {c: round(x, 2) for c, x in excess_over_linear(inp, 12).items()}   # seed 001 §6 example
     {'inference': 0.0, 'storage': 2.5, 'training': 15.52, 'operations': 45.18}
     """
-    i = VARIANTS.index("base")
-    h, after = inp.horizon_months, inp.after_horizon
-    u = scenario_multiple(inp.users_multiple, month, h, after)
-    d = scenario_multiple(inp.data_multiple, month, h, after)
-    m = scenario_multiple(inp.models_multiple, month, h, after)
-    x = max(u, d)
-    training = 0.0
-    if inp.retraining != "static":
-        training = d ** TRAINING_ALPHA[i] - d
-        user_exp = RETRAINING_USER_EXPONENT.get(inp.retraining)
-        if user_exp is not None:
-            training = max(training, u ** user_exp[i] - u)
-    excess = {
-        "inference": u ** INFERENCE_EXPONENT[inp.architecture][i] - u,
-        "storage": d * STORAGE_TIME_SLOPE_PER_YEAR[inp.retention][i] * month / 12.0,
-        "training": m * training,
-        "operations": x ** PIPELINE_LOAD_EXPONENT[inp.pipeline][i] * m ** ENGINEERING_EXPONENT[i] - x * m,
-    }
-    return {c: max(v, 0.0) for c, v in excess.items()}
+    return {c: float(x[0]) for c, x in excess_terms(inp, {}, month).items()}
 
 
 def forecast(inp: ForecastInputs, months: int = TRAJECTORY_MONTHS) -> Forecast:
@@ -603,21 +631,201 @@ def forecast(inp: ForecastInputs, months: int = TRAJECTORY_MONTHS) -> Forecast:
         # projections may exceed the input bound of ComponentCosts (USD 1e10/month): not re-validated
         projected[v] = ComponentCosts.model_construct(**{c: cur[c] * at_h[c] for c in COMPONENTS})
     total0 = inp.current.total
-    naive = [total0 * scenario_multiple(inp.users_multiple, t, inp.horizon_months, inp.after_horizon) for t in grid]
+    naive = [
+        total0 * scenario_multiple(inp.users_multiple, t, inp.horizon_months, inp.after_horizon)
+        for t in grid
+    ]
     base_mult = component_multiples(inp, inp.horizon_months, "base")
     comps = []
     for c in COMPONENTS:
         lin = linear_reference(inp, c)
         # the cache factor is a saving, not a growth pattern: classify inference without it
-        pattern_mult = base_mult[c] / (1.0 - inp.cache_hit_rate) if c == "inference" and inp.cache_hit_rate < 1 else base_mult[c]
+        pattern_mult = (
+            base_mult[c] / (1.0 - inp.cache_hit_rate)
+            if c == "inference" and inp.cache_hit_rate < 1
+            else base_mult[c]
+        )
         ratio = pattern_mult / lin
-        comps.append(ComponentGrowth(
-            component=c, current_usd=cur[c],
-            projected_usd={v: getattr(projected[v], c) for v in VARIANTS},
-            multiple=base_mult[c], linear_reference=lin, ratio_to_linear=ratio,
-            classification=classify(ratio), formula=_formula(inp, c),
-        ))
+        comps.append(
+            ComponentGrowth(
+                component=c,
+                current_usd=cur[c],
+                projected_usd={v: getattr(projected[v], c) for v in VARIANTS},
+                multiple=base_mult[c],
+                linear_reference=lin,
+                ratio_to_linear=ratio,
+                classification=classify(ratio),
+                formula=_formula(inp, c),
+            )
+        )
     return Forecast(
-        months=grid, trajectories=traj, naive_linear=naive, projected=projected,
-        naive_linear_monthly_usd=total0 * inp.users_multiple, components=comps,
+        months=grid,
+        trajectories=traj,
+        naive_linear=naive,
+        projected=projected,
+        naive_linear_monthly_usd=total0 * inp.users_multiple,
+        components=comps,
     )
+
+
+# ---------------------------------------------------------------------------------------
+# Samples: the same laws on arrays (the uncertainty engine's forecast)
+# ---------------------------------------------------------------------------------------
+
+EXPONENT_LABELS: dict[str, str] = {
+    "exp.inference": "Inference growth exponent (seed 001 §2.1 range)",
+    "exp.storage_slope": "Storage growth with time (seed 001 §3.6 / §6)",
+    "exp.training_alpha": "Training data exponent α (seed 001 §6: 1.2–1.6)",
+    "exp.retraining_gamma": "Retraining user exponent (seed 001 §2.3)",
+    "exp.pipeline": "Pipeline load exponent (seed 001 §2.2)",
+    "exp.engineering": "Engineering exponent in models (seed 001 §2.5 / §6: 1.26–1.8)",
+}
+"""What a person reads for each exponent the simulation draws."""
+
+
+def exponent_ranges(inp: ForecastInputs) -> dict[str, tuple[float, float, float]]:
+    """(low, base, high) of every growth exponent that applies to ``inp`` (the seed's ranges).
+
+    Examples
+    --------
+    >>> exponent_ranges(ForecastInputs(current=ComponentCosts()))["exp.training_alpha"]
+    (1.2, 1.3, 1.6)
+    """
+    out = {
+        "exp.inference": INFERENCE_EXPONENT[inp.architecture],
+        "exp.storage_slope": STORAGE_TIME_SLOPE_PER_YEAR[inp.retention],
+        "exp.pipeline": PIPELINE_LOAD_EXPONENT[inp.pipeline],
+        "exp.engineering": ENGINEERING_EXPONENT,
+    }
+    if inp.retraining != "static":
+        out["exp.training_alpha"] = TRAINING_ALPHA
+    if inp.retraining in RETRAINING_USER_EXPONENT:
+        out["exp.retraining_gamma"] = RETRAINING_USER_EXPONENT[inp.retraining]
+    return out
+
+
+def trajectory_samples(
+    inp: ForecastInputs, values: dict[str, np.ndarray], months: int = TRAJECTORY_MONTHS
+) -> dict[str, np.ndarray]:
+    """Monthly cost of every component for each sample: component → array (samples × months 0…``months``).
+
+    Parameters
+    ----------
+    inp : :class:`ForecastInputs` (everything not in ``values``).
+    values : samples by key — exponents (``exp.*``, :func:`exponent_ranges`), growth multiples
+        (``users_multiple``, ``data_multiple``, ``models_multiple``), ``cache_hit_rate`` and today's
+        costs (``current.inference`` …).  Keys left out take their point value.
+    months : trajectory length.
+
+    Notes
+    -----
+    The laws of :func:`component_multiples`, on arrays: with every sample at its point value
+    the result equals :func:`forecast`'s base trajectory (a test checks it).
+
+    Examples
+    --------
+    >>> inp = ForecastInputs(current=ComponentCosts(inference=12_000, storage=3_000, training=6_000,
+    ...     operations=4_000), cache_hit_rate=0.3)
+    >>> t = trajectory_samples(inp, {"exp.training_alpha": np.array([1.2, 1.3, 1.6])}, 12)
+    >>> [round(float(x)) for x in t["training"][:, 12]]   # seed 001 §6: 6K × 5 × 5^α
+    [206959, 243098, 393979]
+    """
+    n = max([len(v) for v in values.values()] + [1])
+    t = np.arange(months + 1, dtype=float)[None, :]
+    h = float(inp.horizon_months)
+    tau = t if inp.after_horizon == "continue" else np.minimum(t, h)
+
+    def get(key: str, default: float) -> np.ndarray:
+        return np.asarray(values.get(key, np.full(n, default)), dtype=float)[:, None]
+
+    def path(key: str, final: float) -> np.ndarray:
+        return get(key, final) ** (tau / h)
+
+    ranges = exponent_ranges(inp)
+
+    def exponent(key: str) -> np.ndarray:
+        return get(key, ranges[key][1]) if key in ranges else np.zeros((n, 1))
+
+    u, d, m = (
+        path("users_multiple", inp.users_multiple),
+        path("data_multiple", inp.data_multiple),
+        path("models_multiple", inp.models_multiple),
+    )
+    keep = (1.0 - np.minimum(get("cache_hit_rate", inp.cache_hit_rate), 1.0 - 1e-9)) ** (
+        np.minimum(t, h) / h
+    )
+    inference = u ** exponent("exp.inference") * keep
+    storage = d * (1.0 + exponent("exp.storage_slope") * t / 12.0)
+    if inp.retraining == "static":
+        training = m * np.ones_like(t)
+    else:
+        per_model = d ** exponent("exp.training_alpha")
+        if inp.retraining in RETRAINING_USER_EXPONENT:
+            per_model = np.maximum(per_model, u ** exponent("exp.retraining_gamma"))
+        training = m * per_model
+    operations = np.maximum(u, d) ** exponent("exp.pipeline") * m ** exponent("exp.engineering")
+    cur = inp.current.as_dict()
+    mult = {
+        "inference": inference,
+        "storage": storage,
+        "training": training,
+        "operations": operations,
+    }
+    return {
+        c: get(f"current.{c}", cur[c]) * np.broadcast_to(mult[c], (n, months + 1))
+        for c in COMPONENTS
+    }
+
+
+def excess_terms(
+    inp: ForecastInputs, values: dict[str, np.ndarray], month: float
+) -> dict[str, np.ndarray]:
+    """The terms of :func:`excess_over_linear` per component, on arrays of samples (see there)."""
+    n = max([len(v) for v in values.values()] + [1])
+    ranges = exponent_ranges(inp)
+    h, after = inp.horizon_months, inp.after_horizon
+    tau = (month if after == "continue" else min(month, h)) / h
+
+    def get(key: str, default: float) -> np.ndarray:
+        return np.asarray(values.get(key, np.full(n, default)), dtype=float)
+
+    def exponent(key: str) -> np.ndarray:
+        return get(key, ranges[key][1]) if key in ranges else np.zeros(n)
+
+    u = get("users_multiple", inp.users_multiple) ** tau
+    d = get("data_multiple", inp.data_multiple) ** tau
+    m = get("models_multiple", inp.models_multiple) ** tau
+    x = np.maximum(u, d)
+    training = np.zeros(n)
+    if inp.retraining != "static":
+        training = d ** exponent("exp.training_alpha") - d
+        if inp.retraining in RETRAINING_USER_EXPONENT:
+            training = np.maximum(training, u ** exponent("exp.retraining_gamma") - u)
+    excess = {
+        "inference": u ** exponent("exp.inference") - u,
+        "storage": d * exponent("exp.storage_slope") * month / 12.0,
+        "training": m * training,
+        "operations": x ** exponent("exp.pipeline") * m ** exponent("exp.engineering") - x * m,
+    }
+    return {c: np.maximum(excess[c], 0.0) for c in COMPONENTS}
+
+
+def excess_samples(inp: ForecastInputs, values: dict[str, np.ndarray], month: float) -> np.ndarray:
+    """Cost above linear growth at ``month`` ÷ today's total, per sample (:func:`excess_over_linear` on arrays).
+
+    Examples
+    --------
+    >>> inp = ForecastInputs(current=ComponentCosts(inference=12_000, storage=3_000, training=6_000,
+    ...     operations=4_000), users_multiple=10, data_multiple=5, models_multiple=5, cache_hit_rate=0.3)
+    >>> [round(float(x), 2) for x in excess_samples(inp, {}, 12)]   # seed 001 §6: 11.25
+    [11.25]
+    """
+    terms = excess_terms(inp, values, month)
+    n = len(terms["inference"])
+    cur = {
+        c: np.asarray(values.get(f"current.{c}", np.full(n, v)), dtype=float)
+        for c, v in inp.current.as_dict().items()
+    }
+    total = sum(cur.values())
+    weighted = sum(cur[c] * terms[c] for c in COMPONENTS)
+    return np.where(total > 0, weighted / np.where(total > 0, total, 1.0), 0.0)

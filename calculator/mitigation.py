@@ -100,7 +100,9 @@ applied: it contradicts the 40–60% (= 1.7–2.5×) and refers to re-architectu
 class ActionSpec(BaseModel, frozen=True, extra="forbid"):
     """One mitigation action: what it reduces, by how much, what it costs and how long it takes."""
 
-    id: str = Field(min_length=1, max_length=60, pattern=r"^[a-z0-9_]+$", description="Stable identifier.")
+    id: str = Field(
+        min_length=1, max_length=60, pattern=r"^[a-z0-9_]+$", description="Stable identifier."
+    )
     name: str = Field(min_length=1, max_length=120, description="Action name shown in tables.")
     phase: int = Field(ge=1, le=4, description="Mitigation phase 1–4 (seed 001 §5).")
     seed_ref: str = Field("", max_length=300, description="Where the defaults come from.")
@@ -108,36 +110,60 @@ class ActionSpec(BaseModel, frozen=True, extra="forbid"):
         min_length=1, description="Cost components the reduction applies to (seed 001 §6)."
     )
     reduction_low: float = Field(
-        ge=0, le=1, description="Low end of the cost reduction on each component, as a fraction.",
+        ge=0,
+        le=1,
+        description="Low end of the cost reduction on each component, as a fraction.",
         json_schema_extra={"unit": "fraction"},
     )
     reduction_high: float = Field(
-        ge=0, le=1, description="High end of the cost reduction on each component, as a fraction.",
+        ge=0,
+        le=1,
+        description="High end of the cost reduction on each component, as a fraction.",
         json_schema_extra={"unit": "fraction"},
     )
     investment_low_usd: float = Field(
-        ge=0, le=1e9, description="Low end of the one-off investment.", json_schema_extra={"unit": "USD"}
+        ge=0,
+        le=1e9,
+        description="Low end of the one-off investment.",
+        json_schema_extra={"unit": "USD"},
     )
     investment_high_usd: float = Field(
-        ge=0, le=1e9, description="High end of the one-off investment.", json_schema_extra={"unit": "USD"}
+        ge=0,
+        le=1e9,
+        description="High end of the one-off investment.",
+        json_schema_extra={"unit": "USD"},
     )
     duration_weeks_low: float = Field(
-        ge=1, le=520, description="Shortest time to implement; savings start when it ends.",
+        ge=1,
+        le=520,
+        description="Shortest time to implement; savings start when it ends.",
         json_schema_extra={"unit": "weeks"},
     )
     duration_weeks_high: float = Field(
-        ge=1, le=520, description="Longest time to implement; savings start when it ends.",
+        ge=1,
+        le=520,
+        description="Longest time to implement; savings start when it ends.",
         json_schema_extra={"unit": "weeks"},
     )
     engineers_low: float | None = Field(
-        None, ge=0, le=10_000, description="Fewest engineers the action needs while it runs (FTE); "
-        "default: the phase's (ScaleRisk assumption).", json_schema_extra={"unit": "FTE"},
+        None,
+        ge=0,
+        le=10_000,
+        description="Fewest engineers the action needs while it runs (FTE); "
+        "default: the phase's (ScaleRisk assumption).",
+        json_schema_extra={"unit": "FTE"},
     )
     engineers_high: float | None = Field(
-        None, ge=0, le=10_000, description="Most engineers the action needs while it runs (FTE); "
-        "default: the phase's (ScaleRisk assumption).", json_schema_extra={"unit": "FTE"},
+        None,
+        ge=0,
+        le=10_000,
+        description="Most engineers the action needs while it runs (FTE); "
+        "default: the phase's (ScaleRisk assumption).",
+        json_schema_extra={"unit": "FTE"},
     )
-    description: str = Field("", max_length=1000, description="What the action is, and the source of its numbers.")
+    description: str = Field(
+        "", max_length=1000, description="What the action is, and the source of its numbers."
+    )
 
     @model_validator(mode="after")
     def _default_engineers(self) -> ActionSpec:
@@ -166,7 +192,9 @@ class ActionSpec(BaseModel, frozen=True, extra="forbid"):
             (self.engineers_low, self.engineers_high, "engineers", "{:g} FTE"),
         ):
             if lo > hi:
-                raise ValueError(f"{what} low ({fmt.format(lo)}) must not exceed high ({fmt.format(hi)})")
+                raise ValueError(
+                    f"{what} low ({fmt.format(lo)}) must not exceed high ({fmt.format(hi)})"
+                )
         return self
 
     def reduction(self, variant: Variant) -> float:
@@ -179,11 +207,19 @@ class ActionSpec(BaseModel, frozen=True, extra="forbid"):
 
     def duration_months(self, variant: Variant) -> float:
         """Duration in months; the pessimistic *low* variant takes the longest."""
-        return _pick(self.duration_weeks_low, self.duration_weeks_high, variant, rising=False) / WEEKS_PER_MONTH
+        return (
+            _pick(self.duration_weeks_low, self.duration_weeks_high, variant, rising=False)
+            / WEEKS_PER_MONTH
+        )
 
     def engineers(self, variant: Variant) -> float:
         """Engineers (FTE) while it runs; the pessimistic *low* variant needs the most."""
-        return _pick(float(self.engineers_low or 0.0), float(self.engineers_high or 0.0), variant, rising=False)
+        return _pick(
+            float(self.engineers_low or 0.0),
+            float(self.engineers_high or 0.0),
+            variant,
+            rising=False,
+        )
 
     def engineering_usd(self, variant: Variant, loaded_cost_per_fte_usd: float) -> float:
         """Engineering time the action takes, in dollars (before the stage multiplier).
@@ -212,17 +248,31 @@ def _pick(lo: float, hi: float, variant: Variant, *, rising: bool) -> float:
 
 
 def _action(
-    id: str, name: str, phase: int, components: tuple[str, ...], reduction: tuple[float, float],
-    seed_ref: str, description: str, n_in_phase: int,
+    id: str,
+    name: str,
+    phase: int,
+    components: tuple[str, ...],
+    reduction: tuple[float, float],
+    seed_ref: str,
+    description: str,
+    n_in_phase: int,
 ) -> ActionSpec:
     """Default action with the phase's investment split equally and the phase's duration."""
     inv_lo, inv_hi = PHASE_INVESTMENT_USD[phase]
     dur_lo, dur_hi = PHASE_DURATION_WEEKS[phase]
     return ActionSpec(
-        id=id, name=name, phase=phase, seed_ref=seed_ref, components=components,  # type: ignore[arg-type]
-        reduction_low=reduction[0], reduction_high=reduction[1],
-        investment_low_usd=inv_lo / n_in_phase, investment_high_usd=inv_hi / n_in_phase,
-        duration_weeks_low=dur_lo, duration_weeks_high=dur_hi, description=description,
+        id=id,
+        name=name,
+        phase=phase,
+        seed_ref=seed_ref,
+        components=components,  # type: ignore[arg-type]
+        reduction_low=reduction[0],
+        reduction_high=reduction[1],
+        investment_low_usd=inv_lo / n_in_phase,
+        investment_high_usd=inv_hi / n_in_phase,
+        duration_weeks_low=dur_lo,
+        duration_weeks_high=dur_hi,
+        description=description,
     )
 
 
@@ -233,88 +283,211 @@ _NO_SEED_FIGURE = (
 
 DEFAULT_ACTIONS: tuple[ActionSpec, ...] = (
     # Phase 1: quick wins (seed 001 §5: week 1-2, $0-5K; split equally over its 4 actions)
-    _action("enable_caching", "Enable caching", 1, ("inference",), (0.30, 0.60),
-            "seed 001 §5 phase 1; §3.1",
-            "Redis/Memcached (or semantic) cache for deterministic predictions: 30–60% cost reduction "
-            "(§5). §3.1's chatbot example: 67% hit rate, $18,000 → $6,500/month (−64%).", 4),
-    _action("lifecycle_policies", "Data lifecycle policies", 1, ("storage",), (0.60, 0.80),
-            "seed 001 §5 phase 1; §3.6",
-            "S3 lifecycle rules (Standard → IA → Glacier → delete): 60–80% storage cost reduction (§5). "
-            "§3.6's IoT example: $2,070 → $340/month (−84%).", 4),
-    _action("right_size_compute", "Right-size compute", 1, ("inference", "training"), (0.20, 0.40),
-            "seed 001 §5 phase 1; §4.2",
-            "Analyse utilisation, downgrade over-provisioned instances: 20–40% cost reduction (§5), applied "
-            "to compute (inference and training). §4.2's example: 18% → 65% GPU utilisation, −75%.", 4),
-    _action("batch_requests", "Batch similar requests", 1, ("inference",), (0.15, 0.30),
-            "seed 001 §5 phase 1; §3.4",
-            "Group requests by latency tolerance: 15–30% cost reduction (§5); §3.4 batch inference windows.", 4),
+    _action(
+        "enable_caching",
+        "Enable caching",
+        1,
+        ("inference",),
+        (0.30, 0.60),
+        "seed 001 §5 phase 1; §3.1",
+        "Redis/Memcached (or semantic) cache for deterministic predictions: 30–60% cost reduction "
+        "(§5). §3.1's chatbot example: 67% hit rate, $18,000 → $6,500/month (−64%).",
+        4,
+    ),
+    _action(
+        "lifecycle_policies",
+        "Data lifecycle policies",
+        1,
+        ("storage",),
+        (0.60, 0.80),
+        "seed 001 §5 phase 1; §3.6",
+        "S3 lifecycle rules (Standard → IA → Glacier → delete): 60–80% storage cost reduction (§5). "
+        "§3.6's IoT example: $2,070 → $340/month (−84%).",
+        4,
+    ),
+    _action(
+        "right_size_compute",
+        "Right-size compute",
+        1,
+        ("inference", "training"),
+        (0.20, 0.40),
+        "seed 001 §5 phase 1; §4.2",
+        "Analyse utilisation, downgrade over-provisioned instances: 20–40% cost reduction (§5), applied "
+        "to compute (inference and training). §4.2's example: 18% → 65% GPU utilisation, −75%.",
+        4,
+    ),
+    _action(
+        "batch_requests",
+        "Batch similar requests",
+        1,
+        ("inference",),
+        (0.15, 0.30),
+        "seed 001 §5 phase 1; §3.4",
+        "Group requests by latency tolerance: 15–30% cost reduction (§5); §3.4 batch inference windows.",
+        4,
+    ),
     # Phase 2: model optimization (week 3-8, $20-80K)
-    _action("quantization", "Quantization (INT8/FP16)", 2, ("inference",), (0.30, 0.50),
-            "seed 001 §5 phase 2; §3.2",
-            "Convert models to INT8/FP16: 2–4× speedup, 30–50% cost reduction (§5).", 4),
-    _action("pruning", "Pruning", 2, ("inference",), (0.10, 0.20),
-            "seed 001 §5 phase 2 (size only); §3.2",
-            "Remove unnecessary weights. The seed gives a size reduction only (20–40% in §5, 30–50% in "
-            "§3.2), not a cost reduction; unstructured sparsity rarely speeds up dense GPU kernels, so the "
-            "default takes half of §5's size reduction: 10–20% of inference cost (ScaleRisk assumption).", 4),
-    _action("distillation", "Distillation", 2, ("inference",), (0.50, 0.70),
-            "seed 001 §5 phase 2; §3.2",
-            "Train compact student models: 50–70% cost reduction with acceptable accuracy loss (§5). "
-            "§3.2's BERT-large → DistilBERT + INT8 example: $24,000 → $3,200/month.", 4),
-    _action("adaptive_routing", "Adaptive routing", 2, ("inference",), (0.40, 0.60),
-            "seed 001 §5 phase 2; §3.5",
-            "Tiered model ensemble, confidence-based routing: 40–60% cost reduction (§5); §3.5 fraud example "
-            "$8,000 vs $75,000/month.", 4),
+    _action(
+        "quantization",
+        "Quantization (INT8/FP16)",
+        2,
+        ("inference",),
+        (0.30, 0.50),
+        "seed 001 §5 phase 2; §3.2",
+        "Convert models to INT8/FP16: 2–4× speedup, 30–50% cost reduction (§5).",
+        4,
+    ),
+    _action(
+        "pruning",
+        "Pruning",
+        2,
+        ("inference",),
+        (0.10, 0.20),
+        "seed 001 §5 phase 2 (size only); §3.2",
+        "Remove unnecessary weights. The seed gives a size reduction only (20–40% in §5, 30–50% in "
+        "§3.2), not a cost reduction; unstructured sparsity rarely speeds up dense GPU kernels, so the "
+        "default takes half of §5's size reduction: 10–20% of inference cost (ScaleRisk assumption).",
+        4,
+    ),
+    _action(
+        "distillation",
+        "Distillation",
+        2,
+        ("inference",),
+        (0.50, 0.70),
+        "seed 001 §5 phase 2; §3.2",
+        "Train compact student models: 50–70% cost reduction with acceptable accuracy loss (§5). "
+        "§3.2's BERT-large → DistilBERT + INT8 example: $24,000 → $3,200/month.",
+        4,
+    ),
+    _action(
+        "adaptive_routing",
+        "Adaptive routing",
+        2,
+        ("inference",),
+        (0.40, 0.60),
+        "seed 001 §5 phase 2; §3.5",
+        "Tiered model ensemble, confidence-based routing: 40–60% cost reduction (§5); §3.5 fraud example "
+        "$8,000 vs $75,000/month.",
+        4,
+    ),
     # Phase 3: architecture refactoring (month 3-6, $150-400K)
-    _action("managed_services", "Migrate to managed services", 3, ("operations",), (0.20, 0.40),
-            "seed 001 §5 phase 3; §2.2",
-            "Replace self-hosted Kafka with Pub/Sub, self-managed inference with SageMaker. " + _NO_SEED_FIGURE +
-            " §2.2's pipeline example ($180,000 → $45,000/month, −75%) concerns one pipeline, a part of "
-            "operations; default 20–40% of operations.", 4),
-    _action("feature_store", "Feature store", 3, ("training", "operations"), (0.10, 0.20),
-            "seed 001 §5 phase 3; §2.2",
-            "Centralise feature computation and reuse it across models. " + _NO_SEED_FIGURE +
-            " Default 10–20% of training and operations.", 4),
-    _action("edge_inference", "Edge inference", 3, ("inference",), (0.20, 0.50),
-            "seed 001 §5 phase 3; §3.3",
-            "Move appropriate workloads to client devices. " + _NO_SEED_FIGURE + " §3.3's health-app example "
-            "replaced $22,000/month of inference by $4,000/month CDN (−82%) for a workload that moved "
-            "entirely; only part of a typical workload can move, so the default is 20–50% of inference.", 4),
-    _action("micro_batch_pipelines", "Micro-batch pipelines", 3, ("operations",), (0.10, 0.30),
-            "seed 001 §5 phase 3; §3.4",
-            "Replace real-time pipelines with micro-batch where acceptable. " + _NO_SEED_FIGURE +
-            " Default 10–30% of operations, by analogy with phase 1 batching (15–30%, §5; §3.4).", 4),
+    _action(
+        "managed_services",
+        "Migrate to managed services",
+        3,
+        ("operations",),
+        (0.20, 0.40),
+        "seed 001 §5 phase 3; §2.2",
+        "Replace self-hosted Kafka with Pub/Sub, self-managed inference with SageMaker. "
+        + _NO_SEED_FIGURE
+        + " §2.2's pipeline example ($180,000 → $45,000/month, −75%) concerns one pipeline, a part of "
+        "operations; default 20–40% of operations.",
+        4,
+    ),
+    _action(
+        "feature_store",
+        "Feature store",
+        3,
+        ("training", "operations"),
+        (0.10, 0.20),
+        "seed 001 §5 phase 3; §2.2",
+        "Centralise feature computation and reuse it across models. "
+        + _NO_SEED_FIGURE
+        + " Default 10–20% of training and operations.",
+        4,
+    ),
+    _action(
+        "edge_inference",
+        "Edge inference",
+        3,
+        ("inference",),
+        (0.20, 0.50),
+        "seed 001 §5 phase 3; §3.3",
+        "Move appropriate workloads to client devices. "
+        + _NO_SEED_FIGURE
+        + " §3.3's health-app example "
+        "replaced $22,000/month of inference by $4,000/month CDN (−82%) for a workload that moved "
+        "entirely; only part of a typical workload can move, so the default is 20–50% of inference.",
+        4,
+    ),
+    _action(
+        "micro_batch_pipelines",
+        "Micro-batch pipelines",
+        3,
+        ("operations",),
+        (0.10, 0.30),
+        "seed 001 §5 phase 3; §3.4",
+        "Replace real-time pipelines with micro-batch where acceptable. "
+        + _NO_SEED_FIGURE
+        + " Default 10–30% of operations, by analogy with phase 1 batching (15–30%, §5; §3.4).",
+        4,
+    ),
     # Phase 4: fundamental redesign (month 6-18, $500K-2M)
-    _action("architecture_replacement", "Model architecture replacement", 4, ("inference", "training"),
-            (0.30, 0.50), "seed 001 §5 phase 4; §2.1",
-            "Migrate from transformers to efficient alternatives (Mamba, RWKV), removing the O(n²) attention "
-            "term (§2.1). " + _NO_SEED_FIGURE + " Default 30–50% of inference and training.", 3),
-    _action("federated_learning", "Federated learning", 4, ("training",), (0.20, 0.40),
-            "seed 001 §5 phase 4; §3.3",
-            "Distributed training on user devices (§3.3, McMahan et al. 2017). " + _NO_SEED_FIGURE +
-            " Default 20–40% of training.", 3),
-    _action("platform_migration", "AI-optimized platform migration", 4, ("inference", "training"),
-            (0.20, 0.40), "seed 001 §5 phase 4",
-            "Move from general-purpose to AI-optimized infrastructure (TPUs, Inferentia). " + _NO_SEED_FIGURE +
-            " Default 20–40% of inference and training.", 3),
+    _action(
+        "architecture_replacement",
+        "Model architecture replacement",
+        4,
+        ("inference", "training"),
+        (0.30, 0.50),
+        "seed 001 §5 phase 4; §2.1",
+        "Migrate from transformers to efficient alternatives (Mamba, RWKV), removing the O(n²) attention "
+        "term (§2.1). " + _NO_SEED_FIGURE + " Default 30–50% of inference and training.",
+        3,
+    ),
+    _action(
+        "federated_learning",
+        "Federated learning",
+        4,
+        ("training",),
+        (0.20, 0.40),
+        "seed 001 §5 phase 4; §3.3",
+        "Distributed training on user devices (§3.3, McMahan et al. 2017). "
+        + _NO_SEED_FIGURE
+        + " Default 20–40% of training.",
+        3,
+    ),
+    _action(
+        "platform_migration",
+        "AI-optimized platform migration",
+        4,
+        ("inference", "training"),
+        (0.20, 0.40),
+        "seed 001 §5 phase 4",
+        "Move from general-purpose to AI-optimized infrastructure (TPUs, Inferentia). "
+        + _NO_SEED_FIGURE
+        + " Default 20–40% of inference and training.",
+        3,
+    ),
 )
 """The 15 actions of seed 001 §5 with reductions from §5/§3.  Investment: each phase's §5
 range divided equally among its actions (so selecting a whole phase reproduces the phase's
 range); duration: the phase's (see :data:`PHASE_DURATION_WEEKS`)."""
 
 
-SEED_EXAMPLE_CURRENT = ComponentCosts(inference=12_000.0, storage=3_000.0, training=6_000.0, operations=4_000.0)
+SEED_EXAMPLE_CURRENT = ComponentCosts(
+    inference=12_000.0, storage=3_000.0, training=6_000.0, operations=4_000.0
+)
 """Seed 001 §6 worked example, current state: $25K/month split $12K / $3K / $6K / $4K."""
 
 SEED_EXAMPLE_FORECAST = ForecastInputs(
-    current=SEED_EXAMPLE_CURRENT, users_multiple=10.0, data_multiple=5.0, models_multiple=5.0, horizon_months=12,
-    architecture="stateless_cached", cache_hit_rate=0.3, retention="tiered", pipeline="batch_partitioned",
+    current=SEED_EXAMPLE_CURRENT,
+    users_multiple=10.0,
+    data_multiple=5.0,
+    models_multiple=5.0,
+    horizon_months=12,
+    architecture="stateless_cached",
+    cache_hit_rate=0.3,
+    retention="tiered",
+    pipeline="batch_partitioned",
     retraining="data_dependent",
 )
 """Seed 001 §6 worked example as forecast inputs: 10× users, 5× data, 5× models in 12 months,
 30% caching, lifecycle policy (tiered), data-dependent retraining."""
 
-SEED_EXAMPLE_PROJECTED: ComponentCosts = forecast(SEED_EXAMPLE_FORECAST, months=12).projected["base"]
+SEED_EXAMPLE_PROJECTED: ComponentCosts = forecast(SEED_EXAMPLE_FORECAST, months=12).projected[
+    "base"
+]
 """Seed 001 §6 worked example at 12 months as the assessment computes it (one baseline
 everywhere): $84K inference, $22.5K storage, $243.1K training, $380.7K operations =
 $730.3K/month.  The seed quotes $435.5K with $89K operations, which its own formula does
@@ -325,45 +498,64 @@ class MitigationInputs(BaseModel, frozen=True, extra="forbid"):
     """Starting point, growth scenario, actions and financial settings of a mitigation plan."""
 
     current_monthly_cost: ComponentCosts = Field(
-        SEED_EXAMPLE_CURRENT, description="Monthly cost per component today (USD/month); default: seed 001 §6 "
+        SEED_EXAMPLE_CURRENT,
+        description="Monthly cost per component today (USD/month); default: seed 001 §6 "
         "worked example ($25K/month).",
     )
     projected_monthly_cost: ComponentCosts = Field(
-        SEED_EXAMPLE_PROJECTED, description="Monthly cost per component at the end of the growth horizon, without "
+        SEED_EXAMPLE_PROJECTED,
+        description="Monthly cost per component at the end of the growth horizon, without "
         "mitigation (USD/month); default: seed 001 §6's example projected at 12 months by the assessment's "
         "component forecast ($730.3K/month).",
     )
     growth_horizon_months: int = Field(
-        12, ge=1, le=120, description="Months over which cost grows from today's to the projected figure.",
+        12,
+        ge=1,
+        le=120,
+        description="Months over which cost grows from today's to the projected figure.",
         json_schema_extra={"unit": "months"},
     )
     stage: Stage = Field(
-        "production", description="Lifecycle stage: mitigation costs 40–60% less during initial development "
+        "production",
+        description="Lifecycle stage: mitigation costs 40–60% less during initial development "
         "than after deployment (seed 001 executive summary).",
     )
     horizon_months: int = Field(
-        36, ge=1, le=120, description="Months of cash flow over which ROI, payback and NPV are computed.",
+        36,
+        ge=1,
+        le=120,
+        description="Months of cash flow over which ROI, payback and NPV are computed.",
         json_schema_extra={"unit": "months"},
     )
     discount_rate_annual: float = Field(
-        0.1, ge=0, le=1, description="Annual discount rate for the net present value.",
+        0.1,
+        ge=0,
+        le=1,
+        description="Annual discount rate for the net present value.",
         json_schema_extra={"unit": "fraction/year"},
     )
     after_growth: Literal["hold", "continue"] = Field(
-        "hold", description="After the growth horizon, hold cost at the projected level (default) or continue "
+        "hold",
+        description="After the growth horizon, hold cost at the projected level (default) or continue "
         "growing at the same monthly rate.",
     )
     loaded_cost_per_fte_usd: float = Field(
-        DEFAULT_LOADED_COST_PER_FTE_USD, ge=0, le=10_000_000,
+        DEFAULT_LOADED_COST_PER_FTE_USD,
+        ge=0,
+        le=10_000_000,
         description="Fully-loaded yearly cost of one engineer; prices the engineering time each action takes "
-        "(seed 001 §2.5: $180,000).", json_schema_extra={"unit": "USD/year"},
+        "(seed 001 §2.5: $180,000).",
+        json_schema_extra={"unit": "USD/year"},
     )
-    actions: tuple[ActionSpec, ...] = Field(DEFAULT_ACTIONS, min_length=1, description="The actions considered.")
+    actions: tuple[ActionSpec, ...] = Field(
+        DEFAULT_ACTIONS, min_length=1, description="The actions considered."
+    )
     selected: tuple[str, ...] | None = Field(
         None, description="Ids of the actions in the chosen plan; None = all applicable actions."
     )
     not_applicable: dict[str, str] = Field(
-        default_factory=dict, description="Actions that do not apply to this system (id → why); they are "
+        default_factory=dict,
+        description="Actions that do not apply to this system (id → why); they are "
         "never ranked, recommended or part of the plan.",
     )
 
@@ -373,7 +565,10 @@ class MitigationInputs(BaseModel, frozen=True, extra="forbid"):
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
             raise ValueError(f"action ids must be unique; repeated: {', '.join(dupes)}")
-        for what, given in (("selected", self.selected or ()), ("not applicable", tuple(self.not_applicable))):
+        for what, given in (
+            ("selected", self.selected or ()),
+            ("not applicable", tuple(self.not_applicable)),
+        ):
             unknown = [s for s in given if s not in ids]
             if unknown:
                 raise ValueError(f"{what} actions not found: {', '.join(unknown)}")
@@ -394,11 +589,16 @@ class MitigationInputs(BaseModel, frozen=True, extra="forbid"):
 class Metrics(BaseModel, frozen=True, extra="forbid"):
     """Cash-flow results of one action, phase or plan under one variant."""
 
-    investment_usd: float = Field(description="Total investment after the stage multiplier (USD): cash outlay "
-                                  "plus engineering time.")
-    cash_usd: float = Field(description="Cash outlay part of the investment (seed 001 §5 ranges), USD.")
-    engineering_usd: float = Field(description="Engineering-time part of the investment (FTE × weeks × loaded "
-                                   "cost), USD.")
+    investment_usd: float = Field(
+        description="Total investment after the stage multiplier (USD): cash outlay "
+        "plus engineering time."
+    )
+    cash_usd: float = Field(
+        description="Cash outlay part of the investment (seed 001 §5 ranges), USD."
+    )
+    engineering_usd: float = Field(
+        description="Engineering-time part of the investment (FTE × weeks × loaded cost), USD."
+    )
     monthly_savings_usd: float = Field(
         description="Savings per month once done, at today's cost (USD/month)."
     )
@@ -416,7 +616,9 @@ class Metrics(BaseModel, frozen=True, extra="forbid"):
     roi_multiple: float | None = Field(
         description="Savings ÷ investment accrued by the horizon (×); None = no investment."
     )
-    roi_multiple_12: float | None = Field(description="Savings ÷ investment accrued in the first 12 months (×).")
+    roi_multiple_12: float | None = Field(
+        description="Savings ÷ investment accrued in the first 12 months (×)."
+    )
     npv_usd: float = Field(description="Net present value of the cash flow over the horizon (USD).")
 
 
@@ -471,18 +673,32 @@ class CashFlowPoint(BaseModel, frozen=True, extra="forbid"):
 class MitigationResult(BaseModel, frozen=True, extra="forbid"):
     """Ranked actions and phases, the plan total and the monthly cash-flow series."""
 
-    actions: list[ActionResult] = Field(description="Applicable actions, each alone, ranked by ROI at the horizon.")
-    excluded: list[ExcludedAction] = Field(default_factory=list, description="Actions that do not apply, with why.")
-    phases: list[GroupResult] = Field(description="Phases with at least one selected action, ranked by ROI.")
-    plan: GroupResult | None = Field(description="All selected actions together; None when nothing is selected.")
-    series: list[CashFlowPoint] = Field(description="Monthly cash flow of each phase and of the plan.")
-    baseline_monthly_usd: list[float] = Field(description="Unmitigated total cost for months 1..horizon.")
+    actions: list[ActionResult] = Field(
+        description="Applicable actions, each alone, ranked by ROI at the horizon."
+    )
+    excluded: list[ExcludedAction] = Field(
+        default_factory=list, description="Actions that do not apply, with why."
+    )
+    phases: list[GroupResult] = Field(
+        description="Phases with at least one selected action, ranked by ROI."
+    )
+    plan: GroupResult | None = Field(
+        description="All selected actions together; None when nothing is selected."
+    )
+    series: list[CashFlowPoint] = Field(
+        description="Monthly cash flow of each phase and of the plan."
+    )
+    baseline_monthly_usd: list[float] = Field(
+        description="Unmitigated total cost for months 1..horizon."
+    )
     horizon_months: int
     discount_rate_annual: float
     stage: Stage
     stage_multiplier: float
     loaded_cost_per_fte_usd: float
-    warnings: tuple[str, ...] = Field((), description="Plausibility warnings on the plan, in words.")
+    warnings: tuple[str, ...] = Field(
+        (), description="Plausibility warnings on the plan, in words."
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -495,7 +711,9 @@ COST_CEILING_USD = 1e15
 here (USD/month) rather than overflowing to infinity."""
 
 
-def baseline_cost(current: float, projected: float, growth_months: int, month: int, after: str = "hold") -> float:
+def baseline_cost(
+    current: float, projected: float, growth_months: int, month: int, after: str = "hold"
+) -> float:
     """Unmitigated monthly cost of one component in month ``month``.
 
     Parameters
@@ -737,8 +955,16 @@ def simulate_steps(
     cur, proj = inputs.current_monthly_cost, inputs.projected_monthly_cost
     for c in COMPONENTS:
         base = np.array(
-            [baseline_cost(getattr(cur, c), getattr(proj, c), inputs.growth_horizon_months, m, inputs.after_growth)
-             for m in range(1, months + 1)]
+            [
+                baseline_cost(
+                    getattr(cur, c),
+                    getattr(proj, c),
+                    inputs.growth_horizon_months,
+                    m,
+                    inputs.after_growth,
+                )
+                for m in range(1, months + 1)
+            ]
         )
         savings += base[month - 1] * (1.0 - remaining[c]) * dt
     return invest, savings
@@ -749,7 +975,9 @@ def to_months(per_step: np.ndarray) -> np.ndarray:
     return per_step.reshape(-1, STEPS_PER_MONTH).sum(axis=1)
 
 
-def monthly_savings_now(actions: Sequence[ActionSpec], current: ComponentCosts, variant: Variant = "base") -> float:
+def monthly_savings_now(
+    actions: Sequence[ActionSpec], current: ComponentCosts, variant: Variant = "base"
+) -> float:
     """Savings per month of ``actions`` once done, at today's cost (USD/month).
 
     Notes
@@ -763,11 +991,15 @@ def monthly_savings_now(actions: Sequence[ActionSpec], current: ComponentCosts, 
     """
     total = 0.0
     for c in COMPONENTS:
-        total += getattr(current, c) * combined_reduction([a.reduction(variant) for a in actions if c in a.components])
+        total += getattr(current, c) * combined_reduction(
+            [a.reduction(variant) for a in actions if c in a.components]
+        )
     return total
 
 
-def _metrics(actions: Sequence[ActionSpec], inputs: MitigationInputs, variant: Variant) -> tuple[Metrics, np.ndarray]:
+def _metrics(
+    actions: Sequence[ActionSpec], inputs: MitigationInputs, variant: Variant
+) -> tuple[Metrics, np.ndarray]:
     """Metrics of ``actions`` together under ``variant``, plus the monthly (investment, savings) over the horizon."""
     h = inputs.horizon_months
     inv_s, sav_s = simulate_steps(actions, inputs, variant, max(h, 36))
@@ -775,9 +1007,13 @@ def _metrics(actions: Sequence[ActionSpec], inputs: MitigationInputs, variant: V
     n = h * STEPS_PER_MONTH
     mult = stage_multiplier(inputs.stage, variant)
     cash = sum(a.investment(variant) for a in actions) * mult
-    engineering = sum(a.engineering_usd(variant, inputs.loaded_cost_per_fte_usd) for a in actions) * mult
+    engineering = (
+        sum(a.engineering_usd(variant, inputs.loaded_cost_per_fte_usd) for a in actions) * mult
+    )
     metrics = Metrics(
-        investment_usd=cash + engineering, cash_usd=cash, engineering_usd=engineering,
+        investment_usd=cash + engineering,
+        cash_usd=cash,
+        engineering_usd=engineering,
         monthly_savings_usd=monthly_savings_now(actions, inputs.current_monthly_cost, variant),
         savings_horizon_usd=float(sav[:h].sum()),
         investment_horizon_usd=float(inv[:h].sum()),
@@ -805,7 +1041,9 @@ PLAUSIBLE_MAX_REDUCTION = 0.90
 001's examples is 87% (§3.2: $24,000 → $3,200/month)."""
 
 
-def plausibility_warnings(m: Metrics, actions: Sequence[ActionSpec], subject: str) -> tuple[str, ...]:
+def plausibility_warnings(
+    m: Metrics, actions: Sequence[ActionSpec], subject: str
+) -> tuple[str, ...]:
     """Plain-language warnings for results outside what is commercially or physically plausible.
 
     Parameters
@@ -842,7 +1080,11 @@ def plausibility_warnings(m: Metrics, actions: Sequence[ActionSpec], subject: st
             f"{PLAUSIBLE_FIRST_YEAR_MULTIPLE:,.0f}× is beyond any example in the seed (its best median is 8.2×). "
             "Check the reduction, the engineering time and the cost it acts on before relying on it."
         )
-    if m.payback_months is not None and m.investment_usd > 0 and m.payback_months < PLAUSIBLE_MIN_PAYBACK_MONTHS:
+    if (
+        m.payback_months is not None
+        and m.investment_usd > 0
+        and m.payback_months < PLAUSIBLE_MIN_PAYBACK_MONTHS
+    ):
         out.append(
             f"{subject} pays back in under a day: no fix is designed, built and deployed that fast. "
             "Check that its investment counts the work it takes."
@@ -906,19 +1148,34 @@ def evaluate_plan(inputs: MitigationInputs) -> MitigationResult:
         base, _ = _metrics([a], inputs, "base")
         low, _ = _metrics([a], inputs, "low")
         high, _ = _metrics([a], inputs, "high")
-        results.append(ActionResult(
-            **base.model_dump(), id=a.id, name=a.name, phase=a.phase, seed_ref=a.seed_ref,
-            components=a.components, selected=a.id in selected, reduction=a.reduction("base"),
-            duration_months=a.duration_months("base"), engineers=a.engineers("base"), low=low, high=high,
-            warnings=plausibility_warnings(base, [a], "This action"),
-        ))
+        results.append(
+            ActionResult(
+                **base.model_dump(),
+                id=a.id,
+                name=a.name,
+                phase=a.phase,
+                seed_ref=a.seed_ref,
+                components=a.components,
+                selected=a.id in selected,
+                reduction=a.reduction("base"),
+                duration_months=a.duration_months("base"),
+                engineers=a.engineers("base"),
+                low=low,
+                high=high,
+                warnings=plausibility_warnings(base, [a], "This action"),
+            )
+        )
     results.sort(key=_rank_key)
-    excluded = [ExcludedAction(id=a.id, name=a.name, phase=a.phase, reason=inputs.not_applicable[a.id])
-                for a in inputs.actions if a.id in inputs.not_applicable]
+    excluded = [
+        ExcludedAction(id=a.id, name=a.name, phase=a.phase, reason=inputs.not_applicable[a.id])
+        for a in inputs.actions
+        if a.id in inputs.not_applicable
+    ]
 
     chosen = [a for a in inputs.applicable if a.id in selected]
     groups: list[tuple[str, int | None, list[ActionSpec]]] = [
-        (f"Phase {p}: {PHASE_NAMES[p]}", p, [a for a in chosen if a.phase == p]) for p in sorted(PHASE_NAMES)
+        (f"Phase {p}: {PHASE_NAMES[p]}", p, [a for a in chosen if a.phase == p])
+        for p in sorted(PHASE_NAMES)
     ]
     groups = [g for g in groups if g[2]]
     if chosen:
@@ -929,29 +1186,59 @@ def evaluate_plan(inputs: MitigationInputs) -> MitigationResult:
         base, flows = _metrics(acts, inputs, "base")
         low, _ = _metrics(acts, inputs, "low")
         high, _ = _metrics(acts, inputs, "high")
-        evaluated.append(GroupResult(
-            **base.model_dump(), name=name, phase=phase, action_ids=tuple(a.id for a in acts), low=low, high=high,
-            warnings=plausibility_warnings(base, acts, "The plan" if phase is None else f"Phase {phase}"),
-        ))
+        evaluated.append(
+            GroupResult(
+                **base.model_dump(),
+                name=name,
+                phase=phase,
+                action_ids=tuple(a.id for a in acts),
+                low=low,
+                high=high,
+                warnings=plausibility_warnings(
+                    base, acts, "The plan" if phase is None else f"Phase {phase}"
+                ),
+            )
+        )
         cumulative = np.cumsum(flows[1] - flows[0])
         for m in range(inputs.horizon_months):
-            series.append(CashFlowPoint(
-                series=name, month=m + 1, investment_usd=float(flows[0, m]), savings_usd=float(flows[1, m]),
-                net_usd=float(flows[1, m] - flows[0, m]), cumulative_net_usd=float(cumulative[m]),
-            ))
+            series.append(
+                CashFlowPoint(
+                    series=name,
+                    month=m + 1,
+                    investment_usd=float(flows[0, m]),
+                    savings_usd=float(flows[1, m]),
+                    net_usd=float(flows[1, m] - flows[0, m]),
+                    cumulative_net_usd=float(cumulative[m]),
+                )
+            )
     plan = evaluated.pop() if chosen else None
     evaluated.sort(key=_rank_key)
     cur, proj = inputs.current_monthly_cost, inputs.projected_monthly_cost
     baseline = [
-        sum(baseline_cost(getattr(cur, c), getattr(proj, c), inputs.growth_horizon_months, m, inputs.after_growth)
-            for c in COMPONENTS)
+        sum(
+            baseline_cost(
+                getattr(cur, c),
+                getattr(proj, c),
+                inputs.growth_horizon_months,
+                m,
+                inputs.after_growth,
+            )
+            for c in COMPONENTS
+        )
         for m in range(1, inputs.horizon_months + 1)
     ]
     return MitigationResult(
-        actions=results, excluded=excluded, phases=evaluated, plan=plan, series=series,
-        baseline_monthly_usd=baseline, horizon_months=inputs.horizon_months,
-        discount_rate_annual=inputs.discount_rate_annual, stage=inputs.stage,
-        stage_multiplier=stage_multiplier(inputs.stage), loaded_cost_per_fte_usd=inputs.loaded_cost_per_fte_usd,
+        actions=results,
+        excluded=excluded,
+        phases=evaluated,
+        plan=plan,
+        series=series,
+        baseline_monthly_usd=baseline,
+        horizon_months=inputs.horizon_months,
+        discount_rate_annual=inputs.discount_rate_annual,
+        stage=inputs.stage,
+        stage_multiplier=stage_multiplier(inputs.stage),
+        loaded_cost_per_fte_usd=inputs.loaded_cost_per_fte_usd,
         warnings=plan.warnings if plan is not None else (),
     )
 
@@ -964,10 +1251,16 @@ SEED_HEADLINE_QUOTED: dict[str, float] = {"phase12": 8.2, "phase4": 2.1}
 """Median ROI quoted by seed 001 §5 for phase 1–2 interventions and phase 4 redesigns (×)."""
 
 SEED_HEADLINE_INPUTS: dict[str, dict[str, tuple[float, float]]] = {
-    "phase12": {"weeks": (4.0, 8.0), "investment_usd": (40_000.0, 120_000.0),
-                "annual_savings_usd": (400_000.0, 900_000.0)},
-    "phase4": {"weeks": (52.0, 78.0), "investment_usd": (800_000.0, 2_500_000.0),
-               "annual_savings_usd": (2_000_000.0, 4_000_000.0)},
+    "phase12": {
+        "weeks": (4.0, 8.0),
+        "investment_usd": (40_000.0, 120_000.0),
+        "annual_savings_usd": (400_000.0, 900_000.0),
+    },
+    "phase4": {
+        "weeks": (52.0, 78.0),
+        "investment_usd": (800_000.0, 2_500_000.0),
+        "annual_savings_usd": (2_000_000.0, 4_000_000.0),
+    },
 }
 """Seed 001 §5 last paragraph: phases 1–2 "4-8 week timeline, $40-120K investment,
 $400-900K annual savings"; phase 4 "12-18 month timeline, $800K-2.5M investment, $2-4M
@@ -994,7 +1287,9 @@ class SeedHeadline(BaseModel, frozen=True, extra="forbid"):
     quoted_phase12: float
     quoted_phase4: float
     readings: list[HeadlineReading]
-    note: str = Field(description="Plain-language verdict: which readings reproduce the quoted figures.")
+    note: str = Field(
+        description="Plain-language verdict: which readings reproduce the quoted figures."
+    )
 
 
 def _headline_plan(which: str, horizon: int) -> Metrics:
@@ -1002,16 +1297,26 @@ def _headline_plan(which: str, horizon: int) -> Metrics:
     spec = SEED_HEADLINE_INPUTS[which]
     s_lo, s_hi = spec["annual_savings_usd"]
     action = ActionSpec(
-        id=which, name=which, phase=4 if which == "phase4" else 2, components=("inference",),
-        reduction_low=s_lo / s_hi, reduction_high=1.0,
-        investment_low_usd=spec["investment_usd"][0], investment_high_usd=spec["investment_usd"][1],
-        duration_weeks_low=spec["weeks"][0], duration_weeks_high=spec["weeks"][1],
-        engineers_low=0.0, engineers_high=0.0,  # the seed's own figures: its investment is all there is
+        id=which,
+        name=which,
+        phase=4 if which == "phase4" else 2,
+        components=("inference",),
+        reduction_low=s_lo / s_hi,
+        reduction_high=1.0,
+        investment_low_usd=spec["investment_usd"][0],
+        investment_high_usd=spec["investment_usd"][1],
+        duration_weeks_low=spec["weeks"][0],
+        duration_weeks_high=spec["weeks"][1],
+        engineers_low=0.0,
+        engineers_high=0.0,  # the seed's own figures: its investment is all there is
     )
     cost = ComponentCosts(inference=s_hi / 12.0)
     inputs = MitigationInputs(
-        current_monthly_cost=cost, projected_monthly_cost=cost, horizon_months=horizon,
-        discount_rate_annual=0.0, actions=(action,),
+        current_monthly_cost=cost,
+        projected_monthly_cost=cost,
+        horizon_months=horizon,
+        discount_rate_annual=0.0,
+        actions=(action,),
     )
     metrics, _ = _metrics([action], inputs, "base")
     return metrics
@@ -1049,42 +1354,64 @@ def seed_headline() -> SeedHeadline:
     (8.125, 1.818)
     """
     mid = {k: {f: sum(v) / 2 for f, v in d.items()} for k, d in SEED_HEADLINE_INPUTS.items()}
-    geo = {k: {f: math.sqrt(v[0] * v[1]) for f, v in d.items()} for k, d in SEED_HEADLINE_INPUTS.items()}
+    geo = {
+        k: {f: math.sqrt(v[0] * v[1]) for f, v in d.items()}
+        for k, d in SEED_HEADLINE_INPUTS.items()
+    }
 
     def multiple(vals: dict[str, float]) -> float:
         return vals["annual_savings_usd"] / vals["investment_usd"]
 
     rows: list[tuple[str, str, float, float]] = [
-        ("Annual savings ÷ investment (midpoints)",
-         "S/I with S, I at the middle of the seed's ranges: $650K/$80K and $3M/$1.65M.",
-         multiple(mid["phase12"]), multiple(mid["phase4"])),
-        ("Annual savings ÷ investment (geometric midpoints)",
-         "S/I with S, I at the geometric middle √(low·high) of the ranges.",
-         multiple(geo["phase12"]), multiple(geo["phase4"])),
-        ("Net first-year ROI (midpoints)",
-         "(S − I)/I: savings net of the investment, one year of savings.",
-         multiple(mid["phase12"]) - 1, multiple(mid["phase4"]) - 1),
+        (
+            "Annual savings ÷ investment (midpoints)",
+            "S/I with S, I at the middle of the seed's ranges: $650K/$80K and $3M/$1.65M.",
+            multiple(mid["phase12"]),
+            multiple(mid["phase4"]),
+        ),
+        (
+            "Annual savings ÷ investment (geometric midpoints)",
+            "S/I with S, I at the geometric middle √(low·high) of the ranges.",
+            multiple(geo["phase12"]),
+            multiple(geo["phase4"]),
+        ),
+        (
+            "Net first-year ROI (midpoints)",
+            "(S − I)/I: savings net of the investment, one year of savings.",
+            multiple(mid["phase12"]) - 1,
+            multiple(mid["phase4"]) - 1,
+        ),
     ]
     for horizon in (12, 36):
         p12, p4 = _headline_plan("phase12", horizon), _headline_plan("phase4", horizon)
-        rows.append((
-            f"This calculator's ROI at {horizon} months",
-            "(S − I)/I with the investment spread over the midpoint timeline (6 weeks; 15 months) and "
-            f"savings from its end, over {horizon} months.",
-            p12.roi if p12.roi is not None else float("nan"), p4.roi if p4.roi is not None else float("nan"),
-        ))
+        rows.append(
+            (
+                f"This calculator's ROI at {horizon} months",
+                "(S − I)/I with the investment spread over the midpoint timeline (6 weeks; 15 months) and "
+                f"savings from its end, over {horizon} months.",
+                p12.roi if p12.roi is not None else float("nan"),
+                p4.roi if p4.roi is not None else float("nan"),
+            )
+        )
     q12, q4 = SEED_HEADLINE_QUOTED["phase12"], SEED_HEADLINE_QUOTED["phase4"]
 
     def close(x: float, q: float) -> bool:
         return abs(x - q) <= HEADLINE_TOLERANCE * q
 
     readings = [
-        HeadlineReading(name=n, description=d, phase12=a, phase4=b, matches_phase12=close(a, q12),
-                        matches_phase4=close(b, q4))
+        HeadlineReading(
+            name=n,
+            description=d,
+            phase12=a,
+            phase4=b,
+            matches_phase12=close(a, q12),
+            matches_phase4=close(b, q4),
+        )
         for n, d, a, b in rows
     ]
     both = [r.name for r in readings if r.matches_phase12 and r.matches_phase4]
     first = readings[0]
+
     def verdict(x: float, q: float, ok: bool) -> str:
         return f"{x:.1f}× (quoted {q}×, {'reproduced' if ok else 'not reproduced'})"
 
@@ -1094,7 +1421,9 @@ def seed_headline() -> SeedHeadline:
         f"{verdict(first.phase4, q4, first.matches_phase4)} for phase 4.",
     ]
     if both:
-        lines.append("Readings that reproduce both quoted figures within ±5%: " + "; ".join(both) + ".")
+        lines.append(
+            "Readings that reproduce both quoted figures within ±5%: " + "; ".join(both) + "."
+        )
     else:
         lines.append("No single reading reproduces both quoted figures within ±5%.")
     lines.append(
@@ -1103,7 +1432,9 @@ def seed_headline() -> SeedHeadline:
         "phase 4 investment ($0.8–2.5M) from the phase 4 heading ($0.5–2M). Counting implementation time, "
         "phases 1–2 pay back in weeks while phase 4 saves nothing in its first year."
     )
-    return SeedHeadline(quoted_phase12=q12, quoted_phase4=q4, readings=readings, note=" ".join(lines))
+    return SeedHeadline(
+        quoted_phase12=q12, quoted_phase4=q4, readings=readings, note=" ".join(lines)
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -1161,13 +1492,21 @@ def key_figures(result: MitigationResult) -> list[tuple[str, str]]:
             ("Plan savings at today's cost", f"${p.monthly_savings_usd:,.0f}/month"),
             ("Plan payback", format_payback(p.payback_months, h)),
             (f"Plan ROI at {h:,} months", format_multiple(p.roi_multiple)),
-            ("Plan investment", f"${p.investment_usd:,.0f} (${p.cash_usd:,.0f} cash + "
-             f"${p.engineering_usd:,.0f} engineering time)"),
+            (
+                "Plan investment",
+                f"${p.investment_usd:,.0f} (${p.cash_usd:,.0f} cash + "
+                f"${p.engineering_usd:,.0f} engineering time)",
+            ),
             (f"Plan NPV over {h:,} months", f"${p.npv_usd:,.0f}"),
         ]
     if result.actions:
         top = result.actions[0]
-        figures.append(("Best action by ROI", f"{top.name} (phase {top.phase}, {format_multiple(top.roi_multiple)})"))
+        figures.append(
+            (
+                "Best action by ROI",
+                f"{top.name} (phase {top.phase}, {format_multiple(top.roi_multiple)})",
+            )
+        )
     if result.phases:
         best = result.phases[0]
         figures.append(("Best phase by ROI", f"{best.name} ({format_multiple(best.roi_multiple)})"))
@@ -1179,15 +1518,30 @@ def key_figures(result: MitigationResult) -> list[tuple[str, str]]:
 # ---------------------------------------------------------------------------------------
 
 EDITABLE_COLUMNS: tuple[str, ...] = (
-    "selected", "applies", "phase", "id", "name", "components", "reduction_low_pct", "reduction_high_pct",
-    "investment_low_usd", "investment_high_usd", "duration_weeks_low", "duration_weeks_high", "engineers_low",
-    "engineers_high", "seed_ref", "description",
+    "selected",
+    "applies",
+    "phase",
+    "id",
+    "name",
+    "components",
+    "reduction_low_pct",
+    "reduction_high_pct",
+    "investment_low_usd",
+    "investment_high_usd",
+    "duration_weeks_low",
+    "duration_weeks_high",
+    "engineers_low",
+    "engineers_high",
+    "seed_ref",
+    "description",
 )
 """Columns of the editable action table (percentages for readability)."""
 
 
 def actions_to_rows(
-    actions: Sequence[ActionSpec], selected: Sequence[str] | None = None, not_applicable: Sequence[str] = ()
+    actions: Sequence[ActionSpec],
+    selected: Sequence[str] | None = None,
+    not_applicable: Sequence[str] = (),
 ) -> list[dict[str, object]]:
     """Action specs as editable table rows (reductions in percent).
 
@@ -1201,13 +1555,21 @@ def actions_to_rows(
     return [
         {
             "selected": (chosen is None or a.id in chosen) and a.id not in not_applicable,
-            "applies": a.id not in not_applicable, "phase": a.phase, "id": a.id, "name": a.name,
+            "applies": a.id not in not_applicable,
+            "phase": a.phase,
+            "id": a.id,
+            "name": a.name,
             "components": list(a.components),
-            "reduction_low_pct": round(a.reduction_low * 100, 6), "reduction_high_pct": round(a.reduction_high * 100, 6),
-            "investment_low_usd": a.investment_low_usd, "investment_high_usd": a.investment_high_usd,
-            "duration_weeks_low": a.duration_weeks_low, "duration_weeks_high": a.duration_weeks_high,
-            "engineers_low": a.engineers_low, "engineers_high": a.engineers_high,
-            "seed_ref": a.seed_ref, "description": a.description,
+            "reduction_low_pct": round(a.reduction_low * 100, 6),
+            "reduction_high_pct": round(a.reduction_high * 100, 6),
+            "investment_low_usd": a.investment_low_usd,
+            "investment_high_usd": a.investment_high_usd,
+            "duration_weeks_low": a.duration_weeks_low,
+            "duration_weeks_high": a.duration_weeks_high,
+            "engineers_low": a.engineers_low,
+            "engineers_high": a.engineers_high,
+            "seed_ref": a.seed_ref,
+            "description": a.description,
         }
         for a in actions
     ]
@@ -1243,13 +1605,23 @@ def rows_to_actions(
     problems: list[str] = []
     for i, row in enumerate(rows):
         label = str(row.get("name") or row.get("id") or f"row {i + 1}")
-        optional = ("seed_ref", "description", "selected", "applies", "engineers_low", "engineers_high")
+        optional = (
+            "seed_ref",
+            "description",
+            "selected",
+            "applies",
+            "engineers_low",
+            "engineers_high",
+        )
         empty = [c for c in EDITABLE_COLUMNS if c not in optional and _missing(row.get(c))]
         if empty:
             problems.append(f"{label}: empty cell(s): {', '.join(empty)}")
             continue
-        bad_pct = [f"{c.replace('_pct', '').replace('_', ' ')} must be 0–100% (got {row[c]}%)"
-                   for c in ("reduction_low_pct", "reduction_high_pct") if not 0 <= float(row[c]) <= 100]  # type: ignore[arg-type]
+        bad_pct = [
+            f"{c.replace('_pct', '').replace('_', ' ')} must be 0–100% (got {row[c]}%)"
+            for c in ("reduction_low_pct", "reduction_high_pct")
+            if not 0 <= float(row[c]) <= 100
+        ]  # type: ignore[arg-type]
         if bad_pct:
             problems.append(f"{label}: {'; '.join(bad_pct)}")
             continue
@@ -1257,12 +1629,18 @@ def rows_to_actions(
         if isinstance(comps, str):
             comps = [c.strip() for c in comps.split(",") if c.strip()]
         data = {
-            "id": row["id"], "name": row["name"], "phase": row["phase"], "seed_ref": row.get("seed_ref") or "",
-            "description": row.get("description") or "", "components": tuple(comps or ()),  # type: ignore[call-overload]
+            "id": row["id"],
+            "name": row["name"],
+            "phase": row["phase"],
+            "seed_ref": row.get("seed_ref") or "",
+            "description": row.get("description") or "",
+            "components": tuple(comps or ()),  # type: ignore[call-overload]
             "reduction_low": float(row["reduction_low_pct"]) / 100,  # type: ignore[arg-type]
             "reduction_high": float(row["reduction_high_pct"]) / 100,  # type: ignore[arg-type]
-            "investment_low_usd": row["investment_low_usd"], "investment_high_usd": row["investment_high_usd"],
-            "duration_weeks_low": row["duration_weeks_low"], "duration_weeks_high": row["duration_weeks_high"],
+            "investment_low_usd": row["investment_low_usd"],
+            "investment_high_usd": row["investment_high_usd"],
+            "duration_weeks_low": row["duration_weeks_low"],
+            "duration_weeks_high": row["duration_weeks_high"],
         }
         for c in ("engineers_low", "engineers_high"):
             if not _missing(row.get(c)):
@@ -1294,12 +1672,19 @@ def action_rows(result: MitigationResult) -> list[dict[str, object]]:
     h = result.horizon_months
     return [
         {
-            "Rank": i + 1, "Action": a.name, "Saves (USD/month)": f"${a.monthly_savings_usd:,.0f}",
-            "Payback": format_payback(a.payback_months, h), f"ROI at {h:,} months": format_multiple(a.roi_multiple),
-            "Investment (USD)": f"${a.investment_usd:,.0f}", "In plan": a.selected, "Phase": a.phase,
-            "Engineering time (USD)": f"${a.engineering_usd:,.0f}", "Reduces": ", ".join(a.components),
+            "Rank": i + 1,
+            "Action": a.name,
+            "Saves (USD/month)": f"${a.monthly_savings_usd:,.0f}",
+            "Payback": format_payback(a.payback_months, h),
+            f"ROI at {h:,} months": format_multiple(a.roi_multiple),
+            "Investment (USD)": f"${a.investment_usd:,.0f}",
+            "In plan": a.selected,
+            "Phase": a.phase,
+            "Engineering time (USD)": f"${a.engineering_usd:,.0f}",
+            "Reduces": ", ".join(a.components),
             f"ROI range at {h:,} months": f"{format_multiple(a.low.roi_multiple)} – {format_multiple(a.high.roi_multiple)}",
-            f"NPV over {h:,} months (USD)": f"${a.npv_usd:,.0f}", "Check": " ".join(a.warnings),
+            f"NPV over {h:,} months (USD)": f"${a.npv_usd:,.0f}",
+            "Check": " ".join(a.warnings),
             "Source": a.seed_ref,
         }
         for i, a in enumerate(result.actions)
@@ -1312,12 +1697,17 @@ def group_rows(result: MitigationResult) -> list[dict[str, object]]:
     groups = list(result.phases) + ([result.plan] if result.plan is not None else [])
     return [
         {
-            "Rank": "plan" if g.phase is None else str(i + 1), "Phase": g.name,
-            "Saves (USD/month)": f"${g.monthly_savings_usd:,.0f}", "Payback": format_payback(g.payback_months, h),
-            f"ROI at {h:,} months": format_multiple(g.roi_multiple), "Investment (USD)": f"${g.investment_usd:,.0f}",
-            "Engineering time (USD)": f"${g.engineering_usd:,.0f}", "Actions": len(g.action_ids),
+            "Rank": "plan" if g.phase is None else str(i + 1),
+            "Phase": g.name,
+            "Saves (USD/month)": f"${g.monthly_savings_usd:,.0f}",
+            "Payback": format_payback(g.payback_months, h),
+            f"ROI at {h:,} months": format_multiple(g.roi_multiple),
+            "Investment (USD)": f"${g.investment_usd:,.0f}",
+            "Engineering time (USD)": f"${g.engineering_usd:,.0f}",
+            "Actions": len(g.action_ids),
             f"ROI range at {h:,} months": f"{format_multiple(g.low.roi_multiple)} – {format_multiple(g.high.roi_multiple)}",
-            f"NPV over {h:,} months (USD)": f"${g.npv_usd:,.0f}", "Check": " ".join(g.warnings),
+            f"NPV over {h:,} months (USD)": f"${g.npv_usd:,.0f}",
+            "Check": " ".join(g.warnings),
         }
         for i, g in enumerate(groups)
     ]

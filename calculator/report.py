@@ -1289,13 +1289,11 @@ class _Builder:
                     "Not opened in this session: the page's default inputs are shown"
                     + (" (starting point from the assessment answers)." if derive else ".")
                 )
-            self.lay.table(
-                figures_of(api, result),
-                headings=("Key result", "Value"),
-                col_widths=(95, 85),
-                size=9.5,
-            )
-            self.lay.warnings(getattr(result, "warnings", ()))
+            figures = figures_of(api, result)
+            self.lay.table(figures, headings=("Key result", "Value"), col_widths=(95, 85), size=9.5)
+            # a domain may already print a warning beside the figure it qualifies (a "Note" row)
+            beside = {value for _, value in figures}
+            self.lay.warnings([w for w in getattr(result, "warnings", ()) if w not in beside])
             self._figures([chart])
             self.lay.h2("Inputs", level=2)
             self.lay.table(

@@ -21,8 +21,10 @@ Public API: :class:`Answers`, :func:`assess` → :class:`Assessment`,
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any, Literal
 
+import numpy as np
 from pydantic import BaseModel, Field
 
 from calculator import forecast as fc
@@ -33,8 +35,15 @@ from calculator.forecast import AfterHorizon, Architecture, Pipeline, Retention,
 Band = Literal["low", "elevated", "high", "critical"]
 
 
-def _f(default: Any, *, ge: float | None = None, le: float | None = None, unit: str | None = None,
-       label: str | None = None, description: str) -> Any:
+def _f(
+    default: Any,
+    *,
+    ge: float | None = None,
+    le: float | None = None,
+    unit: str | None = None,
+    label: str | None = None,
+    description: str,
+) -> Any:
     """A pydantic Field with bounds, unit, label and description (the UI's help text)."""
     extra: dict[str, Any] = {}
     if unit:
@@ -53,12 +62,20 @@ class Workload(BaseModel, frozen=True, extra="forbid"):
     """Who uses the system today."""
 
     monthly_active_users: int = _f(
-        10_000, ge=1, le=10_000_000_000, unit="users", label="Monthly active users",
+        10_000,
+        ge=1,
+        le=10_000_000_000,
+        unit="users",
+        label="Monthly active users",
         description="Distinct users per month today (seed 001 §6 variable u). The default, 10,000 users, "
         "is seed 001 §1's example pilot.",
     )
     requests_per_day: int = _f(
-        20_000, ge=0, le=1_000_000_000_000, unit="requests/day", label="Requests per day",
+        20_000,
+        ge=0,
+        le=1_000_000_000_000,
+        unit="requests/day",
+        label="Requests per day",
         description="Inference requests per day today (seed 001 §7 input 'current request volume'); used for "
         "the cost per request (§4.1 stability test).",
     )
@@ -67,17 +84,41 @@ class Workload(BaseModel, frozen=True, extra="forbid"):
 class CurrentCosts(BaseModel, frozen=True, extra="forbid"):
     """Monthly cost per seed 001 §6 component today (defaults: a typical $8K/month pilot, §1)."""
 
-    inference: float = _f(4_000.0, ge=0, le=1e10, unit="USD/month", label="Inference",
-                          description="Serving / inference compute per month today (seed 001 §2.1; "
-                          "45–65% of the total in production).")
-    storage: float = _f(800.0, ge=0, le=1e10, unit="USD/month", label="Storage",
-                        description="Raw data, features, checkpoints, logs and telemetry storage per month "
-                        "today (seed 001 §2.4).")
-    training: float = _f(2_000.0, ge=0, le=1e10, unit="USD/month", label="Training",
-                         description="Training and retraining compute per month today (seed 001 §2.3).")
-    operations: float = _f(1_200.0, ge=0, le=1e10, unit="USD/month", label="Operations",
-                           description="Operations per month today: pipelines, monitoring, deployment tooling "
-                           "(seed 001 §2.2, §2.5). Salaries go in the team section.")
+    inference: float = _f(
+        4_000.0,
+        ge=0,
+        le=1e10,
+        unit="USD/month",
+        label="Inference",
+        description="Serving / inference compute per month today (seed 001 §2.1; "
+        "45–65% of the total in production).",
+    )
+    storage: float = _f(
+        800.0,
+        ge=0,
+        le=1e10,
+        unit="USD/month",
+        label="Storage",
+        description="Raw data, features, checkpoints, logs and telemetry storage per month "
+        "today (seed 001 §2.4).",
+    )
+    training: float = _f(
+        2_000.0,
+        ge=0,
+        le=1e10,
+        unit="USD/month",
+        label="Training",
+        description="Training and retraining compute per month today (seed 001 §2.3).",
+    )
+    operations: float = _f(
+        1_200.0,
+        ge=0,
+        le=1e10,
+        unit="USD/month",
+        label="Operations",
+        description="Operations per month today: pipelines, monitoring, deployment tooling "
+        "(seed 001 §2.2, §2.5). Salaries go in the team section.",
+    )
 
     def as_components(self) -> ComponentCosts:
         """The same figures as a :class:`ComponentCosts`."""
@@ -87,47 +128,90 @@ class CurrentCosts(BaseModel, frozen=True, extra="forbid"):
 class GrowthScenario(BaseModel, frozen=True, extra="forbid"):
     """Where the system is going."""
 
-    users_multiple: float = _f(10.0, ge=1, le=10_000, unit="×", label="User growth",
-                               description="Active users at the horizon ÷ today (seed 001 §6 example: 10×).")
-    data_multiple: float = _f(5.0, ge=1, le=10_000, unit="×", label="Data growth",
-                              description="Data volume at the horizon ÷ today (seed 001 §6 example: 5×).")
-    models_multiple: float = _f(3.0, ge=1, le=1_000, unit="×", label="Model-count growth",
-                                description="Models in production at the horizon ÷ today (seed 001 §6 "
-                                "example: 5×).")
-    horizon_months: int = _f(12, ge=1, le=120, unit="months", label="Growth horizon",
-                             description="Months until these multiples are reached (seed 001 §6: 12 months).")
-    after_horizon: AfterHorizon = _f("hold", label="After the horizon",
-                                     description="After the horizon, hold users, data and models at the "
-                                     "multiples above (hold), or keep growing at the same monthly rate "
-                                     "(continue). Affects the 36-month trajectory only.")
+    users_multiple: float = _f(
+        10.0,
+        ge=1,
+        le=10_000,
+        unit="×",
+        label="User growth",
+        description="Active users at the horizon ÷ today (seed 001 §6 example: 10×).",
+    )
+    data_multiple: float = _f(
+        5.0,
+        ge=1,
+        le=10_000,
+        unit="×",
+        label="Data growth",
+        description="Data volume at the horizon ÷ today (seed 001 §6 example: 5×).",
+    )
+    models_multiple: float = _f(
+        3.0,
+        ge=1,
+        le=1_000,
+        unit="×",
+        label="Model-count growth",
+        description="Models in production at the horizon ÷ today (seed 001 §6 example: 5×).",
+    )
+    horizon_months: int = _f(
+        12,
+        ge=1,
+        le=120,
+        unit="months",
+        label="Growth horizon",
+        description="Months until these multiples are reached (seed 001 §6: 12 months).",
+    )
+    after_horizon: AfterHorizon = _f(
+        "hold",
+        label="After the horizon",
+        description="After the horizon, hold users, data and models at the "
+        "multiples above (hold), or keep growing at the same monthly rate "
+        "(continue). Affects the 36-month trajectory only.",
+    )
 
 
 class InferenceAnswers(BaseModel, frozen=True, extra="forbid"):
     """How predictions are served."""
 
     architecture: Architecture = _f(
-        "stateless_uncached", label="Serving architecture",
+        "stateless_uncached",
+        label="Serving architecture",
         description="Seed 001 §2.1: stateless API with cache (10–15× cost per 10× users), stateless without "
         "cache (8–12×), per-user fine-tuned models (25–50×), session-held GPUs (30–60×), large context "
         "windows (50–120×, O(n²) attention).",
     )
     cache_hit_rate: float = _f(
-        0.2, ge=0, le=1, unit="fraction", label="Cache hit rate",
+        0.2,
+        ge=0,
+        le=1,
+        unit="fraction",
+        label="Cache hit rate",
         description="Share of requests answered from a cache, 0–1 (0 if not implemented; seed 001 §7). "
         "Seed 001 §6 applies (1 − hit rate) to the projected inference cost; §3.1 reached 0.67.",
     )
     context_tokens: int = _f(
-        2_000, ge=1, le=10_000_000, unit="tokens", label="Context length",
+        2_000,
+        ge=1,
+        le=10_000_000,
+        unit="tokens",
+        label="Context length",
         description="Typical prompt + context length per request. Attention is O(n²) in it: 100 → 8,000 "
         "tokens gave 64× memory and 100–150× cost (seed 001 §2.1).",
     )
     model_params: float = _f(
-        7e9, ge=1e3, le=1e13, unit="parameters", label="Model size",
+        7e9,
+        ge=1e3,
+        le=1e13,
+        unit="parameters",
+        label="Model size",
         description="Parameters of the main served model (seed 001 §7 input 'model size'; §4.3: a model "
         "with 1/5 of the complexity often keeps > 95% of the accuracy).",
     )
     gpu_utilization: float = _f(
-        0.35, ge=0, le=1, unit="fraction", label="GPU utilization",
+        0.35,
+        ge=0,
+        le=1,
+        unit="fraction",
+        label="GPU utilization",
         description="Average GPU utilization during inference, 0–1. Seed 001 §4.2: 40–60% is good for online "
         "serving, 70–90% for batch; below 30% you pay for idle capacity.",
     )
@@ -137,23 +221,33 @@ class DataAnswers(BaseModel, frozen=True, extra="forbid"):
     """How data flows and is kept."""
 
     ingest_tb_per_month: float = _f(
-        0.5, ge=0, le=1_000_000, unit="TB/month", label="Data ingest",
+        0.5,
+        ge=0,
+        le=1_000_000,
+        unit="TB/month",
+        label="Data ingest",
         description="New data stored per month today (seed 001 §7 input 'storage growth rate'; §3.6 IoT "
         "example: 5 TB/month).",
     )
     retention: Retention = _f(
-        "none", label="Retention policy",
+        "none",
+        label="Retention policy",
         description="Seed 001 §3.6 / §4.4: none (everything kept forever: storage grows with time even at "
         "flat ingest), tiered (hot → warm → cold lifecycle rules), tiered + sampling/aggregation.",
     )
     pipeline: Pipeline = _f(
-        "batch_partitioned", label="Data pipeline",
+        "batch_partitioned",
+        label="Data pipeline",
         description="Seed 001 §2.2: partitioned batch (linear), managed streaming such as Pub/Sub or "
         "Kinesis (near-linear), self-hosted streaming such as Kafka with manual sharding (exponential), "
         "feature store with high-cardinality joins (O(n log n) or worse).",
     )
     monitoring_metrics: int = _f(
-        50, ge=0, le=10_000_000, unit="metrics", label="Monitoring metrics",
+        50,
+        ge=0,
+        le=10_000_000,
+        unit="metrics",
+        label="Monitoring metrics",
         description="Custom monitoring metrics tracked (seed 001 §2.4: 50 metrics grew to 300–500 with "
         "per-customer, geographic and A/B dimensions — a 60–100× telemetry increase).",
     )
@@ -162,43 +256,78 @@ class DataAnswers(BaseModel, frozen=True, extra="forbid"):
 class ModelsAnswers(BaseModel, frozen=True, extra="forbid"):
     """What is in production and how it is kept fresh."""
 
-    in_production: int = _f(2, ge=1, le=100_000, unit="models", label="Models in production",
-                            description="Models in production today (seed 001 §7; §2.5: engineering effort "
-                            "grows as O(n^1.4) in this number).")
+    in_production: int = _f(
+        2,
+        ge=1,
+        le=100_000,
+        unit="models",
+        label="Models in production",
+        description="Models in production today (seed 001 §7; §2.5: engineering effort "
+        "grows as O(n^1.4) in this number).",
+    )
     retraining: Retraining = _f(
-        "data_dependent", label="Retraining strategy",
+        "data_dependent",
+        label="Retraining strategy",
         description="Seed 001 §2.3 for 10× users: static schedule ($8k → $8k), data-dependent ($8k → $80k), "
         "per-user personalisation ($8k → $200k), active-learning loops ($8k → $400k).",
     )
-    deploys_per_month: float = _f(2.0, ge=0, le=10_000, unit="deploys/month", label="Deploys per month",
-                                  description="Model deployments per month (seed 001 §7 input 'deployment "
-                                  "frequency'; §2.5: versioning, A/B tests, rollbacks).")
+    deploys_per_month: float = _f(
+        2.0,
+        ge=0,
+        le=10_000,
+        unit="deploys/month",
+        label="Deploys per month",
+        description="Model deployments per month (seed 001 §7 input 'deployment "
+        "frequency'; §2.5: versioning, A/B tests, rollbacks).",
+    )
 
 
 class TeamAnswers(BaseModel, frozen=True, extra="forbid"):
     """Who runs it."""
 
-    ml_engineers: float = _f(2.0, ge=0, le=100_000, unit="FTE", label="ML engineers",
-                             description="ML engineers working on the system (seed 001 §7 input 'team size').")
-    infra_engineers: float = _f(1.0, ge=0, le=100_000, unit="FTE", label="Infrastructure engineers",
-                                description="Infrastructure / platform engineers working on the system.")
-    loaded_cost_per_fte_usd: float = _f(180_000.0, ge=0, le=10_000_000, unit="USD/year",
-                                        label="Loaded cost per engineer",
-                                        description="Fully-loaded yearly cost of one engineer (seed 001 §2.5: "
-                                        "$180,000).")
+    ml_engineers: float = _f(
+        2.0,
+        ge=0,
+        le=100_000,
+        unit="FTE",
+        label="ML engineers",
+        description="ML engineers working on the system (seed 001 §7 input 'team size').",
+    )
+    infra_engineers: float = _f(
+        1.0,
+        ge=0,
+        le=100_000,
+        unit="FTE",
+        label="Infrastructure engineers",
+        description="Infrastructure / platform engineers working on the system.",
+    )
+    loaded_cost_per_fte_usd: float = _f(
+        180_000.0,
+        ge=0,
+        le=10_000_000,
+        unit="USD/year",
+        label="Loaded cost per engineer",
+        description="Fully-loaded yearly cost of one engineer (seed 001 §2.5: $180,000).",
+    )
 
 
 class EconomicsAnswers(BaseModel, frozen=True, extra="forbid"):
     """What the system may cost: the anchor of the score's top bands (optional)."""
 
     monthly_budget_usd: float | None = Field(
-        None, ge=1, le=1e12, description="The most the system may cost per month (all components). Given, the "
+        None,
+        ge=1,
+        le=1e12,
+        description="The most the system may cost per month (all components). Given, the "
         "score's top bands mean the projection crosses it: above 85 within 12 months, 70–85 within 36 months. "
         "Left empty, the score measures how strongly the architecture amplifies growth.",
         json_schema_extra={"unit": "USD/month", "label": "Monthly budget ceiling"},
     )
     value_per_user_usd: float | None = Field(
-        None, ge=0.01, le=1e6, description="What one active user is worth per month (revenue or value delivered). "
+        None,
+        ge=0.01,
+        le=1e6,
+        description="What one active user is worth per month (revenue or value delivered). "
         "Shown beside the projected cost per user (seed 001 §1: risk is growth driving cost per user above the "
         "value delivered).",
         json_schema_extra={"unit": "USD/user/month", "label": "Value per user"},
@@ -213,20 +342,36 @@ class Answers(BaseModel, frozen=True, extra="forbid"):
     """
 
     workload: Workload = Field(default_factory=Workload, description="Who uses the system today.")
-    current_monthly_cost_usd: CurrentCosts = Field(default_factory=CurrentCosts,
-                                                   description="Monthly cost per component today (USD/month).")
-    growth: GrowthScenario = Field(default_factory=GrowthScenario, description="The growth scenario.")
-    inference: InferenceAnswers = Field(default_factory=InferenceAnswers, description="How predictions are served.")
-    data: DataAnswers = Field(default_factory=DataAnswers, description="How data flows and is kept.")
-    models: ModelsAnswers = Field(default_factory=ModelsAnswers, description="Models in production.")
+    current_monthly_cost_usd: CurrentCosts = Field(
+        default_factory=CurrentCosts, description="Monthly cost per component today (USD/month)."
+    )
+    growth: GrowthScenario = Field(
+        default_factory=GrowthScenario, description="The growth scenario."
+    )
+    inference: InferenceAnswers = Field(
+        default_factory=InferenceAnswers, description="How predictions are served."
+    )
+    data: DataAnswers = Field(
+        default_factory=DataAnswers, description="How data flows and is kept."
+    )
+    models: ModelsAnswers = Field(
+        default_factory=ModelsAnswers, description="Models in production."
+    )
     team: TeamAnswers = Field(default_factory=TeamAnswers, description="Who runs the system.")
-    economics: EconomicsAnswers = Field(default_factory=EconomicsAnswers,
-                                        description="Budget ceiling and value per user (optional).")
-    stage: Stage = _f("pilot", label="Lifecycle stage",
-                      description="Design, pilot or production. Seed 001 §4: architectural lock-in makes fixes "
-                      "5–10× more expensive once in production; the executive summary: 40–60% cheaper during "
-                      "initial development.")
-    scenario_name: str = Field("", max_length=200, description="Free-text name of this scenario (report title).")
+    economics: EconomicsAnswers = Field(
+        default_factory=EconomicsAnswers,
+        description="Budget ceiling and value per user (optional).",
+    )
+    stage: Stage = _f(
+        "pilot",
+        label="Lifecycle stage",
+        description="Design, pilot or production. Seed 001 §4: architectural lock-in makes fixes "
+        "5–10× more expensive once in production; the executive summary: 40–60% cheaper during "
+        "initial development.",
+    )
+    scenario_name: str = Field(
+        "", max_length=200, description="Free-text name of this scenario (report title)."
+    )
     what_if: dict[str, dict[str, Any]] = Field(
         default_factory=dict,
         description="What-if page inputs carried in the same file (name → that page's input model as JSON).",
@@ -271,8 +416,16 @@ design-stage archetype below 30 (tests/test_risk.py)."""
 BANDS: tuple[tuple[float, Band, str], ...] = (
     (85.0, "critical", "Imminent budget crisis (seed 001 §7: scores > 85)."),
     (70.0, "high", "Requires immediate intervention (seed 001 §7: scores > 70)."),
-    (40.0, "elevated", "Some costs will grow faster than the business; fix the top drivers before scaling further."),
-    (-math.inf, "low", "Costs should scale close to linearly; keep the patterns that make them so."),
+    (
+        40.0,
+        "elevated",
+        "Some costs will grow faster than the business; fix the top drivers before scaling further.",
+    ),
+    (
+        -math.inf,
+        "low",
+        "Costs should scale close to linearly; keep the patterns that make them so.",
+    ),
 )
 """(exclusive lower bound, band, meaning).  70 and 85 from seed 001 §7; 40 splits low from
 elevated (issue 2)."""
@@ -383,13 +536,19 @@ class Recommendation(BaseModel, frozen=True, extra="forbid"):
     phase: int
     seed_ref: str
     components: tuple[str, ...]
-    reduction: float = Field(description="Expected reduction on each of its components (base, fraction).")
+    reduction: float = Field(
+        description="Expected reduction on each of its components (base, fraction)."
+    )
     monthly_savings_usd: float = Field(description="Savings at today's cost once done, USD/month.")
-    investment_usd: float = Field(description="One-off investment after the stage multiplier, USD: cash outlay "
-                                  "plus engineering time.")
+    investment_usd: float = Field(
+        description="One-off investment after the stage multiplier, USD: cash outlay "
+        "plus engineering time."
+    )
     engineering_usd: float = Field(description="Engineering-time part of the investment, USD.")
     payback_months: float | None
-    roi: float | None = Field(description="Net ROI at the horizon, (savings − investment) ÷ investment.")
+    roi: float | None = Field(
+        description="Net ROI at the horizon, (savings − investment) ÷ investment."
+    )
     roi_multiple: float | None = Field(description="Savings ÷ investment at the horizon (×).")
     horizon_months: int = Field(description="Months over which ROI and payback are computed.")
     addresses: str = Field("", description="Name of the driver this action works on, if any.")
@@ -405,16 +564,24 @@ class Assessment(BaseModel, frozen=True, extra="forbid"):
     score: float = Field(description="Scalability risk score, 0–100.")
     band: Band
     band_meaning: str
-    score_basis: ScoreBasis = Field(description="'budget' when a budget ceiling anchors the bands, else 'structure'.")
-    score_meaning: str = Field(description="What the score measures for these answers, in one sentence.")
+    score_basis: ScoreBasis = Field(
+        description="'budget' when a budget ceiling anchors the bands, else 'structure'."
+    )
+    score_meaning: str = Field(
+        description="What the score measures for these answers, in one sentence."
+    )
     drivers: list[Driver] = Field(description="Drivers with points > 0, largest first.")
     current_monthly_cost: ComponentCosts
     projected_monthly_cost: ComponentCosts = Field(description="Base case at the growth horizon.")
     projected_low: ComponentCosts
     projected_high: ComponentCosts
-    naive_linear_monthly_usd: float = Field(description="Today's total × user multiple (seed 001 §6).")
+    naive_linear_monthly_usd: float = Field(
+        description="Today's total × user multiple (seed 001 §6)."
+    )
     cost_multiple_vs_linear: float = Field(description="Projected base total ÷ naive linear.")
-    excess_over_linear: float = Field(description="Cost above linear growth at month 12, × today's total.")
+    excess_over_linear: float = Field(
+        description="Cost above linear growth at month 12, × today's total."
+    )
     horizon_months: int
     forecast: fc.Forecast
     budget_monthly_usd: float | None = Field(description="The budget ceiling, USD/month, if given.")
@@ -424,24 +591,30 @@ class Assessment(BaseModel, frozen=True, extra="forbid"):
     budget_peak_share: float | None = Field(
         description="Highest monthly cost within 36 months ÷ the budget (fraction), if a budget is given."
     )
-    cost_per_user_now_usd: float = Field(description="Today's total ÷ active users, USD/user/month.")
-    cost_per_user_projected_usd: float = Field(description="Projected total ÷ users at the horizon, USD/user/month.")
-    value_per_user_usd: float | None = Field(description="What a user is worth per month, if given.")
+    cost_per_user_now_usd: float = Field(
+        description="Today's total ÷ active users, USD/user/month."
+    )
+    cost_per_user_projected_usd: float = Field(
+        description="Projected total ÷ users at the horizon, USD/user/month."
+    )
+    value_per_user_usd: float | None = Field(
+        description="What a user is worth per month, if given."
+    )
     cost_per_1k_requests_now_usd: float | None
     cost_per_1k_requests_projected_usd: float | None
     engineers_now_fte: float
-    engineers_needed_fte: float = Field(description="FTE at the horizon's model count by §2.5's O(n^1.4).")
+    engineers_needed_fte: float = Field(
+        description="FTE at the horizon's model count by §2.5's O(n^1.4)."
+    )
     recommendations: list[Recommendation]
-    warnings: tuple[str, ...] = Field((), description="Plain-language warnings about these results.")
+    warnings: tuple[str, ...] = Field(
+        (), description="Plain-language warnings about these results."
+    )
 
 
 # ---------------------------------------------------------------------------------------
 # Scoring formulas, one function each
 # ---------------------------------------------------------------------------------------
-
-
-def _clamp(x: float, lo: float = 0.0, hi: float = 1.0) -> float:
-    return min(max(x, lo), hi)
 
 
 def exposure(multiple: float) -> float:
@@ -467,23 +640,22 @@ def exposure(multiple: float) -> float:
 
     Examples
     --------
-    >>> exposure(1.0), exposure(10.0), exposure(1e4)
+    >>> float(exposure(1.0)), float(exposure(10.0)), float(exposure(1e4))
     (0.5, 1.0, 2.5)
     """
-    return 0.5 + 0.5 * math.log10(max(multiple, 1.0))
+    return 0.5 + 0.5 * np.log10(np.maximum(multiple, 1.0))
 
 
-def log_ramp(value: float, start: float, full: float) -> float:
-    """0 at ``start`` or below, 1 at ``full`` or above, linear in log(value) between.
+def log_ramp(value: Num, start: float, full: float) -> Num:
+    """0 at ``start`` or below, 1 at ``full`` or above, linear in log(value) between (floats or arrays).
 
     Examples
     --------
-    >>> log_ramp(50, 50, 500), round(log_ramp(158.1, 50, 500), 2), log_ramp(5000, 50, 500)
+    >>> float(log_ramp(50, 50, 500)), round(float(log_ramp(158.1, 50, 500)), 2), float(log_ramp(5000, 50, 500))
     (0.0, 0.5, 1.0)
     """
-    if value <= start:
-        return 0.0
-    return _clamp(math.log(value / start) / math.log(full / start))
+    ratio = np.maximum(np.asarray(value, dtype=float) / start, 1.0)
+    return np.clip(np.log(ratio) / math.log(full / start), 0.0, 1.0)
 
 
 def engineers_needed(models: float, exponent: float = fc.ENGINEERING_EXPONENT[1]) -> float:
@@ -598,26 +770,49 @@ def allocate_points(score: float, raws: list[float]) -> tuple[float, list[float]
 def _forecast_inputs(a: Answers) -> fc.ForecastInputs:
     g = a.growth
     return fc.ForecastInputs(
-        current=a.current_monthly_cost_usd.as_components(), users_multiple=g.users_multiple,
-        data_multiple=g.data_multiple, models_multiple=g.models_multiple, horizon_months=g.horizon_months,
-        after_horizon=g.after_horizon, architecture=a.inference.architecture,
-        cache_hit_rate=a.inference.cache_hit_rate, retention=a.data.retention, pipeline=a.data.pipeline,
+        current=a.current_monthly_cost_usd.as_components(),
+        users_multiple=g.users_multiple,
+        data_multiple=g.data_multiple,
+        models_multiple=g.models_multiple,
+        horizon_months=g.horizon_months,
+        after_horizon=g.after_horizon,
+        architecture=a.inference.architecture,
+        cache_hit_rate=a.inference.cache_hit_rate,
+        retention=a.data.retention,
+        pipeline=a.data.pipeline,
         retraining=a.models.retraining,
     )
 
 
-def raw_drivers(a: Answers, excess: float) -> list[tuple[str, str, float, str, str]]:
-    """Raw points of every pattern found in the answers: (id, name, raw, seed_ref, why).
+Num = Any
+"""A float, or a numpy array of samples (the scoring formulas are written for both)."""
+
+
+def _answer(a: Answers, values: Mapping[str, Num], path: str) -> Num:
+    """The answer at dotted ``path``, or its samples from ``values`` when it is uncertain."""
+    if path in values:
+        return values[path]
+    out: Any = a
+    for part in path.split("."):
+        out = getattr(out, part)
+    return out
+
+
+def driver_points(
+    a: Answers, excess: Num, values: Mapping[str, Num] | None = None
+) -> dict[str, Num]:
+    """Raw points of every seed pattern, by driver id: floats, or arrays of samples.
 
     Parameters
     ----------
-    a : the answers.
-    excess : cost above linear growth at month 12, in multiples of today's total
-        (:func:`excess_over_linear`).
+    a : the answers (enumerated answers and every numeric answer not in ``values``).
+    excess : cost above linear growth at month 12 ÷ today's total (:func:`excess_over_linear`).
+    values : numeric answers by dotted path (e.g. ``"growth.users_multiple"``) given as arrays of
+        samples; the formulas broadcast over them.
 
     Returns
     -------
-    list : one entry per driver with raw > 0 (late-stage lock-in last).
+    dict : driver id → raw points (≥ 0), late-stage lock-in last.
 
     Notes
     -----
@@ -627,91 +822,222 @@ def raw_drivers(a: Answers, excess: float) -> list[tuple[str, str, float, str, s
     References
     ----------
     Seed 001 §2 (patterns), §3 (linear patterns), §4 (diagnostics, lock-in), §6, §7.
+
+    Examples
+    --------
+    >>> pts = driver_points(Answers(), 0.0, {"growth.users_multiple": np.array([1.0, 100.0])})
+    >>> [round(float(x), 2) for x in pts["caching"]]   # 10 × (1 − 0.2/0.67) + 2 × exposure(users)
+    [8.01, 10.01]
     """
+    v = values or {}
     w = DRIVER_WEIGHTS
-    xu, xd = exposure(a.growth.users_multiple), exposure(a.growth.data_multiple)
+    xu, xd = (
+        exposure(_answer(a, v, "growth.users_multiple")),
+        exposure(_answer(a, v, "growth.data_multiple")),
+    )
+    arch, retention, pipeline, retraining = (
+        a.inference.architecture,
+        a.data.retention,
+        a.data.pipeline,
+        a.models.retraining,
+    )
+    zero = 0.0 * xu  # a zero of the samples' shape
+    pts: dict[str, Num] = {}
+    cache_gap = 1.0 - np.clip(
+        _answer(a, v, "inference.cache_hit_rate") / GOOD_CACHE_HIT_RATE, 0.0, 1.0
+    )
+    pts["caching"] = w["caching"] * cache_gap + (
+        w["uncached_architecture"] * xu if arch == "stateless_uncached" else zero
+    )
+    pts["per_user_models"] = w["per_user_models"] * xu if arch == "per_user_finetuned" else zero
+    pts["session_gpu"] = w["session_gpu"] * xu if arch == "session_gpu" else zero
+    ctx = w["context_length"] * log_ramp(
+        _answer(a, v, "inference.context_tokens"), CONTEXT_OK_TOKENS, CONTEXT_FULL_TOKENS
+    )
+    pts["context"] = (w["large_context"] * xu if arch == "large_context" else zero) + ctx
+    ingest_tb = np.maximum(_answer(a, v, "data.ingest_tb_per_month"), 1e-6)
+    ingest = np.clip(1.0 + 0.25 * np.log10(ingest_tb), 0.5, 1.5)
+    lifecycle = {"none": w["no_lifecycle"], "tiered": w["tiered_no_sampling"]}.get(retention, 0.0)
+    pts["lifecycle"] = lifecycle * xd * ingest
+    pts["streaming"] = (
+        w["self_hosted_streaming"] * xu if pipeline == "self_hosted_streaming" else zero
+    )
+    pts["joins"] = (
+        w["high_cardinality_joins"] * xu if pipeline == "high_cardinality_feature_store" else zero
+    )
+    pts["retraining"] = {
+        "data_dependent": w["data_dependent_retraining"] * xd,
+        "per_user": w["per_user_retraining"] * xu,
+        "active_learning": w["active_learning"] * xu,
+    }.get(retraining, zero)
+    n_future = _answer(a, v, "models.in_production") * _answer(a, v, "growth.models_multiple")
+    fte_now = _answer(a, v, "team.ml_engineers") + _answer(a, v, "team.infra_engineers")
+    stretch = engineers_needed(n_future) / np.maximum(fte_now, 0.5)
+    pts["engineering"] = (
+        w["model_count"] * np.clip(np.log(np.maximum(n_future, 1.0)) / math.log(50.0), 0.0, 1.5)
+        + w["team_stretch"] * np.clip(np.log2(np.maximum(stretch, 1.0)) / 3.0, 0.0, 1.0)
+        + w["deploy_churn"]
+        * np.clip(
+            np.log10(1.0 + _answer(a, v, "models.deploys_per_month")) / math.log10(31.0), 0.0, 1.0
+        )
+    )
+    util = _answer(a, v, "inference.gpu_utilization")
+    pts["gpu_utilization"] = w["gpu_utilization"] * np.clip(
+        (GPU_UTILIZATION_OK - util) / (GPU_UTILIZATION_OK - GPU_UTILIZATION_FLOOR), 0.0, 1.0
+    )
+    pts["monitoring"] = (
+        w["monitoring"]
+        * log_ramp(
+            _answer(a, v, "data.monitoring_metrics"),
+            MONITORING_BASE_METRICS,
+            10 * MONITORING_BASE_METRICS,
+        )
+        * xu
+    )
+    pts["model_size"] = w["model_size"] * log_ramp(
+        _answer(a, v, "inference.model_params"), MODEL_SIZE_OK, MODEL_SIZE_FULL
+    )
+    pts["growth_above_linear"] = (
+        w["growth_above_linear"] * np.log1p(excess) / math.log1p(EXCESS_FULL)
+    )
+    pts["lock_in"] = STAGE_LOCK_IN[a.stage] * LOCK_IN_SHARE * sum(pts.values())
+    return pts
+
+
+def _driver_texts(a: Answers, excess: float) -> dict[str, tuple[str, str, str]]:
+    """Driver id → (name, seed reference, why it costs money), for the answers as given."""
     inf, data, models = a.inference, a.data, a.models
-    out: list[tuple[str, str, float, str, str]] = []
-
-    def add(id_: str, name: str, raw: float, ref: str, why: str) -> None:
-        if raw > 0:
-            out.append((id_, name, raw, ref, why))
-
-    cache_gap = 1.0 - _clamp(inf.cache_hit_rate / GOOD_CACHE_HIT_RATE)
-    add("caching", "No/low caching",
-        w["caching"] * cache_gap + (w["uncached_architecture"] * xu if inf.architecture == "stateless_uncached" else 0),
-        "seed 001 §3.1, §5 phase 1",
-        f"Only {inf.cache_hit_rate:.0%} of requests hit a cache, so every repeated query pays for full inference "
-        f"(a 67% hit rate cut §3.1's chatbot from $18,000 to $6,500/month).")
-    arch = inf.architecture
-    if arch == "per_user_finetuned":
-        add("per_user_models", "Per-user models", w["per_user_models"] * xu, "seed 001 §2.1",
-            "One fine-tuned model per user multiplies models with users: 25–50× cost per 10× users.")
-    if arch == "session_gpu":
-        add("session_gpu", "Session-held GPUs", w["session_gpu"] * xu, "seed 001 §2.1",
-            "GPUs held for a session sit idle between requests and are allocated per user: 30–60× cost per 10× users.")
-    ctx = w["context_length"] * log_ramp(inf.context_tokens, CONTEXT_OK_TOKENS, CONTEXT_FULL_TOKENS)
-    add("context", "O(n²) context growth", (w["large_context"] * xu if arch == "large_context" else 0.0) + ctx,
-        "seed 001 §2.1",
-        f"Attention cost grows with the square of the context ({inf.context_tokens:,} tokens): 100 → 8,000 "
-        "tokens meant 64× memory and 100–150× cost; large-context systems grow 50–120× per 10× users.")
-    ingest = _clamp(1.0 + 0.25 * math.log10(max(data.ingest_tb_per_month, 1e-6)), 0.5, 1.5)
-    if data.retention == "none":
-        add("lifecycle", "No data lifecycle", w["no_lifecycle"] * xd * ingest, "seed 001 §3.6, §4.4",
-            "Without lifecycle rules every byte is kept at hot-tier prices, so storage grows with time even at "
-            "flat traffic (§3.6: $2,070 vs $340/month for the same 90 TB).")
-    elif data.retention == "tiered":
-        add("lifecycle", "Retention without sampling", w["tiered_no_sampling"] * xd * ingest, "seed 001 §6, §3.6",
-            "Tiering slows but does not stop growth: storage still grows 1.5× a year per unit of ingest (§6); "
-            "sampling and aggregation keep it flat.")
-    if data.pipeline == "self_hosted_streaming":
-        add("streaming", "Self-hosted streaming", w["self_hosted_streaming"] * xu, "seed 001 §2.2",
-            "Self-hosted Kafka needs manual sharding, replication and rebalancing: $12K → $180K/month for 10× "
-            "customers, vs $45K on managed Pub/Sub.")
-    if data.pipeline == "high_cardinality_feature_store":
-        add("joins", "High-cardinality joins", w["high_cardinality_joins"] * xu, "seed 001 §2.2",
-            "Feature joins whose cardinality grows with the user base cost O(n log n) or worse.")
-    if models.retraining == "data_dependent":
-        add("retraining", "Data-dependent retraining (d^α)", w["data_dependent_retraining"] * xd, "seed 001 §2.3, §6",
-            "Retraining on a growing dataset costs d^α with α = 1.2–1.6 (8 → 72 hours for 13× the events in §2.3).")
-    elif models.retraining == "per_user":
-        add("retraining", "Per-user retraining", w["per_user_retraining"] * xu, "seed 001 §2.3",
-            "Continuous per-user fine-tuning grows with the user base: $8k → $200k for 10× users.")
-    elif models.retraining == "active_learning":
-        add("retraining", "Active-learning retraining", w["active_learning"] * xu, "seed 001 §2.3",
-            "Feedback loops retrain on feedback that can grow faster than users: $8k → $400k for 10× users.")
     n_future = models.in_production * a.growth.models_multiple
     fte_now = a.team.ml_engineers + a.team.infra_engineers
-    stretch = engineers_needed(n_future) / max(fte_now, 0.5)
-    eng = (w["model_count"] * _clamp(math.log(max(n_future, 1.0)) / math.log(50.0), 0.0, 1.5)
-           + w["team_stretch"] * _clamp(math.log2(max(stretch, 1.0)) / 3.0)
-           + w["deploy_churn"] * _clamp(math.log10(1.0 + models.deploys_per_month) / math.log10(31.0)))
-    add("engineering", "Engineering overhead O(n^1.4)", eng, "seed 001 §2.5",
-        f"Maintaining {n_future:,.0f} models takes engineering effort growing as n^1.4 (5 → 50 models: "
-        f"2.5 → 45 FTE); about {engineers_needed(n_future):,.1f} FTE at the horizon vs {fte_now:,.1f} today.")
-    util_gap = _clamp((GPU_UTILIZATION_OK - inf.gpu_utilization) / (GPU_UTILIZATION_OK - GPU_UTILIZATION_FLOOR))
-    add("gpu_utilization", "Low GPU utilization", w["gpu_utilization"] * util_gap, "seed 001 §4.2",
-        f"At {inf.gpu_utilization:.0%} utilization you pay for idle GPUs (§4.2: 18% on 4× V100 wasted "
-        "$15,000/month; right-sizing cut 75%).")
-    add("monitoring", "Monitoring cardinality",
-        w["monitoring"] * log_ramp(data.monitoring_metrics, MONITORING_BASE_METRICS, 10 * MONITORING_BASE_METRICS) * xu,
-        "seed 001 §2.4",
-        f"{data.monitoring_metrics:,} metrics × per-customer, geographic and A/B dimensions explode telemetry "
-        "cardinality (60–100× points for 10× requests).")
-    add("model_size", "Over-sized model", w["model_size"] * log_ramp(inf.model_params, MODEL_SIZE_OK, MODEL_SIZE_FULL),
-        "seed 001 §4.3",
-        f"A {inf.model_params / 1e9:,.2g}B-parameter model costs more per request than a smaller one that often keeps "
-        "> 95% of the accuracy (BERT-large → DistilBERT: 5× fewer parameters).")
-    add("growth_above_linear", "Costs growing faster than their drivers",
-        w["growth_above_linear"] * math.log1p(excess) / math.log1p(EXCESS_FULL),
-        "seed 001 §6, §1",
-        f"In {EXCESS_MONTH} months the components cost {excess:,.1f}× today's bill more than if each grew only in "
-        "step with its own users, data and models (§1: 3–5× over linear is exponential growth).")
-    lock = STAGE_LOCK_IN[a.stage] * LOCK_IN_SHARE * sum(r for _, _, r, _, _ in out)
-    add("lock_in", "Late-stage lock-in", lock, "seed 001 §4, executive summary",
-        f"At the {a.stage} stage architecture is locked in: fixes cost 5–10× more after production (§4) and "
-        "40–60% less during initial development.")
-    return out
+    retraining = {
+        "data_dependent": (
+            "Data-dependent retraining (d^α)",
+            "seed 001 §2.3, §6",
+            "Retraining on a growing dataset costs d^α with α = 1.2–1.6 (8 → 72 hours for 13× the "
+            "events in §2.3).",
+        ),
+        "per_user": (
+            "Per-user retraining",
+            "seed 001 §2.3",
+            "Continuous per-user fine-tuning grows with the user base: $8k → $200k for 10× users.",
+        ),
+        "active_learning": (
+            "Active-learning retraining",
+            "seed 001 §2.3",
+            "Feedback loops retrain on feedback that can grow faster than users: $8k → $400k for 10× "
+            "users.",
+        ),
+    }.get(
+        models.retraining, ("Retraining", "seed 001 §2.3", "Static schedule: constant per model.")
+    )
+    lifecycle = (
+        (
+            "No data lifecycle",
+            "seed 001 §3.6, §4.4",
+            "Without lifecycle rules every byte is kept at hot-tier prices, so storage grows with time even at "
+            "flat traffic (§3.6: $2,070 vs $340/month for the same 90 TB).",
+        )
+        if data.retention == "none"
+        else (
+            "Retention without sampling",
+            "seed 001 §6, §3.6",
+            "Tiering slows but does not stop growth: storage still grows 1.5× a year per unit of ingest (§6); "
+            "sampling and aggregation keep it flat.",
+        )
+    )
+    return {
+        "caching": (
+            "No/low caching",
+            "seed 001 §3.1, §5 phase 1",
+            f"Only {inf.cache_hit_rate:.0%} of requests hit a cache, so every repeated query pays for full "
+            "inference (a 67% hit rate cut §3.1's chatbot from $18,000 to $6,500/month).",
+        ),
+        "per_user_models": (
+            "Per-user models",
+            "seed 001 §2.1",
+            "One fine-tuned model per user multiplies models with users: 25–50× cost per 10× users.",
+        ),
+        "session_gpu": (
+            "Session-held GPUs",
+            "seed 001 §2.1",
+            "GPUs held for a session sit idle between requests and are allocated per user: 30–60× cost "
+            "per 10× users.",
+        ),
+        "context": (
+            "O(n²) context growth",
+            "seed 001 §2.1",
+            f"Attention cost grows with the square of the context ({inf.context_tokens:,} tokens): 100 → "
+            "8,000 tokens meant 64× memory and 100–150× cost; large-context systems grow 50–120× per 10× "
+            "users.",
+        ),
+        "lifecycle": lifecycle,
+        "streaming": (
+            "Self-hosted streaming",
+            "seed 001 §2.2",
+            "Self-hosted Kafka needs manual sharding, replication and rebalancing: $12K → $180K/month for "
+            "10× customers, vs $45K on managed Pub/Sub.",
+        ),
+        "joins": (
+            "High-cardinality joins",
+            "seed 001 §2.2",
+            "Feature joins whose cardinality grows with the user base cost O(n log n) or worse.",
+        ),
+        "retraining": retraining,
+        "engineering": (
+            "Engineering overhead O(n^1.4)",
+            "seed 001 §2.5",
+            f"Maintaining {n_future:,.0f} models takes engineering effort growing as n^1.4 (5 → 50 "
+            f"models: 2.5 → 45 FTE); about {engineers_needed(n_future):,.1f} FTE at the horizon vs "
+            f"{fte_now:,.1f} today.",
+        ),
+        "gpu_utilization": (
+            "Low GPU utilization",
+            "seed 001 §4.2",
+            f"At {inf.gpu_utilization:.0%} utilization you pay for idle GPUs (§4.2: 18% on 4× V100 "
+            "wasted $15,000/month; right-sizing cut 75%).",
+        ),
+        "monitoring": (
+            "Monitoring cardinality",
+            "seed 001 §2.4",
+            f"{data.monitoring_metrics:,} metrics × per-customer, geographic and A/B dimensions explode "
+            "telemetry cardinality (60–100× points for 10× requests).",
+        ),
+        "model_size": (
+            "Over-sized model",
+            "seed 001 §4.3",
+            f"A {inf.model_params / 1e9:,.2g}B-parameter model costs more per request than a smaller one "
+            "that often keeps > 95% of the accuracy (BERT-large → DistilBERT: 5× fewer parameters).",
+        ),
+        "growth_above_linear": (
+            "Costs growing faster than their drivers",
+            "seed 001 §6, §1",
+            f"In {EXCESS_MONTH} months the components cost {excess:,.1f}× today's bill more than "
+            "if each grew only in step with its own users, data and models (§1: 3–5× over "
+            "linear is exponential growth).",
+        ),
+        "lock_in": (
+            "Late-stage lock-in",
+            "seed 001 §4, executive summary",
+            f"At the {a.stage} stage architecture is locked in: fixes cost 5–10× more after production (§4) "
+            "and 40–60% less during initial development.",
+        ),
+    }
+
+
+def raw_drivers(a: Answers, excess: float) -> list[tuple[str, str, float, str, str]]:
+    """Raw points of every pattern found in the answers: (id, name, raw, seed_ref, why).
+
+    Returns
+    -------
+    list : one entry per driver with raw > 0 (late-stage lock-in last), from
+    :func:`driver_points` with the texts of :func:`_driver_texts`.
+    """
+    texts = _driver_texts(a, excess)
+    return [
+        (i, texts[i][0], float(r), texts[i][1], texts[i][2])
+        for i, r in driver_points(a, excess).items()
+        if float(r) > 0
+    ]
 
 
 # ---------------------------------------------------------------------------------------
@@ -719,11 +1045,20 @@ def raw_drivers(a: Answers, excess: float) -> list[tuple[str, str, float, str, s
 # ---------------------------------------------------------------------------------------
 
 ACTION_ADDRESSES: dict[str, str] = {
-    "enable_caching": "caching", "lifecycle_policies": "lifecycle", "right_size_compute": "gpu_utilization",
-    "batch_requests": "gpu_utilization", "quantization": "model_size", "pruning": "model_size",
-    "distillation": "model_size", "adaptive_routing": "model_size", "managed_services": "streaming",
-    "feature_store": "engineering", "edge_inference": "per_user_models", "micro_batch_pipelines": "streaming",
-    "architecture_replacement": "context", "federated_learning": "retraining",
+    "enable_caching": "caching",
+    "lifecycle_policies": "lifecycle",
+    "right_size_compute": "gpu_utilization",
+    "batch_requests": "gpu_utilization",
+    "quantization": "model_size",
+    "pruning": "model_size",
+    "distillation": "model_size",
+    "adaptive_routing": "model_size",
+    "managed_services": "streaming",
+    "feature_store": "engineering",
+    "edge_inference": "per_user_models",
+    "micro_batch_pipelines": "streaming",
+    "architecture_replacement": "context",
+    "federated_learning": "retraining",
     "platform_migration": "growth_above_linear",
 }
 """Driver each mitigation action works on (for the "addresses" column)."""
@@ -751,13 +1086,17 @@ def not_applicable_actions(a: Answers) -> dict[str, str]:
     inf, data, models = a.inference, a.data, a.models
     off: dict[str, str] = {}
     if inf.cache_hit_rate >= 0.6:
-        off["enable_caching"] = (f"Already caching {inf.cache_hit_rate:.0%} of requests, the top of the 30–60% "
-                                 "that caching saves (seed 001 §5).")
+        off["enable_caching"] = (
+            f"Already caching {inf.cache_hit_rate:.0%} of requests, the top of the 30–60% "
+            "that caching saves (seed 001 §5)."
+        )
     if data.retention != "none":
         off["lifecycle_policies"] = "A data lifecycle policy is already in place."
     if inf.gpu_utilization >= 0.6:
-        off["right_size_compute"] = (f"GPUs already run at {inf.gpu_utilization:.0%} utilization, inside the "
-                                     "seed's target (§4.2).")
+        off["right_size_compute"] = (
+            f"GPUs already run at {inf.gpu_utilization:.0%} utilization, inside the "
+            "seed's target (§4.2)."
+        )
     if data.pipeline == "managed_streaming":
         off["managed_services"] = "Streaming already runs on a managed service."
     if data.pipeline == "high_cardinality_feature_store":
@@ -765,13 +1104,17 @@ def not_applicable_actions(a: Answers) -> dict[str, str]:
     elif models.in_production * a.growth.models_multiple < 2:
         off["feature_store"] = "A single model has no features to share."
     if inf.model_params > 1e9:
-        off["edge_inference"] = (f"A {inf.model_params / 1e9:,.3g}B-parameter model does not fit on devices "
-                                 "(seed 001 §3.3: under 50 MB).")
+        off["edge_inference"] = (
+            f"A {inf.model_params / 1e9:,.3g}B-parameter model does not fit on devices "
+            "(seed 001 §3.3: under 50 MB)."
+        )
     if data.pipeline == "batch_partitioned":
         off["micro_batch_pipelines"] = "Pipelines are already batch."
     if not (inf.architecture == "large_context" or inf.context_tokens >= 4_000):
-        off["architecture_replacement"] = (f"Contexts of {inf.context_tokens:,} tokens are short: replacing "
-                                           "attention pays off for long contexts (seed 001 §2.1).")
+        off["architecture_replacement"] = (
+            f"Contexts of {inf.context_tokens:,} tokens are short: replacing "
+            "attention pays off for long contexts (seed 001 §2.1)."
+        )
     if models.retraining not in ("per_user", "active_learning"):
         off["federated_learning"] = "Training is not per-user or driven by user feedback."
     return off
@@ -788,11 +1131,17 @@ def applicable_actions(a: Answers) -> set[str]:
     return set(ACTION_ADDRESSES) - set(not_applicable_actions(a))
 
 
-def _mitigation_inputs(a: Answers, current: ComponentCosts, projected: ComponentCosts) -> mit.MitigationInputs:
+def _mitigation_inputs(
+    a: Answers, current: ComponentCosts, projected: ComponentCosts
+) -> mit.MitigationInputs:
     return mit.MitigationInputs(
-        current_monthly_cost=current, projected_monthly_cost=projected,
-        growth_horizon_months=a.growth.horizon_months, horizon_months=a.growth.horizon_months, stage=a.stage,
-        after_growth=a.growth.after_horizon, loaded_cost_per_fte_usd=a.team.loaded_cost_per_fte_usd,
+        current_monthly_cost=current,
+        projected_monthly_cost=projected,
+        growth_horizon_months=a.growth.horizon_months,
+        horizon_months=a.growth.horizon_months,
+        stage=a.stage,
+        after_growth=a.growth.after_horizon,
+        loaded_cost_per_fte_usd=a.team.loaded_cost_per_fte_usd,
         not_applicable=not_applicable_actions(a),
     )
 
@@ -818,7 +1167,9 @@ def mitigation_inputs_from(answers: Answers, assessment: Assessment) -> mit.Miti
     >>> inp.stage, inp.horizon_months, "micro_batch_pipelines" in inp.not_applicable
     ('pilot', 12, True)
     """
-    return _mitigation_inputs(answers, assessment.current_monthly_cost, assessment.projected_monthly_cost)
+    return _mitigation_inputs(
+        answers, assessment.current_monthly_cost, assessment.projected_monthly_cost
+    )
 
 
 def mitigation_inputs(answers: Answers | dict[str, Any], **overrides: Any) -> mit.MitigationInputs:
@@ -845,7 +1196,9 @@ def mitigation_inputs(answers: Answers | dict[str, Any], **overrides: Any) -> mi
     return mit.MitigationInputs.model_validate({**base.model_dump(), **overrides})
 
 
-def recommend(a: Answers, current: ComponentCosts, projected: ComponentCosts, drivers: dict[str, str]) -> list[Recommendation]:
+def recommend(
+    a: Answers, current: ComponentCosts, projected: ComponentCosts, drivers: dict[str, str]
+) -> list[Recommendation]:
     """Top applicable actions by ROI from :func:`calculator.mitigation.evaluate_plan`.
 
     Parameters
@@ -862,13 +1215,25 @@ def recommend(a: Answers, current: ComponentCosts, projected: ComponentCosts, dr
     for r in result.actions:
         if r.monthly_savings_usd <= 0:
             continue
-        out.append(Recommendation(
-            id=r.id, name=r.name, phase=r.phase, seed_ref=r.seed_ref, components=tuple(r.components),
-            reduction=r.reduction, monthly_savings_usd=r.monthly_savings_usd, investment_usd=r.investment_usd,
-            engineering_usd=r.engineering_usd, payback_months=r.payback_months, roi=r.roi,
-            roi_multiple=r.roi_multiple, horizon_months=result.horizon_months,
-            addresses=drivers.get(ACTION_ADDRESSES.get(r.id, ""), ""), warnings=r.warnings,
-        ))
+        out.append(
+            Recommendation(
+                id=r.id,
+                name=r.name,
+                phase=r.phase,
+                seed_ref=r.seed_ref,
+                components=tuple(r.components),
+                reduction=r.reduction,
+                monthly_savings_usd=r.monthly_savings_usd,
+                investment_usd=r.investment_usd,
+                engineering_usd=r.engineering_usd,
+                payback_months=r.payback_months,
+                roi=r.roi,
+                roi_multiple=r.roi_multiple,
+                horizon_months=result.horizon_months,
+                addresses=drivers.get(ACTION_ADDRESSES.get(r.id, ""), ""),
+                warnings=r.warnings,
+            )
+        )
         if len(out) == TOP_RECOMMENDATIONS:
             break
     return out
@@ -893,7 +1258,9 @@ def budget_crossing_month(monthly_totals: list[float], budget_usd: float) -> int
     return None
 
 
-def budget_band_score(structural_raw: float, crossing_month: int | None, peak_share: float) -> tuple[float, float, float]:
+def budget_band_score(
+    structural_raw: float, crossing_month: int | None, peak_share: float
+) -> tuple[float, float, float]:
     """Score when a budget anchors the bands: (score, floor given to the budget, urgency raw points).
 
     Parameters
@@ -929,10 +1296,16 @@ def budget_band_score(structural_raw: float, crossing_month: int | None, peak_sh
     15.5
     """
     if crossing_month is not None and crossing_month <= CRISIS_MONTHS:
-        floor, span, urgency = 85.0, 15.0, 5.0 + 50.0 * (CRISIS_MONTHS - crossing_month) / CRISIS_MONTHS
+        floor, span, urgency = (
+            85.0,
+            15.0,
+            5.0 + 50.0 * (CRISIS_MONTHS - crossing_month) / CRISIS_MONTHS,
+        )
     elif crossing_month is not None and crossing_month <= INTERVENTION_MONTHS:
         floor, span = 70.0, 15.0
-        urgency = 5.0 + 50.0 * (INTERVENTION_MONTHS - crossing_month) / (INTERVENTION_MONTHS - CRISIS_MONTHS)
+        urgency = 5.0 + 50.0 * (INTERVENTION_MONTHS - crossing_month) / (
+            INTERVENTION_MONTHS - CRISIS_MONTHS
+        )
     else:
         floor, span, urgency = 0.0, 70.0, 50.0 * min(peak_share, 1.0) ** 2
     return floor + span * saturate(structural_raw + urgency) / 100.0, floor, urgency
@@ -941,16 +1314,24 @@ def budget_band_score(structural_raw: float, crossing_month: int | None, peak_sh
 def _budget_driver(budget: float, crossing: int | None, peak_share: float) -> tuple[str, str, str]:
     """(name, why) of the budget driver."""
     if crossing == 0:
-        return ("Over budget today",
-                f"Today's bill already exceeds the ${budget:,.0f}/month budget.", "your budget; seed 001 §7")
+        return (
+            "Over budget today",
+            f"Today's bill already exceeds the ${budget:,.0f}/month budget.",
+            "your budget; seed 001 §7",
+        )
     if crossing is not None:
-        return (f"Budget reached in month {crossing}",
-                f"The base projection reaches the ${budget:,.0f}/month budget in month {crossing} "
-                f"({'within 12 months: an imminent budget crisis' if crossing <= CRISIS_MONTHS else 'within 36 months'}"
-                ", seed 001 §7).", "your budget; seed 001 §7")
-    return ("Budget headroom",
-            f"The projection peaks at {peak_share:.0%} of the ${budget:,.0f}/month budget within 36 months.",
-            "your budget; seed 001 §7")
+        return (
+            f"Budget reached in month {crossing}",
+            f"The base projection reaches the ${budget:,.0f}/month budget in month {crossing} "
+            f"({'within 12 months: an imminent budget crisis' if crossing <= CRISIS_MONTHS else 'within 36 months'}"
+            ", seed 001 §7).",
+            "your budget; seed 001 §7",
+        )
+    return (
+        "Budget headroom",
+        f"The projection peaks at {peak_share:.0%} of the ${budget:,.0f}/month budget within 36 months.",
+        "your budget; seed 001 §7",
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -963,9 +1344,8 @@ def excess_over_linear(a: Answers) -> float:
 
     Notes
     -----
-    $E = \\sum_c C_{c,0} \\max(m_c(12) - \\ell_c(12), 0) / \\sum_c C_{c,0}$ with the
-    component multiples $m_c$ and their linear references $\\ell_c$ of
-    :func:`calculator.forecast.excess_over_linear`.  Non-decreasing in every growth multiple, in
+    $E = \\sum_c C_{c,0}\\, x_c(12) / \\sum_c C_{c,0}$ with the per-component terms $x_c$ of
+    :func:`calculator.forecast.excess_over_linear` (each law minus the same law with exponents 1).  Non-decreasing in every growth multiple, in
     every riskier answer and in the growth rate — unlike projected ÷ naive linear, whose naive
     line itself grows with users, so that more user growth read as less risk.
 
@@ -975,21 +1355,20 @@ def excess_over_linear(a: Answers) -> float:
     >>> round(excess_over_linear(PRESETS["Seed 001 §6 recommendation system"]), 2)   # seed 001 §6
     11.25
     """
-    cur = a.current_monthly_cost_usd.as_components().as_dict()
-    total = sum(cur.values())
-    if total <= 0:
-        return 0.0
-    excess = fc.excess_over_linear(_forecast_inputs(a), EXCESS_MONTH)
-    return sum(cur[c] * excess[c] for c in COMPONENTS) / total
+    return float(fc.excess_samples(_forecast_inputs(a), {}, EXCESS_MONTH)[0])
 
 
 def _score_meaning(budget: float | None) -> str:
     if budget is None:
-        return ("No budget was given, so the score measures structure only: how strongly this architecture makes "
-                "costs grow faster than users, data and models (seed 001 §2–§4). Enter a monthly budget to anchor "
-                "70 and 85 to when the projection crosses it.")
-    return (f"Anchored to your ${budget:,.0f}/month budget: above 85 means the projection crosses it within 12 "
-            "months, 70–85 within 36 months, below 70 that it stays under it for 36 months.")
+        return (
+            "No budget was given, so the score measures structure only: how strongly this architecture makes "
+            "costs grow faster than users, data and models (seed 001 §2–§4). Enter a monthly budget to anchor "
+            "70 and 85 to when the projection crosses it."
+        )
+    return (
+        f"Anchored to your ${budget:,.0f}/month budget: above 85 means the projection crosses it within 12 "
+        "months, 70–85 within 36 months, below 70 that it stays under it for 36 months."
+    )
 
 
 def assess(answers: Answers) -> Assessment:
@@ -1047,8 +1426,11 @@ def assess(answers: Answers) -> Assessment:
         points[-1] = round(points[-1] + floor, 1)
         score = round(rest + floor, 1)
     drivers = sorted(
-        (Driver(id=i, name=n, points=p, raw=r, seed_ref=ref, why=why)
-         for (i, n, r, ref, why), p in zip(entries, points) if r > 0 or p > 0),
+        (
+            Driver(id=i, name=n, points=p, raw=r, seed_ref=ref, why=why)
+            for (i, n, r, ref, why), p in zip(entries, points)
+            if r > 0 or p > 0
+        ),
         key=lambda d: (-d.points, -d.raw, d.id),
     )
     band, meaning = band_of(score)
@@ -1065,23 +1447,43 @@ def assess(answers: Answers) -> Assessment:
             "is worth: the system would lose money on every user (seed 001 §1, §8)."
         )
     if crossing == 0:
-        warnings.append(f"Today's bill (${current.total:,.0f}/month) already exceeds the ${budget:,.0f}/month budget.")
+        warnings.append(
+            f"Today's bill (${current.total:,.0f}/month) already exceeds the ${budget:,.0f}/month budget."
+        )
     recommendations = recommend(answers, current, projected, {d.id: d.name for d in drivers})
     warnings += [w for r in recommendations[:1] for w in r.warnings]
     return Assessment(
-        score=score, band=band, band_meaning=meaning, score_basis="structure" if budget is None else "budget",
-        score_meaning=_score_meaning(budget), drivers=drivers,
-        current_monthly_cost=current, projected_monthly_cost=projected,
-        projected_low=f.projected["low"], projected_high=f.projected["high"],
-        naive_linear_monthly_usd=naive, cost_multiple_vs_linear=multiple, excess_over_linear=excess,
-        horizon_months=answers.growth.horizon_months, forecast=f,
-        budget_monthly_usd=budget, budget_crossing_month=crossing, budget_peak_share=peak_share,
-        cost_per_user_now_usd=per_user_now, cost_per_user_projected_usd=per_user_then, value_per_user_usd=value,
+        score=score,
+        band=band,
+        band_meaning=meaning,
+        score_basis="structure" if budget is None else "budget",
+        score_meaning=_score_meaning(budget),
+        drivers=drivers,
+        current_monthly_cost=current,
+        projected_monthly_cost=projected,
+        projected_low=f.projected["low"],
+        projected_high=f.projected["high"],
+        naive_linear_monthly_usd=naive,
+        cost_multiple_vs_linear=multiple,
+        excess_over_linear=excess,
+        horizon_months=answers.growth.horizon_months,
+        forecast=f,
+        budget_monthly_usd=budget,
+        budget_crossing_month=crossing,
+        budget_peak_share=peak_share,
+        cost_per_user_now_usd=per_user_now,
+        cost_per_user_projected_usd=per_user_then,
+        value_per_user_usd=value,
         cost_per_1k_requests_now_usd=current.inference / req_month * 1e3 if req_month > 0 else None,
-        cost_per_1k_requests_projected_usd=projected.inference / (req_month * u) * 1e3 if req_month > 0 else None,
+        cost_per_1k_requests_projected_usd=projected.inference / (req_month * u) * 1e3
+        if req_month > 0
+        else None,
         engineers_now_fte=answers.team.ml_engineers + answers.team.infra_engineers,
-        engineers_needed_fte=engineers_needed(answers.models.in_production * answers.growth.models_multiple),
-        recommendations=recommendations, warnings=tuple(warnings),
+        engineers_needed_fte=engineers_needed(
+            answers.models.in_production * answers.growth.models_multiple
+        ),
+        recommendations=recommendations,
+        warnings=tuple(warnings),
     )
 
 
@@ -1100,7 +1502,10 @@ def summary_json(result: Assessment) -> dict[str, Any]:
         "band_meaning": result.band_meaning,
         "score_basis": result.score_basis,
         "score_meaning": result.score_meaning,
-        "drivers": [{"name": d.name, "points": d.points, "seed_ref": d.seed_ref, "why": d.why} for d in result.drivers],
+        "drivers": [
+            {"name": d.name, "points": d.points, "seed_ref": d.seed_ref, "why": d.why}
+            for d in result.drivers
+        ],
         "projection": {
             "horizon_months": result.horizon_months,
             "naive_linear_monthly_usd": result.naive_linear_monthly_usd,
@@ -1124,10 +1529,21 @@ def summary_json(result: Assessment) -> dict[str, Any]:
         },
         "current_monthly_usd": result.current_monthly_cost.as_dict(),
         "recommendations": [
-            {"id": r.id, "name": r.name, "phase": r.phase, "seed_ref": r.seed_ref, "reduction": r.reduction,
-             "monthly_savings_usd": r.monthly_savings_usd, "investment_usd": r.investment_usd,
-             "engineering_usd": r.engineering_usd, "payback_months": r.payback_months, "roi": r.roi,
-             "roi_multiple": r.roi_multiple, "horizon_months": r.horizon_months, "warnings": list(r.warnings)}
+            {
+                "id": r.id,
+                "name": r.name,
+                "phase": r.phase,
+                "seed_ref": r.seed_ref,
+                "reduction": r.reduction,
+                "monthly_savings_usd": r.monthly_savings_usd,
+                "investment_usd": r.investment_usd,
+                "engineering_usd": r.engineering_usd,
+                "payback_months": r.payback_months,
+                "roi": r.roi,
+                "roi_multiple": r.roi_multiple,
+                "horizon_months": r.horizon_months,
+                "warnings": list(r.warnings),
+            }
             for r in result.recommendations
         ],
         "warnings": list(result.warnings),
@@ -1146,28 +1562,59 @@ def key_figures(result: Assessment) -> list[tuple[str, str]]:
     figs = [
         ("Scalability risk score", f"{result.score:.1f} / 100 ({result.band})"),
         ("Current cost", f"${result.current_monthly_cost.total:,.0f}/month"),
-        (f"Projected cost at {h:,} months", f"${result.projected_monthly_cost.total:,.0f}/month "
-         f"(${result.projected_low.total:,.0f}–${result.projected_high.total:,.0f})"),
+        (
+            f"Projected cost at {h:,} months",
+            f"${result.projected_monthly_cost.total:,.0f}/month "
+            f"(${result.projected_low.total:,.0f}–${result.projected_high.total:,.0f})",
+        ),
         ("Naive linear projection", f"${result.naive_linear_monthly_usd:,.0f}/month"),
         ("Growth above linear in 12 months", f"{result.excess_over_linear:,.1f}× today's bill"),
-        ("Cost per user", f"${result.cost_per_user_now_usd:,.2f} → ${result.cost_per_user_projected_usd:,.2f}"
-         "/user/month"),
+        (
+            "Cost per user",
+            f"${result.cost_per_user_now_usd:,.2f} → ${result.cost_per_user_projected_usd:,.2f}"
+            "/user/month",
+        ),
     ]
     if result.budget_monthly_usd is not None:
         crossing = result.budget_crossing_month
-        figs.append(("Budget ceiling", f"${result.budget_monthly_usd:,.0f}/month — "
-                     + ("not reached within 36 months" if crossing is None else
-                        "exceeded today" if crossing == 0 else f"reached in month {crossing}")))
+        figs.append(
+            (
+                "Budget ceiling",
+                f"${result.budget_monthly_usd:,.0f}/month — "
+                + (
+                    "not reached within 36 months"
+                    if crossing is None
+                    else "exceeded today"
+                    if crossing == 0
+                    else f"reached in month {crossing}"
+                ),
+            )
+        )
     if result.drivers:
-        figs.append(("Top driver", f"{result.drivers[0].name} ({result.drivers[0].points:.1f} points)"))
+        figs.append(
+            ("Top driver", f"{result.drivers[0].name} ({result.drivers[0].points:.1f} points)")
+        )
     if result.recommendations:
         r = result.recommendations[0]
-        figs.append(("Best action by ROI", f"{r.name} (phase {r.phase}, saves ${r.monthly_savings_usd:,.0f}/month, "
-                     f"{mit.format_multiple(r.roi_multiple)} over {r.horizon_months:,} months)"))
+        figs.append(
+            (
+                "Best action by ROI",
+                f"{r.name} (phase {r.phase}, saves ${r.monthly_savings_usd:,.0f}/month, "
+                f"{mit.format_multiple(r.roi_multiple)} over {r.horizon_months:,} months)",
+            )
+        )
     return figs
 
 
 __all__ = [
-    "Answers", "Assessment", "Driver", "Recommendation", "assess", "key_figures", "mitigation_inputs",
-    "mitigation_inputs_from", "summary_json", "COMPONENTS",
+    "Answers",
+    "Assessment",
+    "Driver",
+    "Recommendation",
+    "assess",
+    "key_figures",
+    "mitigation_inputs",
+    "mitigation_inputs_from",
+    "summary_json",
+    "COMPONENTS",
 ]

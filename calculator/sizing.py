@@ -2,10 +2,17 @@
 
 Seed 002's argument: teams pick the model size first and then train it on too little data.
 Given a compute budget (FLOPs, or a GPU cluster for some hours), the data actually usable,
-and the team's proposal (parameters N, training tokens D), this module computes the
-compute-optimal split, the loss each choice reaches under a published scaling fit, the
-compute (and money) a compute-optimal model would need to match the proposal, and a
-verdict in plain words.
+and the team's proposal (parameters N, training tokens D, trained from scratch or a
+fine-tune of an existing model), this module computes the compute-optimal split, the loss
+each choice reaches under a published scaling fit, the data-constrained alternative (the
+best model for the usable data), the compute (and money) a run the team *can do* would save
+while reaching the same loss, and a verdict in plain words.
+
+Waste is only ever measured against a feasible run: when the compute-optimal run of equal
+loss needs more tokens than the usable data, the result says so (as data and as a sentence)
+and measures waste against the cheapest run that fits the data instead.  For a fine-tune
+compute-optimal waste does not apply at all (the model's size was fixed when it was
+pre-trained); the result says so and shows what still applies.
 
 Three fits are kept as data in :data:`FITS`: seed 002's 20-tokens-per-parameter rule,
 Hoffmann et al. 2022 approach 3, and the Besiroglu et al. 2024 replication.  They
@@ -28,7 +35,24 @@ from pydantic import BaseModel, Field, model_validator
 from calculator.hardware import get_gpu
 
 FitName = Literal["rule20", "hoffmann2022", "besiroglu2024"]
-Verdict = Literal["over-sized", "under-sized", "near-optimal"]
+Verdict = Literal["over-sized", "under-sized", "near-optimal", "data-bound", "fine-tune"]
+Purpose = Literal["pretrain", "finetune"]
+Figure = Literal["budget", "data", "waste"]
+
+VERDICT_LABELS: dict[str, str] = {
+    "over-sized": "Over-sized and under-trained",
+    "under-sized": "Under-sized (over-trained)",
+    "near-optimal": "Near-optimal",
+    "data-bound": "Limited by data, not wasteful for it",
+    "fine-tune": "Fine-tune: compute-optimal waste does not apply",
+}
+"""Verdicts as a person reads them (page, CLI, PDF)."""
+
+PURPOSE_LABELS: dict[str, str] = {
+    "pretrain": "Train a new model from scratch",
+    "finetune": "Fine-tune an existing model",
+}
+"""The two purposes as the page's radio shows them."""
 
 # --------------------------------------------------------------------------- constants
 
@@ -39,6 +63,7 @@ class ScalingFit(BaseModel, frozen=True, extra="forbid"):
 
     key: FitName
     label: str
+    short: str = Field(description="Name used inside a sentence.")
     kind: Literal["ratio", "parametric"]
     tokens_per_param: float | None = None
     E: float | None = None
@@ -56,6 +81,7 @@ FITS: dict[str, ScalingFit] = {
         ScalingFit(
             key="rule20",
             label="20 tokens per parameter (seed 002)",
+            short="20-token rule",
             kind="ratio",
             tokens_per_param=20.0,
             citation=(
@@ -67,6 +93,7 @@ FITS: dict[str, ScalingFit] = {
         ScalingFit(
             key="hoffmann2022",
             label="Hoffmann et al. 2022, approach 3",
+            short="Hoffmann 2022",
             kind="parametric",
             E=1.69,
             A=406.4,
@@ -85,6 +112,7 @@ FITS: dict[str, ScalingFit] = {
         ScalingFit(
             key="besiroglu2024",
             label="Besiroglu et al. 2024 (replication)",
+            short="Besiroglu 2024",
             kind="parametric",
             E=1.8169,
             A=482.01,
@@ -95,15 +123,19 @@ FITS: dict[str, ScalingFit] = {
                 "Besiroglu, Erdil, Barnett, You, 'Chinchilla Scaling: A replication attempt', "
                 "arXiv:2404.10102 (2024), Table 1."
             ),
-            note="Re-fit of Hoffmann's approach 3 on the paper's own data; agrees with ≈ 20 "
-            "tokens per parameter.",
+            note=(
+                "Re-fit of Hoffmann's approach 3 on the paper's own data. Its optimum stays "
+                "near seed 002's 20 tokens per parameter but is not constant: ≈ 26 at 1e18 "
+                "FLOPs, 18 at Chinchilla's 5.76e23, ≈ 14 at 1e28."
+            ),
         ),
     )
 }
 """Scaling fits selectable in the UI and CLI (``--fit``)."""
 
 DEFAULT_FIT: FitName = "besiroglu2024"
-"""Default fit: the replication defines a loss *and* agrees with seed 002's ~20 tokens/param."""
+"""Default fit: the replication defines a loss *and* stays near seed 002's ~20 tokens/param
+(≈ 26 at 1e18 FLOPs down to ≈ 14 at 1e28: :func:`tokens_per_param_range`)."""
 
 FLOPS_PER_PARAM_TOKEN = 6.0
 """Training FLOPs per parameter per token, C ≈ 6·N·D (Kaplan et al. 2020 §2.1; Hoffmann 2022)."""
@@ -342,6 +374,128 @@ def wasted_share(params: float, tokens: float, fit: ScalingFit) -> float:
     return max(0.0, 1.0 - equal_loss_compute(params, tokens, fit) / c)
 
 
+def feasible_equal_loss(
+    params: float, tokens: float, fit: ScalingFit, max_tokens: float | None = None
+) -> tuple[float, float] | None:
+    """Cheapest run ``(N, D)`` with ``D ≤ max_tokens`` that does as well as (params, tokens).
+
+    Parameters
+    ----------
+    params, tokens : the proposal's ``N_p`` and ``D_p``.
+    fit : the scaling fit.
+    max_tokens : the usable tokens ``D_max``; ``None`` when data is not a constraint.
+
+    Returns
+    -------
+    ``(N*, D*)``, or ``None`` when no run on at most ``max_tokens`` tokens reaches the
+    proposal's result (possible only when the proposal itself trains on more tokens).
+
+    Notes
+    -----
+    Parametric fit: minimise ``6·N·D`` subject to ``L(N, D) = L_p = L(N_p, D_p)`` and
+    ``D ≤ D_max``.  Without the data limit the answer is the compute-optimal run of equal
+    loss ``(N_eq, D_eq)`` (:func:`compute_for_loss`).  Along the iso-loss curve write
+    ``u = B/D^β`` and ``c = L_p − E``; then
+    ``ln C = const − (1/α)·ln(c − u) − (1/β)·ln u`` is convex in ``u`` (and ``u`` falls as
+    ``D`` grows), so when ``D_eq > D_max`` the constrained minimum sits on the boundary:
+
+    $$D^* = D_\\text{max},\\qquad
+      N^* = \\left(\\frac{A}{L_p - E - B/D_\\text{max}^β}\\right)^{1/α}$$
+
+    which exists only when ``L_p > E + B/D_max^β`` (the loss of an infinitely large model on
+    ``D_max`` tokens).  When the proposal trains on all the usable data (``D_p = D_max``)
+    and is larger than the data-optimal model, ``N* = N_p``: no cheaper run on that data
+    reaches its loss.
+
+    Ratio rule (no loss): the proposal is credited with ``m = min(N_p, D_p/r)``
+    (:func:`equal_loss_compute`), the run ``(m, r·m)``; it is feasible when ``r·m ≤ D_max``.
+
+    References
+    ----------
+    Hoffmann et al. 2022 eq. 2 and appendix D.2; Besiroglu et al. 2024 eq. 1.
+
+    Seed 002's case study from scratch: 7B on all of 2B tokens needs 8.29B tokens for the
+    equal-loss optimum, so the cheapest run on 2B tokens is the proposal itself:
+
+    >>> fit = FITS["besiroglu2024"]
+    >>> n, d = feasible_equal_loss(7e9, 2e9, fit, max_tokens=2e9)
+    >>> round(n / 1e9, 6), d
+    (7.0, 2000000000.0)
+    >>> n, d = feasible_equal_loss(7e9, 2e9, fit)            # unlimited data
+    >>> fmt_count(n), fmt_count(d)
+    ('346M', '8.29B')
+    """
+    if fit.kind == "ratio":
+        m = min(params, tokens / fit.tokens_per_param)
+        d = fit.tokens_per_param * m
+        if max_tokens is not None and d > max_tokens * (1 + 1e-12):
+            return None
+        return m, d
+    n_eq, d_eq = compute_optimal(equal_loss_compute(params, tokens, fit), fit)
+    if max_tokens is None or d_eq <= max_tokens:
+        return n_eq, d_eq
+    headroom = predicted_loss(params, tokens, fit) - fit.E - fit.B / max_tokens**fit.beta
+    if headroom <= 0:
+        return None
+    return (fit.A / headroom) ** (1 / fit.alpha), max_tokens
+
+
+def data_optimal_alternative(tokens: float, fit: ScalingFit) -> tuple[float, float]:
+    """The best model for a fixed amount of data: the N whose compute-optimal D is ``tokens``.
+
+    Notes
+    -----
+    With ``D`` fixed, ``L(N, D) = E + A/N^α + B/D^β`` (Hoffmann et al. 2022 eq. 2) falls
+    monotonically in ``N``, towards ``E + B/D^β`` as ``N → ∞``: "the loss-minimising model
+    for the data" does not exist, a bigger one is always (slightly) better and always more
+    expensive.  ScaleRisk therefore defines the data-constrained alternative as the
+    compute-optimal allocation at that ``D``: the model for which ``D`` is exactly the
+    compute-optimal amount of data (:func:`optimal_for_tokens`),
+
+    $$x = (G\\,D)^{1/b},\\qquad N_D = G\\,x^{a}\\qquad(\\text{rule: } N_D = D/20).$$
+
+    Every larger model on the same data buys a lower loss at a worse exchange rate than
+    the frontier offers (it sits on the ``N``-heavy side of its iso-FLOP curve), every
+    smaller one leaves data unused.  Comparing the proposal with ``N_D`` on the **same**
+    usable data shows what the proposal's extra compute buys.
+
+    References
+    ----------
+    Seed 002 §"Step 2" ("1 billion tokens → roughly 50 million parameters") and case study
+    ("2B tokens supports roughly a 100M parameter model optimally"); Hoffmann et al. 2022
+    appendix D.2; Besiroglu et al. 2024.
+
+    >>> fmt_count(data_optimal_alternative(2e9, FITS["rule20"])[0])   # seed 002 case study
+    '100M'
+    >>> fmt_count(data_optimal_alternative(2e9, FITS["besiroglu2024"])[0])
+    '77.7M'
+    """
+    return optimal_for_tokens(tokens, fit)
+
+
+def tokens_per_param_range(
+    fit: ScalingFit, lo_flops: float = 1e18, hi_flops: float = 1e28
+) -> tuple[float, float]:
+    """Compute-optimal tokens per parameter of ``fit`` at ``lo_flops`` and at ``hi_flops``.
+
+    Notes
+    -----
+    ``D_opt/N_opt = G⁻²·(C/6)^(b−a)`` (:func:`allocation_exponents`): constant only when
+    ``α = β``.  For Besiroglu et al. 2024 ``b − a = −0.025``, so the ratio falls slowly
+    with compute — near seed 002's 20, not equal to it.
+
+    >>> [round(x, 1) for x in tokens_per_param_range(FITS["besiroglu2024"])]
+    [25.7, 14.4]
+    >>> [round(x) for x in tokens_per_param_range(FITS["hoffmann2022"], 1e18, 1e26)]
+    [26, 153]
+    """
+    out = []
+    for c in (lo_flops, hi_flops):
+        n, d = compute_optimal(c, fit)
+        out.append(d / n)
+    return out[0], out[1]
+
+
 def cluster_flops(
     gpu_count: int, hours: float, availability: float, peak_flops: float, mfu: float
 ) -> float:
@@ -429,9 +583,18 @@ def _fraction(default: float, description: str, label: str):
 
 class SizingInputs(BaseModel, frozen=True, extra="forbid"):
     """Inputs of the compute-optimal sizing what-if (issue 3).  Defaults: seed 002's case
-    study — 2B tokens, a proposed 7B model, 8 A100s for two weeks."""
+    study — 2B tokens of internal documents, a 7B open-source foundation model to be
+    fine-tuned (``purpose="finetune"``), 8 A100s for two weeks."""
 
     fit: FitName = Field(DEFAULT_FIT, description="Scaling law used for the optimum and the loss.")
+    purpose: Purpose = Field(
+        "finetune",
+        description="What the proposal is. Training a new model from scratch: compute-optimal "
+        "(Chinchilla) sizing and its waste apply. Fine-tuning an existing foundation model: "
+        "they do not — the model's size was fixed when it was pre-trained — and the page shows "
+        "what still applies (cost, time, budget). Seed 002's case study fine-tunes a 7B model.",
+        json_schema_extra={"label": "What the team proposes"},
+    )
     dataset_tokens: float | None = _count(
         2e9,
         1e3,
@@ -571,12 +734,45 @@ class Allocation(BaseModel, frozen=True, extra="forbid"):
 
 
 class Waste(BaseModel, frozen=True, extra="forbid"):
-    """What the proposal wastes compared with the compute-optimal run of equal loss."""
+    """What a from-scratch proposal wastes: the compute that the cheapest run the team can do
+    (within the usable data) would not need to reach the same loss."""
 
-    equal_loss_flops: float = Field(json_schema_extra={"unit": "FLOP"})
+    counterfactual_flops: float | None = Field(
+        description="Compute of the cheapest run on at most the usable data that does as well "
+        "as the proposal (none when no such run exists).",
+        json_schema_extra={"unit": "FLOP"},
+    )
     wasted_flops: float = Field(json_schema_extra={"unit": "FLOP"})
-    wasted_share: float = Field(json_schema_extra={"unit": "fraction"})
+    wasted_share: float = Field(
+        description="Share of the proposal's compute that run saves (0 when none exists).",
+        json_schema_extra={"unit": "fraction"},
+    )
     wasted_usd: float = Field(json_schema_extra={"unit": "USD"})
+    equal_loss_flops: float = Field(
+        description="Compute of the compute-optimal run of equal loss, ignoring the data limit.",
+        json_schema_extra={"unit": "FLOP"},
+    )
+    equal_loss_tokens_needed: float = Field(
+        description="Training tokens that compute-optimal run needs.",
+        json_schema_extra={"unit": "tokens"},
+    )
+    tokens_available: float | None = Field(
+        description="Usable tokens (none when data is not a constraint).",
+        json_schema_extra={"unit": "tokens"},
+    )
+    equal_loss_exceeds_data: bool = Field(
+        description="True when the compute-optimal run of equal loss needs more tokens than "
+        "are usable: its saving is then not counted as waste."
+    )
+    upper_bound: bool = Field(
+        description="True for the 20-token rule: it defines no loss and counts surplus "
+        "parameters or tokens as worthless, so its waste is an upper bound."
+    )
+    unconstrained_share: float = Field(
+        description="Share the compute-optimal run of equal loss would save with unlimited "
+        "data; equals wasted_share when it fits the usable data.",
+        json_schema_extra={"unit": "fraction"},
+    )
     optimal_params_same_compute: float = Field(
         description="Compute-optimal N at the proposal's own compute.",
         json_schema_extra={"unit": "parameters"},
@@ -584,6 +780,38 @@ class Waste(BaseModel, frozen=True, extra="forbid"):
     size_ratio: float = Field(
         description="Proposal N over that optimum.", json_schema_extra={"unit": "×"}
     )
+
+
+class DataAlternative(BaseModel, frozen=True, extra="forbid"):
+    """The proposal next to the data-constrained alternative: the compute-optimal model for
+    the usable data (:func:`data_optimal_alternative`), both on that same data."""
+
+    model: Allocation = Field(description="The data-optimal model on the usable tokens.")
+    loss_fit: FitName = Field(description="Fit whose loss the comparison uses.")
+    proposal_loss: float = Field(json_schema_extra={"unit": "nats/token"})
+    alternative_loss: float = Field(json_schema_extra={"unit": "nats/token"})
+    loss_gap: float = Field(
+        description="Alternative's loss minus the proposal's: positive when the proposal "
+        "reaches the lower loss.",
+        json_schema_extra={"unit": "nats/token"},
+    )
+    extra_flops: float = Field(
+        description="Proposal's compute minus the alternative's (negative: the alternative "
+        "costs more).",
+        json_schema_extra={"unit": "FLOP"},
+    )
+    extra_usd: float = Field(json_schema_extra={"unit": "USD"})
+    compute_ratio: float = Field(
+        description="Proposal's compute over the alternative's.", json_schema_extra={"unit": "×"}
+    )
+    text: str = Field(description="The comparison in one or two sentences.")
+
+
+class FigureNote(BaseModel, frozen=True, extra="forbid"):
+    """A warning sentence and the figure it qualifies (the page shows it next to that figure)."""
+
+    figure: Figure
+    text: str
 
 
 class FitPoint(BaseModel, frozen=True, extra="forbid"):
@@ -620,16 +848,28 @@ class SizingResult(BaseModel, frozen=True, extra="forbid"):
     data_optimum: Allocation | None
     recommended: Allocation | None
     data_limited: bool
-    proposal: Allocation | None
-    equal_loss_optimum: Allocation | None = Field(
-        description="The compute-optimal run that does as well as the proposal (its cost is "
-        "what the proposal should have cost)."
+    proposal: Allocation | None = Field(
+        description="The team's run; for a fine-tune its loss is none (the fits describe "
+        "training from scratch)."
     )
-    waste: Waste | None
+    equal_loss_optimum: Allocation | None = Field(
+        description="The compute-optimal run that does as well as the proposal, ignoring the "
+        "data limit (it may need more tokens than are usable: see waste)."
+    )
+    counterfactual: Allocation | None = Field(
+        description="The cheapest run on at most the usable data that does as well as the "
+        "proposal: what waste is measured against."
+    )
+    data_alternative: DataAlternative | None = Field(
+        description="The proposal next to the compute-optimal model for the usable data."
+    )
+    waste: Waste | None = Field(description="None for a fine-tune or without a proposal.")
     verdict: Verdict | None
+    verdict_label: str | None
     verdict_text: str
     advice: str | None
-    warnings: list[str]
+    notes: tuple[FigureNote, ...] = Field(description="Every warning with the figure it qualifies.")
+    warnings: tuple[str, ...] = Field(description="The warning sentences of notes, in order.")
     fit_comparison: list[FitPoint]
     fit_spread: float | None = Field(
         description="Largest over smallest compute-optimal tokens per parameter among the "
@@ -645,7 +885,9 @@ class SizingResult(BaseModel, frozen=True, extra="forbid"):
 # --------------------------------------------------------------------------- evaluation
 
 
-def _allocation(n: float, d: float, fit: ScalingFit, inp: SizingInputs) -> Allocation:
+def _allocation(
+    n: float, d: float, fit: ScalingFit, inp: SizingInputs, *, with_loss: bool = True
+) -> Allocation:
     c = training_flops(n, d)
     hours = gpu_hours(c, inp.peak_flops, inp.mfu)
     return Allocation(
@@ -653,7 +895,7 @@ def _allocation(n: float, d: float, fit: ScalingFit, inp: SizingInputs) -> Alloc
         tokens=d,
         compute_flops=c,
         tokens_per_param=d / n,
-        loss=predicted_loss(n, d, fit),
+        loss=predicted_loss(n, d, fit) if with_loss else None,
         gpu_hours=hours,
         days=calendar_days(hours, inp.gpu_count, inp.availability),
         cost_usd=hours * inp.gpu_usd_per_hour,
@@ -737,36 +979,255 @@ def fmt_count(x: float, unit: str = "") -> str:
 
 
 def fmt_usd(x: float) -> str:
-    """'$1,234' (no cents above $100; '$1.2e15' beyond a trillion).
+    """'$1,234' (no cents above $100; '$1.2M' from a million; '$1.2e15' beyond a trillion).
 
-    >>> fmt_usd(1234.5), fmt_usd(12.345), fmt_usd(1.2e15)
-    ('$1,234', '$12.35', '$1.2e15')
+    >>> fmt_usd(1234.5), fmt_usd(12.345), fmt_usd(1.44e8), fmt_usd(1.2e15)
+    ('$1,234', '$12.35', '$144M', '$1.2e15')
     """
-    if abs(x) >= 1e12:
+    if abs(x) >= 1e6:
         return "$" + fmt_count(x) if abs(x) < 1e15 else f"${x:.3g}".replace("e+", "e")
     return f"${x:,.0f}" if abs(x) >= 100 else f"${x:,.2f}"
 
 
-def _verdict_text(verdict: Verdict, prop: Allocation, waste: Waste, fit: ScalingFit) -> str:
+def fmt_loss(x: float) -> str:
+    """A predicted loss for a person: two decimals and its unit.
+
+    >>> fmt_loss(2.824230)
+    '2.82 nats/token'
+    """
+    return f"{x:.2f} nats/token"
+
+
+def fmt_share(x: float) -> str:
+    """A share of compute or budget: '79%', '7.0%', 'under 0.1%'.
+
+    >>> fmt_share(0.7949), fmt_share(0.0696), fmt_share(0.00077), fmt_share(0.0)
+    ('79%', '7.0%', 'under 0.1%', '0%')
+    """
+    if x <= 0:
+        return "0%"
+    if x < 0.001:
+        return "under 0.1%"
+    return f"{x:.1%}" if x < 0.1 else f"{x:.0%}"
+
+
+def _times(x: float) -> str:
+    return f"{x:.2g}×" if x < 100 else f"{x:,.0f}×"
+
+
+def _run(a: Allocation) -> str:
+    return f"{fmt_count(a.params, 'parameters')} on {fmt_count(a.tokens, 'tokens')}"
+
+
+def _counterfactual_waste(
+    prop: Allocation, fit: ScalingFit, usable: float | None
+) -> tuple[float | None, float]:
+    """(compute of the feasible equal-loss run or None, wasted share in [0, 1])."""
+    run = feasible_equal_loss(prop.params, prop.tokens, fit, usable)
+    if run is None:
+        return None, 0.0
+    c = training_flops(*run)
+    return c, min(1.0, max(0.0, 1.0 - c / prop.compute_flops))
+
+
+def _waste(prop: Allocation, fit: ScalingFit, usable: float | None) -> Waste:
+    c_eq = equal_loss_compute(prop.params, prop.tokens, fit)
+    _, d_eq = compute_optimal(c_eq, fit)
+    c_cf, share = _counterfactual_waste(prop, fit, usable)
+    n_same = compute_optimal(prop.compute_flops, fit)[0]
+    return Waste(
+        counterfactual_flops=c_cf,
+        wasted_flops=share * prop.compute_flops,
+        wasted_share=share,
+        wasted_usd=share * prop.cost_usd,
+        equal_loss_flops=c_eq,
+        equal_loss_tokens_needed=d_eq,
+        tokens_available=usable,
+        equal_loss_exceeds_data=usable is not None and d_eq > usable * (1 + 1e-9),
+        upper_bound=fit.kind == "ratio",
+        unconstrained_share=wasted_share(prop.params, prop.tokens, fit),
+        optimal_params_same_compute=n_same,
+        size_ratio=prop.params / n_same,
+    )
+
+
+def _waste_note(
+    prop: Allocation,
+    waste: Waste,
+    eq: Allocation,
+    cf: Allocation | None,
+    fit: ScalingFit,
+    loss_fit: ScalingFit,
+) -> str | None:
+    """The sentence that qualifies the waste figure, or None when it needs none."""
+    usable = waste.tokens_available
+    notes = []
+    if waste.equal_loss_exceeds_data and usable is not None:
+        missing = (
+            f"A compute-optimal run of the same loss ({fmt_count(eq.params, 'parameters')}) "
+            f"would need {fmt_count(eq.tokens, 'tokens')} — "
+            f"{_times(eq.tokens / usable)} the {fmt_count(usable, 'tokens')} you can use"
+        )
+        if cf is None:
+            notes.append(
+                f"No waste is claimed: no run on your {fmt_count(usable, 'usable tokens')} reaches "
+                f"the proposal's loss, because the proposal itself trains on "
+                f"{fmt_count(prop.tokens, 'tokens')}, more data than you have."
+            )
+        elif waste.wasted_share < 0.005:
+            notes.append(
+                f"No compute is wasted on the data you have: no cheaper run on "
+                f"{fmt_count(usable, 'tokens')} reaches the same loss. {missing}, so the "
+                f"{fmt_share(waste.unconstrained_share)} "
+                f"({fmt_usd(waste.unconstrained_share * prop.cost_usd)}) it would save is the "
+                "value of more data, not waste."
+            )
+        else:
+            notes.append(
+                f"{missing}, so waste is measured against the cheapest run your data allows "
+                f"instead: {_run(cf)}, which reaches the same loss with "
+                f"{fmt_share(1 - waste.wasted_share)} of the compute."
+            )
+    if fit.kind == "ratio" and waste.wasted_share >= 0.005:  # qualify a waste the rule claims
+        cross = feasible_equal_loss(prop.params, prop.tokens, loss_fit, usable)
+        cross_share = (
+            0.0 if cross is None else max(0.0, 1 - training_flops(*cross) / prop.compute_flops)
+        )
+        m = cf or eq
+        notes.append(
+            f"Upper bound: the 20-token rule defines no loss and counts every parameter or token "
+            f"beyond its 20 : 1 ratio as worthless — here it credits the proposal with no more "
+            f"than a {fmt_count(m.params)}-parameter model on {fmt_count(m.tokens, 'tokens')}. "
+            f"By the {loss_fit.short} loss fit the same proposal wastes "
+            f"{fmt_share(cross_share)} of its compute"
+            + (" on your data." if usable is not None else ".")
+        )
+    return " ".join(notes) or None
+
+
+def _alternative(
+    prop: Allocation, alt: Allocation, usable: float, loss_fit: ScalingFit, borrowed: bool
+) -> DataAlternative:
+    l_p = predicted_loss(prop.params, prop.tokens, loss_fit)
+    l_a = predicted_loss(alt.params, alt.tokens, loss_fit)
+    gap = l_a - l_p
+    extra_flops = prop.compute_flops - alt.compute_flops
+    extra_usd = prop.cost_usd - alt.cost_usd
+    which = f" ({loss_fit.short} fit; the 20-token rule defines no loss)" if borrowed else ""
+    trained = (
+        ""
+        if abs(prop.tokens - usable) <= 1e-9 * usable
+        else f", trained on {fmt_count(prop.tokens, 'tokens')},"
+    )
+    head = (
+        f"With your {fmt_count(usable, 'usable tokens')}, the data-optimal model — "
+        f"{fmt_count(alt.params, 'parameters')}, compute-optimal for exactly that data — reaches "
+        f"a predicted loss{which} of {fmt_loss(l_a)} for {fmt_usd(alt.cost_usd)} of compute. "
+        f"Your {fmt_count(prop.params)} model{trained} reaches {fmt_loss(l_p)}"
+    )
+    if abs(gap) < 0.005:
+        tail = f", the same, for {fmt_usd(prop.cost_usd)}."
+    elif gap > 0:
+        tail = (
+            f" — {gap:.2f} lower (better) — for {fmt_usd(prop.cost_usd)}: the extra "
+            f"{fmt_usd(extra_usd)} ({_times(prop.compute_flops / alt.compute_flops)} the compute) "
+            f"buys {gap:.2f} nats/token."
+        )
+    else:
+        tail = (
+            f" — {-gap:.2f} higher (worse) — for {fmt_usd(prop.cost_usd)}: the data-optimal "
+            f"model's lower loss costs {fmt_usd(-extra_usd)} more."
+            if extra_usd < 0
+            else f" — {-gap:.2f} higher (worse) — for {fmt_usd(prop.cost_usd)}, more than the "
+            "data-optimal model costs."
+        )
+    return DataAlternative(
+        model=alt,
+        loss_fit=loss_fit.key,
+        proposal_loss=l_p,
+        alternative_loss=l_a,
+        loss_gap=gap,
+        extra_flops=extra_flops,
+        extra_usd=extra_usd,
+        compute_ratio=prop.compute_flops / alt.compute_flops,
+        text=head + tail,
+    )
+
+
+def _verdict_text(
+    verdict: Verdict, prop: Allocation, waste: Waste, cf: Allocation | None, fit: ScalingFit
+) -> str:
     n_opt = fmt_count(waste.optimal_params_same_compute, "parameters")
     base = (
         f"For the proposal's own compute ({fmt_count(prop.compute_flops, 'FLOP')}) the "
         f"compute-optimal model has about {n_opt}; the proposal has "
         f"{fmt_count(prop.params, 'parameters')} ({waste.size_ratio:.2g}× that)."
     )
+    usable = waste.tokens_available
+    if verdict == "data-bound":
+        assert usable is not None
+        if cf is None:
+            return (
+                f"Limited by data. The proposal trains on {fmt_count(prop.tokens, 'tokens')} but "
+                f"only {fmt_count(usable, 'tokens')} are usable, and no run on that data reaches "
+                "its predicted loss: get the data first, or size the model for the data you have."
+            )
+        cheaper = (
+            "no cheaper run reaches it"
+            if waste.wasted_share < 0.005
+            else f"the cheapest run that reaches it still needs "
+            f"{fmt_share(1 - waste.wasted_share)} of the compute"
+        )
+        return (
+            f"Limited by data, not wasteful for it. With {fmt_count(usable, 'usable tokens')} the "
+            f"{fmt_count(prop.params)} model reaches a predicted loss of {fmt_loss(prop.loss)} and "
+            f"{cheaper}. A compute-optimal run of the same loss would need "
+            f"{fmt_count(waste.equal_loss_tokens_needed, 'tokens')} "
+            f"({_times(waste.equal_loss_tokens_needed / usable)} your data). The real question "
+            "is whether its lower loss is worth its cost next to the model your data supports "
+            "(see the comparison with the data-optimal model)."
+        )
     if verdict == "near-optimal":
-        return f"Near-optimal. {base} It wastes {waste.wasted_share:.0%} of its compute."
-    saved = (
-        f"A compute-optimal run would reach the same "
-        f"{'loss' if fit.kind == 'parametric' else 'result'} with "
-        f"{1 - waste.wasted_share:.0%} of the compute: {waste.wasted_share:.0%} "
-        f"({fmt_usd(waste.wasted_usd)}) is wasted."
+        return f"Near-optimal. {base} It wastes {fmt_share(waste.wasted_share)} of its compute."
+    who = (
+        "The cheapest run your data allows"
+        if waste.equal_loss_exceeds_data
+        else "A compute-optimal run"
     )
+    if fit.kind == "ratio":
+        saved = (
+            f"{who} ({_run(cf)}) would match it by the rule's count (an upper bound) with "
+            f"{fmt_share(1 - waste.wasted_share)} of the compute: up to "
+            f"{fmt_share(waste.wasted_share)} ({fmt_usd(waste.wasted_usd)}) is wasted."
+        )
+    else:
+        saved = (
+            f"{who} ({_run(cf)}) would reach the same loss with "
+            f"{fmt_share(1 - waste.wasted_share)} of the compute: "
+            f"{fmt_share(waste.wasted_share)} ({fmt_usd(waste.wasted_usd)}) is wasted."
+        )
     if verdict == "over-sized":
         return f"Over-sized and under-trained. {base} {saved}"
     return (
         f"Under-sized (over-trained). {base} {saved} Training a small model past the optimum "
         "can still pay off when inference cost dominates."
+    )
+
+
+def _finetune_text(prop: Allocation, inp: SizingInputs, budget: float | None) -> str:
+    fits = (
+        f", {fmt_share(prop.compute_flops / budget)} of your compute budget"
+        if budget and prop.compute_flops <= budget * (1 + 1e-9)
+        else ""
+    )
+    return (
+        f"Fine-tuning an existing {fmt_count(prop.params)} model: compute-optimal (Chinchilla) "
+        "sizing and waste do not apply — they compare models trained from scratch, and this "
+        "model's size was fixed when it was pre-trained. What still applies: a full fine-tune on "
+        f"{fmt_count(prop.tokens, 'tokens')} costs 6 × {fmt_count(prop.params)} × "
+        f"{fmt_count(prop.tokens)} = {fmt_count(prop.compute_flops, 'FLOP')} — "
+        f"{fmt_usd(prop.cost_usd)} and {prop.days:.2g} days on {inp.gpu_count} × {inp.gpu_name}"
+        f"{fits}. LoRA and QLoRA cost less; compare them on the Fine-tuning cost page."
     )
 
 
@@ -781,76 +1242,138 @@ def evaluate_sizing(inputs: SizingInputs) -> SizingResult:
     -------
     :class:`SizingResult`: the compute-optimal run for the budget, the optimal size for the
     usable data, the recommended run (the budget optimum unless it needs more tokens than
-    the data holds, then the data optimum), the proposal with its waste and verdict, seed
-    002's hierarchy advice when the recommended model is small, the fits side by side and
-    the hardware-trend what-if.
+    the data holds, then the data optimum), and for a proposal trained from scratch: its
+    waste against the cheapest run on the usable data that reaches the same loss
+    (:func:`feasible_equal_loss`), the compute-optimal run of equal loss and whether it
+    needs more data than is usable, the data-constrained alternative
+    (:func:`data_optimal_alternative`) on the same data, and a verdict.  For a fine-tune:
+    no waste, what still applies (cost, time, budget).  Always: seed 002's hierarchy
+    advice when the recommended model is small, the fits side by side, the hardware-trend
+    what-if, and every warning with the figure it qualifies.
 
     References
     ----------
     Seed 002 (steps 1–3 and the case study); Hoffmann et al. 2022; Besiroglu et al. 2024.
 
-    >>> r = evaluate_sizing(SizingInputs())          # seed 002 case study defaults
-    >>> r.verdict, fmt_count(r.recommended.params), r.data_limited
-    ('over-sized', '77.7M', True)
+    Seed 002's case study (the defaults) is a fine-tune, so no waste is reported:
+
+    >>> r = evaluate_sizing(SizingInputs())
+    >>> r.verdict, r.waste, fmt_count(r.recommended.params), r.data_limited
+    ('fine-tune', None, '77.7M', True)
+
+    The same 7B on the same 2B tokens trained from scratch is limited by data, not wasteful:
+
+    >>> r = evaluate_sizing(SizingInputs(purpose="pretrain"))
+    >>> r.verdict, fmt_share(r.waste.wasted_share), r.waste.equal_loss_exceeds_data
+    ('data-bound', '0%', True)
+    >>> fmt_count(r.waste.equal_loss_tokens_needed), round(r.data_alternative.loss_gap, 2)
+    ('8.29B', 0.69)
     """
     fit = FITS[inputs.fit]
     loss_fit = fit if fit.kind == "parametric" else FITS[DEFAULT_FIT]
     budget = budget_of(inputs)
     usable = inputs.usable_tokens
-    warnings: list[str] = []
+    notes: list[FigureNote] = []
 
+    def note(figure: Figure, text: str | None) -> None:
+        if text:
+            notes.append(FigureNote(figure=figure, text=text))
+
+    has_proposal = inputs.proposal_params is not None
+    finetune = has_proposal and inputs.purpose == "finetune"
     budget_opt = _allocation(*compute_optimal(budget, fit), fit, inputs) if budget else None
     data_opt = _allocation(*optimal_for_tokens(usable, fit), fit, inputs) if usable else None
     data_limited = bool(budget_opt and data_opt and budget_opt.tokens > data_opt.tokens)
     recommended = data_opt if data_limited or budget_opt is None else budget_opt
-    if data_limited:
-        warnings.append(
-            f"The budget's compute-optimal run needs {fmt_count(budget_opt.tokens, 'tokens')}, "
-            f"more than the {fmt_count(usable, 'usable tokens')}: data is the binding constraint, "
-            f"so the recommended run is the optimal size for the data and uses "
-            f"{data_opt.compute_flops / budget:.1%} of the budget."
+    if data_limited and not finetune:
+        note(
+            "data",
+            f"Your compute budget could train a compute-optimal model on "
+            f"{fmt_count(budget_opt.tokens, 'tokens')}, but only "
+            f"{fmt_count(usable, 'tokens')} are usable: data, not compute, is the limit. The "
+            f"recommended model is the one your data supports; it uses "
+            f"{fmt_share(data_opt.compute_flops / budget)} of the budget.",
         )
 
-    proposal = waste = verdict = equal_run = None
+    proposal = waste = verdict = equal_run = counterfactual = alternative = None
     verdict_text = "No proposal given."
-    if inputs.proposal_params is not None:
+    if has_proposal:
+        n_p = inputs.proposal_params
         d_p = inputs.proposal_tokens if inputs.proposal_tokens is not None else usable
-        proposal = _allocation(inputs.proposal_params, d_p, fit, inputs)
-        c_eq = equal_loss_compute(proposal.params, proposal.tokens, fit)
-        share = wasted_share(proposal.params, proposal.tokens, fit)
-        n_same = compute_optimal(proposal.compute_flops, fit)[0]
-        waste = Waste(
-            equal_loss_flops=c_eq,
-            wasted_flops=share * proposal.compute_flops,
-            wasted_share=share,
-            wasted_usd=share * proposal.cost_usd,
-            optimal_params_same_compute=n_same,
-            size_ratio=proposal.params / n_same,
-        )
-        equal_run = _allocation(*compute_optimal(c_eq, fit), fit, inputs)
-        verdict = classify(share, waste.size_ratio)
-        verdict_text = _verdict_text(verdict, proposal, waste, fit)
+        proposal = _allocation(n_p, d_p, fit, inputs, with_loss=not finetune)
         if budget and proposal.compute_flops > budget * (1 + 1e-9):
-            warnings.append(
+            note(
+                "budget",
                 f"The proposal needs {fmt_count(proposal.compute_flops, 'FLOP')}, "
-                f"{proposal.compute_flops / budget:.2g}× the budget."
+                f"{_times(proposal.compute_flops / budget)} your compute budget: it does not fit "
+                "in the budget.",
             )
         if usable and proposal.tokens > usable * (1 + 1e-9):
-            warnings.append(
+            note(
+                "data",
                 f"The proposal trains on {fmt_count(proposal.tokens, 'tokens')}, more than the "
-                f"{fmt_count(usable, 'usable tokens')} (dataset × usable fraction × epochs)."
+                f"{fmt_count(usable, 'usable tokens')} (dataset × usable fraction × epochs): it "
+                "needs data you do not have.",
             )
+        if finetune:
+            verdict = "fine-tune"
+            verdict_text = _finetune_text(proposal, inputs, budget)
+            note(
+                "waste",
+                "Compute-optimal (Chinchilla) waste does not apply to a fine-tune: it compares "
+                f"models trained from scratch, and the {fmt_count(proposal.params)} model's size "
+                "was fixed when it was pre-trained. Compare full fine-tuning, LoRA and QLoRA on "
+                "the Fine-tuning cost page.",
+            )
+        else:
+            waste = _waste(proposal, fit, usable)
+            equal_run = _allocation(*compute_optimal(waste.equal_loss_flops, fit), fit, inputs)
+            run = feasible_equal_loss(proposal.params, proposal.tokens, fit, usable)
+            counterfactual = _allocation(*run, fit, inputs) if run else None
+            same = run and all(
+                math.isclose(a, b, rel_tol=1e-9) for a, b in zip(run, (n_p, d_p), strict=True)
+            )
+            if same:
+                counterfactual = proposal  # no cheaper run on the data: it is the proposal
+            if waste.equal_loss_exceeds_data and waste.wasted_share <= NEAR_OPTIMAL_WASTE:
+                verdict = "data-bound"
+            else:
+                verdict = classify(waste.wasted_share, waste.size_ratio)
+            verdict_text = _verdict_text(verdict, proposal, waste, counterfactual, fit)
+            note(
+                "waste",
+                _waste_note(proposal, waste, equal_run, counterfactual, fit, loss_fit),
+            )
+            affordable = data_opt is not None and (
+                not budget or data_opt.compute_flops <= budget * (1 + 1e-9)
+            )
+            if usable and affordable:
+                alternative = _alternative(
+                    proposal, data_opt, usable, loss_fit, borrowed=fit.kind == "ratio"
+                )
 
     advice = None
     if recommended is not None and recommended.params < SMALL_MODEL_PARAMS:
-        advice = (
-            f"The data supports only about {fmt_count(recommended.params, 'parameters')} "
-            "trained from scratch — too small for broad base capabilities. Follow seed 002's "
-            "hierarchy: don't pretrain; use an off-the-shelf model or API (with retrieval over "
-            "your documents), and if that is not enough, fine-tune an existing model with "
-            "LoRA/QLoRA. Seed 002's case study: 2B tokens support ~100M parameters, so LoRA on a "
-            "7B model (1× A100, three days) replaced a full fine-tune."
+        supports = (
+            f"Your data supports only about {fmt_count(recommended.params, 'parameters')} "
+            "trained from scratch — too small for broad base capabilities."
         )
+        if finetune:
+            advice = (
+                f"{supports} Fine-tuning an existing model is the right tier of seed 002's "
+                "hierarchy; before a full fine-tune, try an off-the-shelf model or API with "
+                "retrieval over your documents, then LoRA/QLoRA. Seed 002's case study (2B "
+                "tokens, a 7B foundation model) replaced the full fine-tune with LoRA on one "
+                "A100 for three days."
+            )
+        else:
+            advice = (
+                f"{supports} Follow seed 002's hierarchy: don't pretrain; use an off-the-shelf "
+                "model or API (with retrieval over your documents), and if that is not enough, "
+                "fine-tune an existing model with LoRA/QLoRA. Seed 002's case study: 2B tokens "
+                "support ~100M parameters, so LoRA on a 7B model (1× A100, three days) replaced a "
+                "full fine-tune."
+            )
 
     ref = (
         budget
@@ -885,11 +1408,15 @@ def evaluate_sizing(inputs: SizingInputs) -> SizingResult:
         data_limited=data_limited,
         proposal=proposal,
         equal_loss_optimum=equal_run,
+        counterfactual=counterfactual,
+        data_alternative=alternative,
         waste=waste,
         verdict=verdict,
+        verdict_label=VERDICT_LABELS[verdict] if verdict else None,
         verdict_text=verdict_text,
         advice=advice,
-        warnings=warnings,
+        notes=tuple(notes),
+        warnings=tuple(n.text for n in notes),
         fit_comparison=compared,
         fit_spread=max(ratios) / min(ratios) if ratios else None,
         tokens_per_param_curve=curve,
@@ -899,32 +1426,81 @@ def evaluate_sizing(inputs: SizingInputs) -> SizingResult:
     )
 
 
+def notes_for(result: SizingResult, *figures: Figure) -> list[str]:
+    """The warning sentences that qualify ``figures`` (for placing them next to those figures).
+
+    >>> notes_for(evaluate_sizing(SizingInputs()), "waste")[0].startswith("Compute-optimal")
+    True
+    """
+    return [n.text for n in result.notes if n.figure in figures]
+
+
 def key_figures(result: SizingResult) -> list[tuple[str, str]]:
-    """Headline figures (label, value with unit) for the PDF report.
+    """Headline figures (label, value with unit) for the PDF report; every warning follows the
+    figure it qualifies as a ("Note", sentence) row.
 
     >>> dict(key_figures(evaluate_sizing(SizingInputs())))["Verdict"]
-    'over-sized'
+    'Fine-tune: compute-optimal waste does not apply'
     """
     out: list[tuple[str, str]] = [("Scaling fit", result.fit_label)]
+
+    def add_notes(*figures: Figure) -> None:
+        out.extend(("Note", text) for text in notes_for(result, *figures))
+
+    finetune = result.verdict == "fine-tune"
     if result.budget_flops:
         out.append(("Compute budget", fmt_count(result.budget_flops, "FLOP")))
+    add_notes("budget")
     if result.usable_tokens:
         out.append(("Usable data", fmt_count(result.usable_tokens, "tokens")))
     if result.recommended:
-        r = result.recommended
         out.append(
             (
-                "Recommended model",
-                f"{fmt_count(r.params, 'parameters')} on {fmt_count(r.tokens, 'tokens')}",
+                "Model your data supports from scratch" if finetune else "Recommended model",
+                _run(result.recommended),
             )
         )
-    if result.proposal and result.waste:
-        p, w = result.proposal, result.waste
+    add_notes("data")
+    if result.proposal:
+        p = result.proposal
+        out.append(
+            (
+                "Proposal",
+                f"full fine-tune of a {fmt_count(p.params)} model on "
+                f"{fmt_count(p.tokens, 'tokens')}"
+                if finetune
+                else f"{_run(p)}, trained from scratch",
+            )
+        )
+        out.append(("Verdict", result.verdict_label or ""))
+        out.append(("Proposal cost", f"{fmt_usd(p.cost_usd)}, {p.days:.3g} days"))
+    if finetune:
+        out.append(("Compute wasted", "does not apply to a fine-tune"))
+    elif result.waste:
+        w = result.waste
+        up_to = "up to " if w.upper_bound and w.wasted_share > 0 else ""
+        out.append(
+            ("Compute wasted", f"{up_to}{fmt_share(w.wasted_share)} ({fmt_usd(w.wasted_usd)})")
+        )
+        if w.equal_loss_exceeds_data and result.equal_loss_optimum:
+            out.append(
+                (
+                    "Same loss, compute-optimal",
+                    f"{_run(result.equal_loss_optimum)} — needs "
+                    f"{_times(w.equal_loss_tokens_needed / w.tokens_available)} your usable data",
+                )
+            )
+    add_notes("waste")
+    if result.data_alternative:
+        a = result.data_alternative
         out += [
-            ("Proposal", f"{fmt_count(p.params, 'parameters')} on {fmt_count(p.tokens, 'tokens')}"),
-            ("Verdict", result.verdict or ""),
-            ("Compute wasted", f"{w.wasted_share:.0%} ({fmt_usd(w.wasted_usd)})"),
-            ("Proposal cost", f"{fmt_usd(p.cost_usd)}, {p.days:.3g} days"),
+            (
+                "Data-optimal alternative",
+                f"{_run(a.model)}: loss {fmt_loss(a.alternative_loss)}, "
+                f"{fmt_usd(a.model.cost_usd)}",
+            ),
+            ("Proposal's loss on the same data", fmt_loss(a.proposal_loss)),
+            ("Compared with the data-optimal model", a.text),
         ]
     if result.later:
         out.append(

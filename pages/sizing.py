@@ -14,9 +14,17 @@ from pydantic import ValidationError
 from calculator import sizing
 from calculator.charts import sizing as charts
 from calculator.errors import describe_validation_error
-from calculator.sizing import FITS, SizingInputs, fmt_count, fmt_usd
+from calculator.sizing import (
+    FITS,
+    PURPOSE_LABELS,
+    SizingInputs,
+    fmt_count,
+    fmt_share,
+    fmt_usd,
+    notes_for,
+)
 from ui.gpu_catalogue import gpu_catalogue_editor
-from ui.widgets import field_info, number_field
+from ui.widgets import dollars, field_info, number_field
 
 # widgets keep their value across page switches and while hidden (Streamlit's own mechanism)
 PERSIST = {"persist_state": "session"}
@@ -60,6 +68,7 @@ DEFAULTS = {
     "w.sizing.availability": 1.0,
     "w.sizing.mfu": 0.4,
     "w.sizing.has_proposal": True,
+    "w.sizing.purpose": SizingInputs.model_fields["purpose"].default,
     "w.sizing.proposal_all_data": True,
 }
 for _key, _value in DEFAULTS.items():
@@ -69,8 +78,9 @@ st.title("Compute-optimal sizing")
 st.write(
     "Most teams pick the model size first and then train it on too little data (seed 002). "
     "Enter your data, your compute and the model you plan to train: ScaleRisk computes the "
-    "compute-optimal size, the loss each choice reaches and the compute — and dollars — a "
-    "mis-sized run wastes, before a GPU spins up."
+    "compute-optimal size, the loss each choice reaches and, for a model trained from "
+    "scratch, the compute — and dollars — that a run you can actually do would save. The "
+    "defaults are seed 002's case study: fine-tuning a 7B foundation model on 2B tokens."
 )
 
 inputs_col, results_col = st.columns([1, 2], gap="large")
@@ -171,7 +181,17 @@ with inputs_col:
     st.subheader("The team's proposal")
     has_proposal = st.checkbox("Compare a proposal", key="w.sizing.has_proposal", **PERSIST)
     proposal_params = proposal_tokens = None
+    purpose = SizingInputs.model_fields["purpose"].default
     if has_proposal:
+        meta = field_info(SizingInputs, "purpose")
+        purpose = st.radio(
+            meta["label"],
+            list(PURPOSE_LABELS),
+            format_func=PURPOSE_LABELS.get,
+            key="w.sizing.purpose",
+            **PERSIST,
+            help=meta["help"],
+        )
         proposal_params = log_slider(
             "proposal_params", "w.sizing.proposal_params", 6, 13, "parameters", 7e9
         )
@@ -189,6 +209,7 @@ with inputs_col:
 try:
     inputs = SizingInputs(
         fit=fit_name,
+        purpose=purpose,
         dataset_tokens=dataset_tokens,
         usable_fraction=usable_fraction,
         epochs=epochs,
@@ -215,68 +236,175 @@ except ValidationError as exc:
 st.session_state.setdefault("what_if", {})["sizing"] = inputs.model_dump(mode="json")
 result = sizing.evaluate_sizing(inputs)
 
+VERDICT_BOX = {
+    None: st.info,
+    "near-optimal": st.success,
+    "over-sized": st.error,
+    "under-sized": st.warning,
+    "data-bound": st.info,
+    "fine-tune": st.info,
+}
+finetune = result.verdict == "fine-tune"
+
+
+def show_notes(*figures: str) -> None:
+    """The warnings that qualify the figures just shown, right under them."""
+    for text in notes_for(result, *figures):
+        st.warning(dollars(text), icon=":material/warning:")
+
+
+def metric_grid(items: list[tuple[str, str, str | None]]) -> None:
+    """(label, value, help) metrics two to a row, so labels are never cut off."""
+    for start in range(0, len(items), 2):
+        row = items[start : start + 2]
+        for col, (label, value, help_text) in zip(st.columns(2), row, strict=False):
+            col.metric(label, value, help=help_text)
+
+
 with results_col:
     st.subheader("Verdict")
     if result.verdict is None:
         st.info("No proposal to judge: the figures below are the compute-optimal runs.")
-    elif result.verdict == "near-optimal":
-        st.success(result.verdict_text)
-    elif result.verdict == "over-sized":
-        st.error(result.verdict_text)
     else:
-        st.warning(result.verdict_text)
+        VERDICT_BOX[result.verdict](dollars(result.verdict_text))
     if result.advice:
-        st.info(result.advice, icon=":material/lightbulb:")
-    for message in result.warnings:
-        st.warning(message)
+        st.info(dollars(result.advice), icon=":material/lightbulb:")
 
-    m = st.columns(4)
+    items = []
     if result.budget_flops:
-        m[0].metric("Compute budget (FLOP)", fmt_count(result.budget_flops))
+        items.append(("Compute budget (FLOP)", fmt_count(result.budget_flops), None))
     if result.usable_tokens:
-        m[1].metric(
-            "Usable data (tokens)",
-            fmt_count(result.usable_tokens),
-            help="Dataset × usable fraction × epochs allowed (seed 002 step 1).",
+        items.append(
+            (
+                "Usable data (tokens)",
+                fmt_count(result.usable_tokens),
+                "Dataset × usable fraction × epochs allowed (seed 002 step 1).",
+            )
         )
     if result.recommended:
-        m[2].metric(
-            "Recommended (params)",
-            fmt_count(result.recommended.params),
-            help="Compute-optimal for the budget, or for the data when data is the binding "
-            "constraint.",
+        items += [
+            (
+                "From scratch, data supports (params)" if finetune else "Recommended (params)",
+                fmt_count(result.recommended.params),
+                "Compute-optimal for the budget, or for the data when data is the binding "
+                "constraint"
+                + (
+                    ": the largest model worth training from scratch — not your fine-tune."
+                    if finetune
+                    else "."
+                ),
+            ),
+            (
+                "Tokens per parameter",
+                f"{result.recommended.tokens_per_param:.3g}",
+                "Training tokens over parameters of that compute-optimal run.",
+            ),
+        ]
+    metric_grid(items)
+    show_notes("budget", "data")
+
+    p = result.proposal
+    if finetune and p:
+        st.subheader("The fine-tune: what still applies")
+        metric_grid(
+            [
+                (
+                    "Full fine-tune compute (FLOP)",
+                    fmt_count(p.compute_flops),
+                    "6 × parameters × tokens: every weight gets a forward and a backward pass.",
+                ),
+                ("Full fine-tune cost (USD)", fmt_usd(p.cost_usd), None),
+                ("Wall-clock days", f"{p.days:.2g}", "On the cluster set on the left."),
+                (
+                    "Compute-optimal waste",
+                    "n/a",
+                    "Does not apply: it compares models trained from scratch.",
+                ),
+            ]
         )
-        m[3].metric(
-            "Tokens per parameter",
-            f"{result.recommended.tokens_per_param:.3g}",
-            help="Training tokens over parameters of the recommended run.",
+        for text in notes_for(result, "waste"):
+            st.info(dollars(text), icon=":material/info:")
+        st.page_link(
+            "pages/finetune.py",
+            label="Compare full fine-tuning, LoRA and QLoRA on the Fine-tuning cost page",
+            icon=":material/tune:",
         )
-    if result.proposal and result.waste:
-        p, w, eq = result.proposal, result.waste, result.equal_loss_optimum
-        m = st.columns(4)
-        m[0].metric(
-            "Compute wasted (%)",
-            f"{w.wasted_share:.0%}",
-            help="Share of the proposal's compute that a "
-            "compute-optimal run reaching the same loss would not need.",
+    elif p and result.waste:
+        w, cf = result.waste, result.counterfactual
+        st.subheader("Waste against a run you can do")
+        metric_grid(
+            [
+                (
+                    "Compute wasted (%)",
+                    ("≤ " if w.upper_bound else "") + fmt_share(w.wasted_share),
+                    "Share of the proposal's compute that the cheapest run reaching the same "
+                    "loss on at most your usable data would not need.",
+                ),
+                ("Money wasted (USD)", fmt_usd(w.wasted_usd), None),
+                (
+                    "Proposal cost (USD)",
+                    fmt_usd(p.cost_usd),
+                    f"{p.days:.3g} wall-clock days on the cluster.",
+                ),
+                (
+                    "Same result, cheapest (USD)",
+                    "none on your data" if cf is None else fmt_usd(cf.cost_usd),
+                    "The cheapest run on at most your usable data that does as well as the "
+                    "proposal (the same loss; for the 20-token rule, the same credited size)"
+                    + (
+                        ""
+                        if cf is None
+                        else f": {fmt_count(cf.params)} parameters on {fmt_count(cf.tokens)} "
+                        f"tokens, {cf.days:.3g} wall-clock days."
+                    ),
+                ),
+            ]
         )
-        m[1].metric("Money wasted (USD)", fmt_usd(w.wasted_usd))
-        m[2].metric(
-            "Proposal cost (USD)",
-            fmt_usd(p.cost_usd),
-            help=f"{p.days:.3g} wall-clock days on the cluster.",
+        show_notes("waste")
+
+    alt = result.data_alternative
+    if alt:
+        st.subheader("With your data: the data-optimal model")
+        metric_grid(
+            [
+                (
+                    "Data-optimal model (params)",
+                    fmt_count(alt.model.params),
+                    "The model for which your usable tokens are exactly the compute-optimal "
+                    "amount of data.",
+                ),
+                ("Its loss (nats/token)", f"{alt.alternative_loss:.2f}", "Lower is better."),
+                (
+                    "Your model's loss (nats/token)",
+                    f"{alt.proposal_loss:.2f}",
+                    "Predicted pre-training loss on the same data; lower is better.",
+                ),
+                (
+                    "Extra cost of your model (USD)",
+                    fmt_usd(alt.extra_usd),
+                    "Proposal's cost minus the data-optimal model's.",
+                ),
+            ]
         )
-        m[3].metric(
-            "Equal-loss optimum (USD)",
-            fmt_usd(eq.cost_usd),
-            help=f"The compute-optimal run reaching the proposal's loss: "
-            f"{fmt_count(eq.params)} parameters on {fmt_count(eq.tokens)} tokens, "
-            f"{eq.days:.3g} wall-clock days.",
-        )
+        st.markdown(dollars(alt.text))
 
     runs = [
-        ("Proposal", result.proposal),
-        ("Compute-optimal, same loss as proposal", result.equal_loss_optimum),
+        ("Proposal (full fine-tune)" if finetune else "Proposal", result.proposal),
+        (
+            "Cheapest run on your data, same result as the proposal",
+            None
+            if result.counterfactual in (result.proposal, result.equal_loss_optimum)
+            else result.counterfactual,
+        ),
+        (
+            "Compute-optimal, same result as the proposal"
+            + (
+                " — needs more data than you have"
+                if result.waste and result.waste.equal_loss_exceeds_data
+                else ""
+            ),
+            result.equal_loss_optimum,
+        ),
         ("Compute-optimal at the budget", result.budget_optimum),
         ("Optimal size for the usable data", result.data_optimum),
     ]
@@ -298,11 +426,10 @@ with results_col:
         ]
     )
     st.dataframe(table, hide_index=True, width="stretch")
-    if FITS[fit_name].kind == "ratio":
+    if finetune:
         st.caption(
-            "The 20-token rule defines no loss. Its waste credits a run with the compute-optimal "
-            "run on its scarcer resource (min(N, D/20)); the surplus counts as wasted — an upper "
-            "bound."
+            "The fine-tune's loss is left blank: the scaling fits predict the loss of a model "
+            "trained from scratch."
         )
 
     if result.fit_comparison:

@@ -17,8 +17,23 @@ def run_json(capsys, *argv):
 
 
 def test_json_contract_lora(capsys):
-    out = run_json(capsys, "--model", "Llama-2-7B", "--method", "lora", "--rank", "8",
-                   "--targets", "q_proj,v_proj", "--gpu", "A100 80GB", "--seq-len", "2048", "--micro-batch", "1")
+    out = run_json(
+        capsys,
+        "--model",
+        "Llama-2-7B",
+        "--method",
+        "lora",
+        "--rank",
+        "8",
+        "--targets",
+        "q_proj,v_proj",
+        "--gpu",
+        "A100 80GB",
+        "--seq-len",
+        "2048",
+        "--micro-batch",
+        "1",
+    )
     # published count (meta-llama/Llama-2-7b-hf) and PEFT's count for r=8 on q/v
     assert out["total_params"] == 6_738_415_616
     assert out["trainable_params"] == 4_194_304
@@ -33,8 +48,25 @@ def test_json_contract_lora(capsys):
 
 def test_custom_architecture_matches_preset(capsys):
     # Llama-3-8B config.json: 32 layers, 4096, 14336, 32 heads, 8 KV heads, vocab 128256
-    out = run_json(capsys, "--layers", "32", "--hidden", "4096", "--intermediate", "14336", "--heads", "32",
-                   "--kv-heads", "8", "--vocab", "128256", "--method", "full", "--gpus", "8")
+    out = run_json(
+        capsys,
+        "--layers",
+        "32",
+        "--hidden",
+        "4096",
+        "--intermediate",
+        "14336",
+        "--heads",
+        "32",
+        "--kv-heads",
+        "8",
+        "--vocab",
+        "128256",
+        "--method",
+        "full",
+        "--gpus",
+        "8",
+    )
     assert out["total_params"] == 8_030_261_248
     assert out["trainable_params"] == 8_030_261_248
     assert out["gpus_used"] == 8
@@ -55,13 +87,15 @@ def test_case_study_flag(capsys):
 def test_text_output(capsys):
     assert main(["finetune", "--model", "Mistral-7B-v0.1", "--method", "qlora"]) == 0
     text = capsys.readouterr().out
-    assert "7,241,732,096" in text and "QLoRA" in text
+    assert "7,241,732,096" in text
+    assert "QLoRA" in text
 
 
 def test_list_models_and_gpus(capsys):
     assert main(["finetune", "--list-models"]) == 0
     out = capsys.readouterr().out
-    assert "Llama-3-70B" in out and "70,553,706,496" in out
+    assert "Llama-3-70B" in out
+    assert "70,553,706,496" in out
     assert main(["finetune", "--list-gpus"]) == 0
     assert "A100 80GB" in capsys.readouterr().out
 
@@ -76,15 +110,31 @@ def test_list_models_and_gpus(capsys):
         (["--model", "Llama-2-7B", "--gpu", "Z100"], "not in the catalogue"),
         (["--model", "Llama-2-7B", "--targets", "q_proj,foo"], "targets"),
         (["--model", "Llama-2-7B", "--rank", "0"], "rank"),
-        (["--layers", "2", "--hidden", "64", "--intermediate", "128", "--heads", "8", "--kv-heads", "3",
-          "--vocab", "100"], "multiple of key/value heads"),
+        (
+            [
+                "--layers",
+                "2",
+                "--hidden",
+                "64",
+                "--intermediate",
+                "128",
+                "--heads",
+                "8",
+                "--kv-heads",
+                "3",
+                "--vocab",
+                "100",
+            ],
+            "multiple of key/value heads",
+        ),
         (["--model", "Llama-2-7B", "--input", "/nonexistent.json"], "file not found"),
     ],
 )
 def test_bad_arguments_exit_2(capsys, argv, message):
     assert main(["finetune", *argv]) == 2
     err = capsys.readouterr().err
-    assert message in err and "Traceback" not in err
+    assert message in err
+    assert "Traceback" not in err
 
 
 def test_argparse_errors_exit_2():
@@ -95,15 +145,105 @@ def test_argparse_errors_exit_2():
 
 def test_input_file_and_schema(tmp_path, capsys):
     path = tmp_path / "ft.json"
-    path.write_text(json.dumps({"model": "Qwen2.5-7B", "method": "lora", "rank": 16, "targets": ["all-linear"]}))
+    path.write_text(
+        json.dumps({"model": "Qwen2.5-7B", "method": "lora", "rank": 16, "targets": ["all-linear"]})
+    )
     out = run_json(capsys, "--input", str(path))
     # Qwen2.5-7B r=16 all-linear: 28 × 16 × (2·7168 + 2·4096 + 3·22528) = 40,370,176
-    assert out["trainable_params"] == 28 * 16 * (2 * 7168 + 2 * 4096 + 3 * (3584 + 18944)) == 40_370_176
+    assert (
+        out["trainable_params"]
+        == 28 * 16 * (2 * 7168 + 2 * 4096 + 3 * (3584 + 18944))
+        == 40_370_176
+    )
     assert main(["schema", "finetune"]) == 0
     assert "FinetuneInputs" in capsys.readouterr().out
 
 
 def test_module_entry_point():
-    proc = subprocess.run([sys.executable, "-m", "calculator", "finetune", "--model", "nope"],
-                          capture_output=True, text=True, check=False)
-    assert proc.returncode == 2 and "not a preset" in proc.stderr
+    proc = subprocess.run(
+        [sys.executable, "-m", "calculator", "finetune", "--model", "nope"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert "not a preset" in proc.stderr
+
+
+def test_json_compute_vs_communication_63_rtx_4090(capsys):
+    out = run_json(capsys, "--model", "Llama-2-70B", "--method", "full", "--gpu", "RTX 4090")
+    # 63 = fewest 24 GB cards for 16 B/param of states (ZeRO-3); independent: ZeRO paper §7.2.2
+    # 3Ψ × 62/63 = 3 × 62/63 × 2 × 68,976,648,192 B = 407.3 GB per GPU per step
+    assert out["gpus_used"] == 63
+    comm = out["communication"]
+    assert comm["bytes_per_step"] == pytest.approx(3 * 62 / 63 * 2 * 68_976_648_192)
+    assert comm["communication_bound"] is True
+    assert comm["crosses_nodes"] is True
+    assert comm["link"] == "25 Gb/s Ethernet"  # catalogue: one 25 GbE port per 8-card node
+    # wall = compute + the communication not hidden; all three reported
+    assert out["wall_hours"] == pytest.approx(
+        out["compute_hours"] + out["exposed_communication_hours"]
+    )
+    assert out["wall_hours"] > 9 * out["compute_hours"]
+    assert out["cost_usd"] == pytest.approx(out["wall_hours"] * 63 * 0.45)  # $0.45/GPU-hour
+    assert any("communication-bound" in w for w in out["warnings"])
+    assert any("communication-bound" in w for w in out["methods"]["full"]["warnings"])
+
+
+def test_interconnect_overrides(capsys):
+    base = run_json(capsys, "--model", "Llama-2-70B", "--method", "full", "--gpu", "RTX 4090")
+    fast = run_json(
+        capsys,
+        "--model",
+        "Llama-2-70B",
+        "--method",
+        "full",
+        "--gpu",
+        "RTX 4090",
+        "--inter-node-gbps",
+        "50",
+        "--bandwidth-efficiency",
+        "0.9",
+        "--comm-overlap",
+        "1",
+    )
+    # independent: across nodes the bound is min(31.5 GB/s PCIe per GPU, 50 GB/s per node), so
+    # 407.3 GB / (0.9 × 31.5 GB/s) = 14.4 s < 20.2 s of compute: no longer bound
+    assert fast["communication"]["communication_s_per_step"] == pytest.approx(
+        3 * 62 / 63 * 2 * 68_976_648_192 / (0.9 * 31.5e9)
+    )
+    assert fast["communication"]["communication_bound"] is False
+    assert fast["wall_hours"] == pytest.approx(fast["compute_hours"])  # overlap 1: max(t_c, t_m)
+    assert fast["wall_hours"] < base["wall_hours"]
+    acc = run_json(
+        capsys,
+        "--model",
+        "Llama-2-7B",
+        "--method",
+        "full",
+        "--gpus",
+        "8",
+        "--grad-accum",
+        "4",
+        "--sharding",
+        "zero1",
+        "--gpus-per-node",
+        "4",
+    )
+    # 8 GPUs on 4-GPU nodes cross the inter-node link; ZeRO-1 communicates once per step
+    assert acc["communication"]["crosses_nodes"] is True
+    assert acc["communication"]["global_batch_tokens"] == 8 * 4 * 2048
+
+
+def test_text_shows_compute_communication_and_warning(capsys):
+    assert (
+        main(["finetune", "--model", "Llama-2-70B", "--method", "full", "--gpu", "RTX 4090"]) == 0
+    )
+    text = capsys.readouterr().out
+    assert "compute time" in text
+    assert "communication (transfers)" in text
+    assert "interconnect: 25 Gb/s Ethernet between 8 nodes" in text
+    assert "warning: Full fine-tuning is communication-bound" in text
+    assert main(["finetune", "--list-gpus"]) == 0
+    listing = capsys.readouterr().out
+    assert "PCIe 4.0 x16, no NVLink or P2P, 31.5 GB/s per GPU" in listing

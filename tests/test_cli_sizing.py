@@ -61,12 +61,77 @@ def test_text_output(capsys):
 
 def test_input_file(tmp_path, capsys):
     path = tmp_path / "in.json"
-    path.write_text(json.dumps({"fit": "rule20", "compute_mode": "flops", "compute_flops": 1e22}))
+    path.write_text(
+        json.dumps(
+            {"fit": "rule20", "purpose": "pretrain", "compute_mode": "flops", "compute_flops": 1e22}
+        )
+    )
     assert main(["sizing", "--input", str(path), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["verdict"] == "over-sized"
     assert main(["sizing", "--input", str(path)]) == 0
-    assert "Verdict: over-sized" in capsys.readouterr().out
+    assert "Verdict: Over-sized and under-trained" in capsys.readouterr().out
+
+
+def write(tmp_path, data: dict) -> str:
+    path = tmp_path / "sizing.json"
+    path.write_text(json.dumps(data))
+    return str(path)
+
+
+def test_seed_case_study_is_a_fine_tune(tmp_path, capsys):
+    # seed 002 case study (the defaults, '{}'): a fine-tune of a 7B model on 2B tokens
+    path = write(tmp_path, {})
+    assert main(["sizing", "--input", path, "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["verdict"] == "fine-tune"
+    assert out["waste"] is None
+    assert out["inputs"]["purpose"] == "finetune"
+    assert any("does not apply to a fine-tune" in w for w in out["warnings"])
+    assert out["notes"][0]["figure"] == "waste"
+    assert main(["sizing", "--input", path]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("Fine-tuning an existing 7B model")
+    assert "Compute wasted: does not apply to a fine-tune\n  Note: Compute-optimal" in text
+
+
+def test_seed_case_study_from_scratch_reports_no_infeasible_waste(tmp_path, capsys):
+    # same inputs trained from scratch (tests/test_sizing.py has the independent calculation):
+    # the equal-loss optimum needs 8.287e9 tokens > 2e9 usable, so waste is 0, not 79 %
+    path = write(tmp_path, {})
+    assert main(["sizing", "--input", path, "--purpose", "pretrain", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    w = out["waste"]
+    assert out["verdict"] == "data-bound"
+    assert w["equal_loss_exceeds_data"] is True
+    assert w["equal_loss_tokens_needed"] == pytest.approx(8.287e9, rel=1e-3)
+    assert w["tokens_available"] == pytest.approx(2e9)
+    assert w["wasted_share"] == pytest.approx(0, abs=1e-9)
+    assert w["unconstrained_share"] == pytest.approx(0.7949, abs=1e-4)
+    assert out["data_alternative"]["loss_gap"] == pytest.approx(0.68702, abs=1e-4)
+    assert any("not waste" in text for text in out["warnings"])
+    assert main(["sizing", "--input", path, "--purpose", "pretrain"]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("Limited by data, not wasteful for it.")
+    lines = text.splitlines()
+    wasted = lines.index("Compute wasted: 0% ($0.00)")
+    assert lines[wasted + 1].startswith("Same loss, compute-optimal: 346M parameters on 8.29B")
+    assert lines[wasted + 2].startswith("  Note: No compute is wasted on the data you have")
+    assert "Compared with the data-optimal model: With your 2B usable tokens" in text
+
+
+def test_input_from_standard_input():
+    # '-' reads the what-if from standard input (the command quoted in the methodology)
+    done = subprocess.run(
+        [sys.executable, "-m", "calculator", "sizing", "--input", "-", "--purpose", "pretrain"],
+        input="{}",
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Compute wasted: 0% ($0.00)" in done.stdout
 
 
 @pytest.mark.parametrize(
@@ -80,6 +145,8 @@ def test_input_file(tmp_path, capsys):
         (["--tokens", "1e9", "--params", "1e9"], "not allowed with"),
         (["--tokens", "1e9", "--fit", "kaplan"], "invalid choice"),
         (["--tokens", "1e9", "--mfu", "2"], "outside 0–1"),
+        (["--tokens", "1e9", "--purpose", "pretrain"], "--purpose needs --input"),
+        (["--input", "x.json", "--purpose", "scratch"], "invalid choice"),
     ],
 )
 def test_bad_arguments_exit_2(argv, message, capsys):

@@ -60,10 +60,18 @@ def test_counts_match_transformers_modules(name):
     torch = pytest.importorskip("torch")
     transformers = pytest.importorskip("transformers")
     a = ft.get_preset(name).architecture
-    common = dict(hidden_size=a.hidden, intermediate_size=a.intermediate, num_hidden_layers=a.layers,
-                  num_attention_heads=a.heads, num_key_value_heads=a.kv_heads, vocab_size=a.vocab,
-                  tie_word_embeddings=a.tied_embeddings)
-    config = transformers.Qwen2Config(**common) if a.qkv_bias else transformers.LlamaConfig(**common)
+    common = dict(
+        hidden_size=a.hidden,
+        intermediate_size=a.intermediate,
+        num_hidden_layers=a.layers,
+        num_attention_heads=a.heads,
+        num_key_value_heads=a.kv_heads,
+        vocab_size=a.vocab,
+        tie_word_embeddings=a.tied_embeddings,
+    )
+    config = (
+        transformers.Qwen2Config(**common) if a.qkv_bias else transformers.LlamaConfig(**common)
+    )
     with torch.device("meta"):
         model = transformers.AutoModelForCausalLM.from_config(config)
     assert sum(p.numel() for p in model.parameters()) == ft.param_counts(a).total
@@ -78,6 +86,7 @@ def test_counts_match_transformers_modules(name):
 
 
 # --- LoRA trainable parameters -------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("model", "rank", "targets", "expected"),
@@ -94,7 +103,8 @@ def test_counts_match_transformers_modules(name):
         ("Llama-3-8B", 16, ("all-linear",), 41_943_040),
         # Llama-2-7B r=64 all-linear: 32 × 64 × (4·8192 + 3·15104) = 159,907,840 (2.4 %)
         ("Llama-2-7B", 64, ("all-linear",), 159_907_840),
-        # Qwen2.5-7B r=8 q/k/v/o (d_kv = 4 × 128 = 512): 28 × 8 × (2·7168 + 2·(3584+512)) = 5,046,272
+        # Qwen2.5-7B r=8 q/k/v/o (d_kv = 4 × 128 = 512):
+        # 28 × 8 × (2·7168 + 2·(3584+512)) = 5,046,272
         ("Qwen2.5-7B", 8, ("q_proj", "k_proj", "v_proj", "o_proj"), 5_046_272),
     ],
 )
@@ -103,7 +113,8 @@ def test_lora_params_equal_peft(model, rank, targets, expected):
 
 
 def test_seed_002_lora_range_is_far_too_high():
-    # seed 002 table: LoRA on a 7B model trains "70-700 million (1-10 %)"; the real default is 0.06 %
+    # seed 002 table: LoRA on a 7B model trains "70-700 million (1-10 %)"; the real default
+    # is 0.06 %
     r = ft.evaluate_method(FinetuneInputs(model="Llama-2-7B", method="lora", rank=8))
     assert r.trainable_params < 70e6 / 10
     assert r.trainable_share == pytest.approx(4_194_304 / 6_738_415_616)
@@ -121,7 +132,9 @@ archs = st.builds(
     gated_mlp=st.booleans(),
     qkv_bias=st.booleans(),
 )
-target_sets = st.sampled_from([("q_proj", "v_proj"), ("all-linear",), ("o_proj", "down_proj"), ("k_proj",)])
+target_sets = st.sampled_from(
+    [("q_proj", "v_proj"), ("all-linear",), ("o_proj", "down_proj"), ("k_proj",)]
+)
 
 
 @given(arch=archs, rank=st.integers(1, 512), targets=target_sets)
@@ -137,6 +150,7 @@ def test_unknown_target_is_a_clear_error():
 
 
 # --- memory ------------------------------------------------------------------------------
+
 
 def test_mixed_precision_adamw_is_16_bytes_per_param():
     # EleutherAI "Transformer Math 101": 2 (weights) + 2 (gradients) + 4 (master) + 4 + 4 (Adam)
@@ -169,7 +183,10 @@ def test_qlora_weights_by_hand():
     counts = ft.param_counts(ft.get_preset("Llama-2-7B").architecture)
     assert counts.block_linear == 32 * (4 * 4096**2 + 3 * 4096 * 11008)
     s = ft.model_states("qlora", counts, 0, "bf16-mixed", "adamw")
-    expected = counts.block_linear * (4 + 8 / 64 + 32 / (64 * 256)) / 8 + (counts.total - counts.block_linear) * 2
+    expected = (
+        counts.block_linear * (4 + 8 / 64 + 32 / (64 * 256)) / 8
+        + (counts.total - counts.block_linear) * 2
+    )
     assert s.weights == pytest.approx(expected)
 
 
@@ -200,19 +217,33 @@ def test_zero_stages_by_hand():
     # Rajbhandari et al. 2020 Fig. 1 (Ψ = 7.5B, N = 64, K = 12): DDP 16Ψ = 120 GB,
     # ZeRO-1 4Ψ + 12Ψ/N = 31.4 GB, ZeRO-2 2Ψ + 14Ψ/N = 16.6 GB, ZeRO-3 16Ψ/N = 1.9 GB.
     psi = 7.5e9
-    s = ft.ModelStates(weights=2 * psi, gradients=2 * psi, optimizer=12 * psi, adapter_weights=0,
-                       adapter_gradients=0, adapter_optimizer=0, layer_weights=0)
-    per = {z: ft.memory_per_gpu(s, 0, 0, z, 64).total * ft.GIB / 1e9 for z in ("none", "zero1", "zero2", "zero3")}
+    s = ft.ModelStates(
+        weights=2 * psi,
+        gradients=2 * psi,
+        optimizer=12 * psi,
+        adapter_weights=0,
+        adapter_gradients=0,
+        adapter_optimizer=0,
+        layer_weights=0,
+    )
+    per = {
+        z: ft.memory_per_gpu(s, 0, 0, z, 64).total * ft.GIB / 1e9
+        for z in ("none", "zero1", "zero2", "zero3")
+    }
     assert per["none"] == pytest.approx(120)
     assert per["zero1"] == pytest.approx(31.4, abs=0.05)
     assert per["zero2"] == pytest.approx(16.6, abs=0.05)
     assert per["zero3"] == pytest.approx(1.875)
 
 
-@pytest.mark.parametrize(("s", "b", "h", "a"), [(2048, 1, 12288, 96), (512, 8, 1024, 16), (4096, 2, 4096, 32)])
+@pytest.mark.parametrize(
+    ("s", "b", "h", "a"), [(2048, 1, 12288, 96), (512, 8, 1024, 16), (4096, 2, 4096, 32)]
+)
 def test_activation_formula_reduces_to_korthikanti(s, b, h, a):
     # Korthikanti et al. 2022 eq. (1): per-layer activations sbh(34 + 5as/h) for a GPT-3 block
-    gpt = Architecture(layers=1, hidden=h, intermediate=4 * h, heads=a, kv_heads=a, vocab=100, gated_mlp=False)
+    gpt = Architecture(
+        layers=1, hidden=h, intermediate=4 * h, heads=a, kv_heads=a, vocab=100, gated_mlp=False
+    )
     got = ft.layer_activation_bytes(gpt, s, b, flash_attention=False, dropout_masks=True)
     assert got == pytest.approx(s * b * h * (34 + 5 * a * s / h))
 
@@ -237,19 +268,23 @@ def test_checkpointing_and_gqa_cut_activations():
 def test_min_gpus_is_the_smallest_that_fits():
     inputs = FinetuneInputs(model="Llama-2-70B", method="full", gpu="A100 80GB", sharding="zero3")
     r = ft.evaluate_method(inputs)
-    assert r.gpus_needed is not None and r.gpus_needed > 8
+    assert r.gpus_needed is not None
+    assert r.gpus_needed > 8
     below = ft.evaluate_method(inputs.model_copy(update={"num_gpus": r.gpus_needed - 1}))
     assert not below.fits
-    assert r.fits and r.memory.total <= 80
+    assert r.fits
+    assert r.memory.total <= 80
 
 
 def test_no_sharding_full_70b_fits_nowhere():
     r = ft.evaluate_method(FinetuneInputs(model="Llama-2-70B", method="full", sharding="none"))
-    assert r.gpus_needed is None and not r.fits
+    assert r.gpus_needed is None
+    assert not r.fits
     assert "does not fit on any number" in r.warnings[0]
 
 
 # --- FLOPs, time, cost -------------------------------------------------------------------
+
 
 def test_flops_by_hand():
     # independent: full = (6·N_mm + 12·L·d_q·s)·D, N_mm = block linears + output layer
@@ -267,29 +302,57 @@ def test_flops_by_hand():
 
 
 def test_wall_time_cost_by_hand():
-    inputs = FinetuneInputs(model="Llama-2-7B", method="lora", gpu="H100 80GB", num_gpus=2,
-                            dataset_tokens=5e8, epochs=2, mfu=0.4, gradient_checkpointing=False)
+    inputs = FinetuneInputs(
+        model="Llama-2-7B",
+        method="lora",
+        gpu="H100 80GB",
+        num_gpus=2,
+        dataset_tokens=5e8,
+        epochs=2,
+        mfu=0.4,
+        gradient_checkpointing=False,
+    )
     r = ft.evaluate_method(inputs)
-    # independent: FLOPs ÷ (2 × 989e12 × 0.4) seconds; price $2.99/GPU-h (catalogue)
+    # independent: FLOPs ÷ (2 × 989e12 × 0.4) seconds of compute; price $2.99/GPU-h (catalogue)
     hours = r.flops.total_executed / (2 * 989e12 * 0.4) / 3600
     assert r.flops.tokens == 1e9
-    assert r.wall_hours == pytest.approx(hours)
-    assert r.cost_usd == pytest.approx(hours * 2 * 2.99)
+    assert r.compute_hours == pytest.approx(hours)
+    # the wall time adds the ZeRO-3 all-gathers of the frozen base not hidden behind compute
+    assert r.wall_hours == pytest.approx(hours + r.exposed_communication_hours)
+    assert r.cost_usd == pytest.approx(r.wall_hours * 2 * 2.99)
     q = ft.evaluate_method(inputs.model_copy(update={"qlora_slowdown": 1.5}), "qlora")
-    assert q.wall_hours == pytest.approx(1.5 * r.wall_hours)
+    assert q.compute_hours == pytest.approx(1.5 * r.compute_hours)
+
+
+def test_wall_time_is_compute_time_without_communication():
+    # one GPU: nothing to exchange (ZeRO paper §7: collectives only between data-parallel ranks)
+    r = ft.evaluate_method(FinetuneInputs(model="Llama-2-7B", method="lora", num_gpus=1))
+    assert r.communication.bytes_per_step == 0
+    assert r.communication_hours == 0
+    assert r.wall_hours == r.compute_hours
+    assert ft.fmt_communication(r) == "none (one GPU)"
 
 
 def test_price_override_and_edited_gpu():
     base = FinetuneInputs(gpu="A100 80GB")
-    assert ft.evaluate_method(base.model_copy(update={"usd_per_hour": 3.58})).cost_usd == pytest.approx(
-        2 * ft.evaluate_method(base).cost_usd)
-    edited = ft.Gpu(name="Lab GPU", vendor="x", memory_gb=20, peak_tflops={"bf16": 100},
-                    usd_per_hour=1, source="edited")
+    assert ft.evaluate_method(
+        base.model_copy(update={"usd_per_hour": 3.58})
+    ).cost_usd == pytest.approx(2 * ft.evaluate_method(base).cost_usd)
+    edited = ft.Gpu(
+        name="Lab GPU",
+        vendor="x",
+        memory_gb=20,
+        peak_tflops={"bf16": 100},
+        usd_per_hour=1,
+        source="edited",
+    )
     r = ft.evaluate_method(base.model_copy(update={"gpu_spec": edited, "gpu": "Lab GPU"}))
-    assert r.gpu_memory_gb == 20 and r.gpu_name == "Lab GPU"
+    assert r.gpu_memory_gb == 20
+    assert r.gpu_name == "Lab GPU"
 
 
 # --- comparison, warnings, case study ----------------------------------------------------
+
 
 def test_compare_methods_default():
     c = ft.compare_methods(FinetuneInputs())
@@ -301,8 +364,15 @@ def test_compare_methods_default():
 
 
 def test_long_context_warns_activations_dominate():
-    c = ft.compare_methods(FinetuneInputs(model="Llama-3-8B", method="qlora", seq_len=32768,
-                                          gradient_checkpointing=False, gpu="H200"))
+    c = ft.compare_methods(
+        FinetuneInputs(
+            model="Llama-3-8B",
+            method="qlora",
+            seq_len=32768,
+            gradient_checkpointing=False,
+            gpu="H200",
+        )
+    )
     assert any("Activations are" in w for w in c.warnings)
     assert c.selected.activation_share > 0.5
 
@@ -321,7 +391,8 @@ def test_case_study_quotes_and_explanation():
     assert full.quoted_usd_per_gpu_hour == pytest.approx(150_000 / 2688)
     assert lora.quoted_usd_per_gpu_hour == pytest.approx(2000 / 72)
     # computed with the quoted GPU counts; implied utilization = FLOPs / (GPUs × peak × days)
-    assert full.computed_gpus == 8 and lora.computed_gpus == 1
+    assert full.computed_gpus == 8
+    assert lora.computed_gpus == 1
     r = ft.evaluate_method(ft.case_study_inputs(num_gpus=8), "full")
     assert full.implied_mfu == pytest.approx(r.flops.total_executed / (8 * 312e12 * 14 * 86400))
     assert full.computed_usd < full.quoted_usd / 100
@@ -330,8 +401,35 @@ def test_case_study_quotes_and_explanation():
 
 def test_key_figures():
     figs = dict(ft.key_figures(ft.compare_methods(FinetuneInputs(method="full"))))
-    assert figs["Trainable parameters (Full fine-tuning)"].startswith("6,738,415,616")
+    # every parameter is trained: 6,738,415,616 of 6,738,415,616 (published count)
+    assert (
+        figs["Trainable parameters (Full fine-tuning)"] == "6,738,415,616 (100 % of 6,738,415,616)"
+    )
     assert figs["Cost full / LoRA / QLoRA"].count("$") == 3
+    # full fine-tuning of a 7B model needs 2 A100 80GB (16 B/param ≈ 100 GB) on one NVLink node
+    assert figs["Interconnect (Full fine-tuning)"].startswith(
+        "NVLink 3 via NVSwitch inside one node"
+    )
+    assert "of transfers" in figs["Communication time (Full fine-tuning)"]
+    assert figs["Compute time (Full fine-tuning)"].endswith(" h")
+
+
+def test_case_study_time_states_both_readings():
+    # independent: 8.57e19 model FLOPs / (8 × 312e12 × 0.35) / 86,400 s = 1.14 days; with
+    # checkpointing 1.14e20 executed → 1.51 days; LoRA on 1 A100 in 3 days: 8.74e19 /
+    # (312e12 × 3 × 86,400) = 108 %, without recompute 5.93e19 / … = 73 %
+    c = ft.compare_methods(ft.case_study_inputs())
+    full, lora = c.case_study.rows
+    assert full.computed_model_days == pytest.approx(1.136, abs=0.005)
+    assert full.computed_compute_days == pytest.approx(1.507, abs=0.005)
+    assert full.computed_compute_days < full.computed_days < 1.02 * full.computed_compute_days
+    assert lora.implied_mfu == pytest.approx(1.081, abs=0.002)
+    assert lora.implied_mfu_model == pytest.approx(0.734, abs=0.002)
+    time = c.case_study.explanation[1]
+    assert "1.1 days for the model FLOPs alone" in time
+    assert "1.5 with gradient checkpointing" in time
+    assert "108% utilization with gradient checkpointing" in time
+    assert "73% without it" in time
 
 
 @pytest.mark.parametrize(
@@ -339,7 +437,10 @@ def test_key_figures():
     [
         ({"model": "GPT-5"}, "unknown model"),
         ({"model": "custom"}, "needs an architecture"),
-        ({"model": "custom", "architecture": {"heads": 32, "kv_heads": 5}}, "multiple of key/value heads"),
+        (
+            {"model": "custom", "architecture": {"heads": 32, "kv_heads": 5}},
+            "multiple of key/value heads",
+        ),
         ({"targets": []}, "at least one"),
         ({"mfu": 0}, "greater than 0"),
     ],
@@ -352,5 +453,6 @@ def test_invalid_inputs(data, message):
 def test_custom_architecture_equals_preset():
     arch = ft.get_preset("Mistral-7B-v0.1").architecture
     c = ft.compare_methods(FinetuneInputs(model="custom", architecture=arch))
-    assert c.params.total == 7_241_732_096 and c.published_params is None
+    assert c.params.total == 7_241_732_096
+    assert c.published_params is None
     assert not math.isnan(c.selected.cost_usd)

@@ -14,8 +14,15 @@ from calculator.common import ComponentCosts
 
 SEED6_CURRENT = ComponentCosts(inference=12_000, storage=3_000, training=6_000, operations=4_000)
 SEED6 = fc.ForecastInputs(
-    current=SEED6_CURRENT, users_multiple=10, data_multiple=5, models_multiple=5, horizon_months=12,
-    architecture="stateless_cached", cache_hit_rate=0.3, retention="tiered", pipeline="batch_partitioned",
+    current=SEED6_CURRENT,
+    users_multiple=10,
+    data_multiple=5,
+    models_multiple=5,
+    horizon_months=12,
+    architecture="stateless_cached",
+    cache_hit_rate=0.3,
+    retention="tiered",
+    pipeline="batch_partitioned",
     retraining="data_dependent",
 )
 
@@ -60,7 +67,9 @@ def test_operations_band_uses_engineering_exponent_range():
     assert fc.ENGINEERING_EXPONENT[0] == pytest.approx(1.2553, abs=1e-4)
     f = fc.forecast(SEED6)
     # batch pipeline load exponent is 1.0 in every variant, so only β_m moves the band
-    assert f.projected["low"].operations == pytest.approx(4_000 * 10 * 5**fc.ENGINEERING_EXPONENT[0])
+    assert f.projected["low"].operations == pytest.approx(
+        4_000 * 10 * 5 ** fc.ENGINEERING_EXPONENT[0]
+    )
     assert f.projected["high"].operations == pytest.approx(4_000 * 10 * 5**1.8)  # §6 β upper bound
 
 
@@ -88,7 +97,9 @@ def test_inference_growth_per_10x_users(arch, per_10x):
     assert f.projected["base"].inference == pytest.approx(12_000 * per_10x)
 
 
-@pytest.mark.parametrize(("arch", "lo", "hi"), [("session_gpu", 30, 60), ("stateless_cached", 10, 15)])
+@pytest.mark.parametrize(
+    ("arch", "lo", "hi"), [("session_gpu", 30, 60), ("stateless_cached", 10, 15)]
+)
 def test_inference_band_is_the_seed_range(arch, lo, hi):
     # seed 001 §2.1: cost growth for 10× users
     f = fc.forecast(SEED6.model_copy(update={"architecture": arch, "cache_hit_rate": 0.0}))
@@ -105,18 +116,28 @@ def test_inference_band_is_the_seed_range(arch, lo, hi):
     ],
 )
 def test_retraining_strategies_for_10x_users(strategy, multiple):
-    inp = SEED6.model_copy(update={"retraining": strategy, "data_multiple": 1.0, "models_multiple": 1.0})
+    inp = SEED6.model_copy(
+        update={"retraining": strategy, "data_multiple": 1.0, "models_multiple": 1.0}
+    )
     assert fc.forecast(inp).projected["base"].training == pytest.approx(6_000 * multiple, rel=1e-9)
 
 
 def test_self_hosted_streaming_kafka_example():
     # seed 001 §2.2: Kafka $12K → $180K (15×) for 10× customers (one model, no data growth)
-    inp = SEED6.model_copy(update={"pipeline": "self_hosted_streaming", "models_multiple": 1.0, "data_multiple": 1.0,
-                                   "current": ComponentCosts(operations=12_000)})
+    inp = SEED6.model_copy(
+        update={
+            "pipeline": "self_hosted_streaming",
+            "models_multiple": 1.0,
+            "data_multiple": 1.0,
+            "current": ComponentCosts(operations=12_000),
+        }
+    )
     assert fc.forecast(inp).projected["base"].operations == pytest.approx(180_000)
 
 
-@pytest.mark.parametrize(("retention", "factor"), [("none", 1 + 12 / 18), ("tiered", 1.5), ("tiered_sampling", 1.0)])
+@pytest.mark.parametrize(
+    ("retention", "factor"), [("none", 1 + 12 / 18), ("tiered", 1.5), ("tiered_sampling", 1.0)]
+)
 def test_storage_time_factor_at_12_months(retention, factor):
     # tiered: seed 001 §6 × 1.5; none: 18-month-old data (§3.6) grows by 12/18 in a year; sampling: flat (§3.6)
     inp = SEED6.model_copy(update={"retention": retention, "data_multiple": 1.0})
@@ -151,30 +172,55 @@ def test_low_base_high_ordered_everywhere(seed6):
 
 
 @given(
-    u=st.floats(1, 1e3), d=st.floats(1, 1e3), m=st.floats(1, 1e2), h=st.integers(1, 120),
-    arch=st.sampled_from(list(fc.INFERENCE_EXPONENT)), ret=st.sampled_from(list(fc.STORAGE_TIME_SLOPE_PER_YEAR)),
-    pipe=st.sampled_from(list(fc.PIPELINE_LOAD_EXPONENT)), rt=st.sampled_from(["static", "data_dependent", "per_user", "active_learning"]),
+    u=st.floats(1, 1e3),
+    d=st.floats(1, 1e3),
+    m=st.floats(1, 1e2),
+    h=st.integers(1, 120),
+    arch=st.sampled_from(list(fc.INFERENCE_EXPONENT)),
+    ret=st.sampled_from(list(fc.STORAGE_TIME_SLOPE_PER_YEAR)),
+    pipe=st.sampled_from(list(fc.PIPELINE_LOAD_EXPONENT)),
+    rt=st.sampled_from(["static", "data_dependent", "per_user", "active_learning"]),
     cache=st.floats(0, 1),
 )
 def test_projection_finite_nonnegative_and_ordered(u, d, m, h, arch, ret, pipe, rt, cache):
-    inp = fc.ForecastInputs(current=SEED6_CURRENT, users_multiple=u, data_multiple=d, models_multiple=m,
-                            horizon_months=h, architecture=arch, retention=ret, pipeline=pipe, retraining=rt,
-                            cache_hit_rate=cache)
+    inp = fc.ForecastInputs(
+        current=SEED6_CURRENT,
+        users_multiple=u,
+        data_multiple=d,
+        models_multiple=m,
+        horizon_months=h,
+        architecture=arch,
+        retention=ret,
+        pipeline=pipe,
+        retraining=rt,
+        cache_hit_rate=cache,
+    )
     f = fc.forecast(inp)
     for v in fc.VARIANTS:
         for value in f.projected[v].as_dict().values():
             assert math.isfinite(value) and value >= 0
-    assert f.projected["low"].total <= f.projected["base"].total * (1 + 1e-9) <= f.projected["high"].total * (1 + 1e-9)
+    assert (
+        f.projected["low"].total
+        <= f.projected["base"].total * (1 + 1e-9)
+        <= f.projected["high"].total * (1 + 1e-9)
+    )
 
 
 @given(u=st.floats(1, 1e3), k=st.floats(1.0, 10.0))
 def test_more_growth_never_costs_less(u, k):
     a = fc.forecast(SEED6.model_copy(update={"users_multiple": u})).projected["base"].total
-    b = fc.forecast(SEED6.model_copy(update={"users_multiple": min(u * k, 1e4)})).projected["base"].total
+    b = (
+        fc.forecast(SEED6.model_copy(update={"users_multiple": min(u * k, 1e4)}))
+        .projected["base"]
+        .total
+    )
     assert b >= a * (1 - 1e-12)
 
 
-@pytest.mark.parametrize(("ratio", "kind"), [(1.2, "linear"), (1.21, "super-linear"), (3.0, "super-linear"), (3.01, "exponential")])
+@pytest.mark.parametrize(
+    ("ratio", "kind"),
+    [(1.2, "linear"), (1.21, "super-linear"), (3.0, "super-linear"), (3.01, "exponential")],
+)
 def test_classification_bands(ratio, kind):
     # seed 001 §4.1 ±20% band; §1: 3–5× over linear = exponential
     assert fc.classify(ratio) == kind

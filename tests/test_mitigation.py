@@ -17,21 +17,45 @@ from calculator.errors import InputError
 ONE_MONTH_WEEKS = 52 / 12  # a duration of exactly one month
 
 
-def action(id="a", *, components=("inference",), red=(0.5, 0.5), inv=(4000.0, 4000.0),
-           weeks=(ONE_MONTH_WEEKS, ONE_MONTH_WEEKS), phase=1, engineers=(0.0, 0.0)) -> mt.ActionSpec:
+def action(
+    id="a",
+    *,
+    components=("inference",),
+    red=(0.5, 0.5),
+    inv=(4000.0, 4000.0),
+    weeks=(ONE_MONTH_WEEKS, ONE_MONTH_WEEKS),
+    phase=1,
+    engineers=(0.0, 0.0),
+) -> mt.ActionSpec:
     """A test action; no engineering time unless ``engineers`` is given, so cash figures stay hand-checkable."""
     return mt.ActionSpec(
-        id=id, name=id, phase=phase, components=components, reduction_low=red[0], reduction_high=red[1],
-        investment_low_usd=inv[0], investment_high_usd=inv[1], duration_weeks_low=weeks[0], duration_weeks_high=weeks[1],
-        engineers_low=engineers[0], engineers_high=engineers[1],
+        id=id,
+        name=id,
+        phase=phase,
+        components=components,
+        reduction_low=red[0],
+        reduction_high=red[1],
+        investment_low_usd=inv[0],
+        investment_high_usd=inv[1],
+        duration_weeks_low=weeks[0],
+        duration_weeks_high=weeks[1],
+        engineers_low=engineers[0],
+        engineers_high=engineers[1],
     )
 
 
-def flat(cost: float = 10_000.0, *actions_: mt.ActionSpec, horizon: int = 12, **kw) -> mt.MitigationInputs:
+def flat(
+    cost: float = 10_000.0, *actions_: mt.ActionSpec, horizon: int = 12, **kw
+) -> mt.MitigationInputs:
     """Inputs with a constant inference cost (current = projected)."""
     c = ComponentCosts(inference=cost)
-    return mt.MitigationInputs(current_monthly_cost=c, projected_monthly_cost=c, horizon_months=horizon,
-                               actions=actions_, **kw)
+    return mt.MitigationInputs(
+        current_monthly_cost=c,
+        projected_monthly_cost=c,
+        horizon_months=horizon,
+        actions=actions_,
+        **kw,
+    )
 
 
 # ─── defaults from the seed ────────────────────────────────────────────────────────────
@@ -40,10 +64,21 @@ def flat(cost: float = 10_000.0, *actions_: mt.ActionSpec, horizon: int = 12, **
 def test_default_action_ids_in_seed_order():
     # brief / seed 001 §5: four phases, 4 + 4 + 4 + 3 actions
     assert [a.id for a in mt.DEFAULT_ACTIONS] == [
-        "enable_caching", "lifecycle_policies", "right_size_compute", "batch_requests",
-        "quantization", "pruning", "distillation", "adaptive_routing",
-        "managed_services", "feature_store", "edge_inference", "micro_batch_pipelines",
-        "architecture_replacement", "federated_learning", "platform_migration",
+        "enable_caching",
+        "lifecycle_policies",
+        "right_size_compute",
+        "batch_requests",
+        "quantization",
+        "pruning",
+        "distillation",
+        "adaptive_routing",
+        "managed_services",
+        "feature_store",
+        "edge_inference",
+        "micro_batch_pipelines",
+        "architecture_replacement",
+        "federated_learning",
+        "platform_migration",
     ]
     assert [a.phase for a in mt.DEFAULT_ACTIONS] == [1] * 4 + [2] * 4 + [3] * 4 + [4] * 3
 
@@ -51,13 +86,13 @@ def test_default_action_ids_in_seed_order():
 @pytest.mark.parametrize(
     ("action_id", "component", "low", "high"),
     [
-        ("enable_caching", "inference", 0.30, 0.60),      # seed 001 §5 phase 1
-        ("lifecycle_policies", "storage", 0.60, 0.80),    # seed 001 §5 phase 1
+        ("enable_caching", "inference", 0.30, 0.60),  # seed 001 §5 phase 1
+        ("lifecycle_policies", "storage", 0.60, 0.80),  # seed 001 §5 phase 1
         ("right_size_compute", "inference", 0.20, 0.40),  # seed 001 §5 phase 1
-        ("batch_requests", "inference", 0.15, 0.30),      # seed 001 §5 phase 1
-        ("quantization", "inference", 0.30, 0.50),        # seed 001 §5 phase 2
-        ("distillation", "inference", 0.50, 0.70),        # seed 001 §5 phase 2
-        ("adaptive_routing", "inference", 0.40, 0.60),    # seed 001 §5 phase 2
+        ("batch_requests", "inference", 0.15, 0.30),  # seed 001 §5 phase 1
+        ("quantization", "inference", 0.30, 0.50),  # seed 001 §5 phase 2
+        ("distillation", "inference", 0.50, 0.70),  # seed 001 §5 phase 2
+        ("adaptive_routing", "inference", 0.40, 0.60),  # seed 001 §5 phase 2
     ],
 )
 def test_default_reductions_quote_the_seed(action_id, component, low, high):
@@ -69,7 +104,12 @@ def test_default_reductions_quote_the_seed(action_id, component, low, high):
 
 @pytest.mark.parametrize(
     ("phase", "low", "high"),
-    [(1, 0, 5_000), (2, 20_000, 80_000), (3, 150_000, 400_000), (4, 500_000, 2_000_000)],  # seed 001 §5 headings
+    [
+        (1, 0, 5_000),
+        (2, 20_000, 80_000),
+        (3, 150_000, 400_000),
+        (4, 500_000, 2_000_000),
+    ],  # seed 001 §5 headings
 )
 def test_phase_investment_splits_back_to_the_seed_range(phase, low, high):
     acts = [a for a in mt.DEFAULT_ACTIONS if a.phase == phase]
@@ -127,7 +167,9 @@ def test_single_action_hand_computed():
     assert a.roi == pytest.approx((55_000 - 4000) / 4000)  # 12.75
     assert a.roi_12 == pytest.approx(12.75)
     assert a.roi_36 == pytest.approx((35 * 5000 - 4000) / 4000)
-    assert a.payback_months == pytest.approx(1.8)  # −4,000 at month 1, +5,000 during month 2 → 1 + 4/5
+    assert a.payback_months == pytest.approx(
+        1.8
+    )  # −4,000 at month 1, +5,000 during month 2 → 1 + 4/5
     assert a.npv_usd == pytest.approx(51_000)
     assert res.plan is not None and res.plan.roi == pytest.approx(12.75)
     months = [p for p in res.series if p.series == "Plan"]
@@ -160,8 +202,13 @@ def test_growth_geometric_then_held_or_continued():
     # independent calculation: 1,000 → 4,000 over 2 months: month 1 = 2,000, month 2 = 4,000;
     # held: month 3 = 4,000; continued: 1,000 × 4^1.5 = 8,000.  Action: 50% of storage from month 1.
     a = action(components=("storage",), inv=(100, 100))
-    kw = dict(current_monthly_cost=ComponentCosts(storage=1000), projected_monthly_cost=ComponentCosts(storage=4000),
-              growth_horizon_months=2, horizon_months=3, actions=(a,))
+    kw = dict(
+        current_monthly_cost=ComponentCosts(storage=1000),
+        projected_monthly_cost=ComponentCosts(storage=4000),
+        growth_horizon_months=2,
+        horizon_months=3,
+        actions=(a,),
+    )
     held = mt.evaluate_plan(mt.MitigationInputs(**kw))
     cont = mt.evaluate_plan(mt.MitigationInputs(**kw, after_growth="continue"))
     assert held.baseline_monthly_usd == pytest.approx([2000, 4000, 4000])
@@ -172,7 +219,9 @@ def test_growth_geometric_then_held_or_continued():
 
 
 def test_linear_path_when_starting_from_zero():
-    assert mt.baseline_cost(0.0, 1200.0, 12, 6) == pytest.approx(600.0)  # geometric undefined → linear
+    assert mt.baseline_cost(0.0, 1200.0, 12, 6) == pytest.approx(
+        600.0
+    )  # geometric undefined → linear
 
 
 def test_stage_multiplier_on_investment():
@@ -207,7 +256,11 @@ def test_zero_savings_is_minus_100_percent_and_zero_investment_undefined():
     assert by_id["nothing"].roi == -1.0 and by_id["nothing"].payback_months is None
     assert by_id["free"].roi is None and by_id["free"].payback_months == 0.0
     assert by_id["idle"].roi is None
-    assert [a.id for a in res.actions] == ["free", "nothing", "idle"]  # free money first, nothing-for-nothing last
+    assert [a.id for a in res.actions] == [
+        "free",
+        "nothing",
+        "idle",
+    ]  # free money first, nothing-for-nothing last
     assert by_id["nothing"].roi_multiple == 0.0 and by_id["free"].roi_multiple is None
     assert mt.format_multiple(by_id["nothing"].roi_multiple) == "0.0×"
     assert mt.format_multiple(by_id["free"].roi_multiple) == "no investment"
@@ -246,7 +299,11 @@ def test_selection_limits_plan_and_phases():
 
 
 def test_key_figures():
-    figs = dict(mt.key_figures(mt.evaluate_plan(flat(10_000.0, action(), horizon=12, discount_rate_annual=0.0))))
+    figs = dict(
+        mt.key_figures(
+            mt.evaluate_plan(flat(10_000.0, action(), horizon=12, discount_rate_annual=0.0))
+        )
+    )
     assert figs["Plan investment"] == "$4,000 ($4,000 cash + $0 engineering time)"
     # independent calculation: savings 55,000 ÷ investment 4,000 = 13.75 → "14×"
     assert figs["Plan ROI at 12 months"] == "14×"
@@ -262,7 +319,9 @@ def test_inputs_reject_bad_values():
         mt.MitigationInputs(selected=("nope",))
     with pytest.raises(ValidationError, match="unique"):
         mt.MitigationInputs(actions=(action("x"), action("x")))
-    with pytest.raises(ValidationError, match=r"reduction low \(60%\) must not exceed high \(50%\)"):
+    with pytest.raises(
+        ValidationError, match=r"reduction low \(60%\) must not exceed high \(50%\)"
+    ):
         action(red=(0.6, 0.5))
     with pytest.raises(ValidationError):
         mt.MitigationInputs(horizon_months=0)
@@ -309,16 +368,37 @@ def small_plans(draw):
         lo, hi = sorted((draw(fractions), draw(fractions)))
         ilo, ihi = sorted((draw(money), draw(money)))
         wlo, whi = sorted((draw(st.floats(1, 120)), draw(st.floats(1, 120))))
-        comps = draw(st.lists(st.sampled_from(["inference", "storage", "training", "operations"]),
-                              min_size=1, max_size=4, unique=True))
-        acts.append(action(f"a{i}", components=tuple(comps), red=(lo, hi), inv=(ilo, ihi), weeks=(wlo, whi),
-                           phase=draw(st.integers(1, 4))))
-    costs = [ComponentCosts(**{c: draw(money) for c in ("inference", "storage", "training", "operations")})
-             for _ in range(2)]
+        comps = draw(
+            st.lists(
+                st.sampled_from(["inference", "storage", "training", "operations"]),
+                min_size=1,
+                max_size=4,
+                unique=True,
+            )
+        )
+        acts.append(
+            action(
+                f"a{i}",
+                components=tuple(comps),
+                red=(lo, hi),
+                inv=(ilo, ihi),
+                weeks=(wlo, whi),
+                phase=draw(st.integers(1, 4)),
+            )
+        )
+    costs = [
+        ComponentCosts(
+            **{c: draw(money) for c in ("inference", "storage", "training", "operations")}
+        )
+        for _ in range(2)
+    ]
     return mt.MitigationInputs(
-        current_monthly_cost=costs[0], projected_monthly_cost=costs[1],
-        growth_horizon_months=draw(st.integers(1, 36)), horizon_months=draw(st.sampled_from([12, 36])),
-        stage=draw(st.sampled_from(["design", "pilot", "production"])), actions=tuple(acts),
+        current_monthly_cost=costs[0],
+        projected_monthly_cost=costs[1],
+        growth_horizon_months=draw(st.integers(1, 36)),
+        horizon_months=draw(st.sampled_from([12, 36])),
+        stage=draw(st.sampled_from(["design", "pilot", "production"])),
+        actions=tuple(acts),
     )
 
 
@@ -330,7 +410,10 @@ def test_plan_properties(inputs):
         for m in (g, g.low, g.high):
             # payback ≤ horizon whenever ROI > 0 within it
             if m.roi is not None and m.roi > 0:
-                assert m.payback_months is not None and m.payback_months <= inputs.horizon_months + 1e-9
+                assert (
+                    m.payback_months is not None
+                    and m.payback_months <= inputs.horizon_months + 1e-9
+                )
             # zero savings → −100%; zero investment → undefined
             if m.investment_horizon_usd > 0 and m.savings_horizon_usd == 0:
                 assert m.roi == -1.0
@@ -342,16 +425,26 @@ def test_plan_properties(inputs):
         assert p.savings_usd <= base + 1e-6 * max(1.0, base)
     assert res.plan.monthly_savings_usd <= inputs.current_monthly_cost.total * (1 + 1e-9) + 1e-9
     # overlap: together never save more than the actions alone, added up
-    assert res.plan.savings_horizon_usd <= sum(a.savings_horizon_usd for a in res.actions) * (1 + 1e-9) + 1e-6
+    assert (
+        res.plan.savings_horizon_usd
+        <= sum(a.savings_horizon_usd for a in res.actions) * (1 + 1e-9) + 1e-6
+    )
 
 
 @given(small_plans(), fractions)
 def test_more_reduction_never_saves_less(inputs, bump):
     first = inputs.actions[0]
-    stronger = first.model_copy(update={"reduction_low": max(first.reduction_low, bump),
-                                        "reduction_high": max(first.reduction_high, bump)})
+    stronger = first.model_copy(
+        update={
+            "reduction_low": max(first.reduction_low, bump),
+            "reduction_high": max(first.reduction_high, bump),
+        }
+    )
     other = inputs.model_copy(update={"actions": (stronger, *inputs.actions[1:])})
-    assert mt.evaluate_plan(other).plan.savings_horizon_usd >= mt.evaluate_plan(inputs).plan.savings_horizon_usd - 1e-6
+    assert (
+        mt.evaluate_plan(other).plan.savings_horizon_usd
+        >= mt.evaluate_plan(inputs).plan.savings_horizon_usd - 1e-6
+    )
 
 
 # ─── charts ────────────────────────────────────────────────────────────────────────────
@@ -361,14 +454,19 @@ def test_cumulative_chart_marks_paybacks():
     res = mt.evaluate_plan(mt.MitigationInputs())
     spec = charts.main_chart(res).to_dict()
     assert spec["title"]["text"] == "Cumulative net savings by phase and for the plan"
-    marks = [layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"] for layer in spec["layer"]]
+    marks = [
+        layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"]
+        for layer in spec["layer"]
+    ]
     assert marks == ["rule", "line", "point"]
     paybacks = charts.payback_frame(res)
     assert set(paybacks["series"]) == {p.name for p in res.phases} | {"Plan"}
     assert list(paybacks["payback_months"]) == [g.payback_months for g in [*res.phases, res.plan]]
     frame = charts.cumulative_frame(res)
     plan = frame[frame["series"] == "Plan"].set_index("month")["cumulative_net_usd"]
-    assert plan[0] == 0 and plan[36] == pytest.approx(res.plan.savings_horizon_usd - res.plan.investment_horizon_usd)
+    assert plan[0] == 0 and plan[36] == pytest.approx(
+        res.plan.savings_horizon_usd - res.plan.investment_horizon_usd
+    )
 
 
 def test_roi_bar_chart_in_rank_order():
@@ -392,8 +490,12 @@ def test_engineering_time_is_part_of_the_investment():
     assert r.cash_usd == pytest.approx(1000) and r.engineering_usd == pytest.approx(16_000)
     assert r.investment_usd == pytest.approx(17_000)
     assert res.loaded_cost_per_fte_usd == 104_000
-    design = mt.evaluate_plan(flat(10_000.0, a, horizon=12, loaded_cost_per_fte_usd=104_000, stage="design"))
-    assert design.actions[0].investment_usd == pytest.approx(0.5 * 17_000)  # stage multiplier on the whole effort
+    design = mt.evaluate_plan(
+        flat(10_000.0, a, horizon=12, loaded_cost_per_fte_usd=104_000, stage="design")
+    )
+    assert design.actions[0].investment_usd == pytest.approx(
+        0.5 * 17_000
+    )  # stage multiplier on the whole effort
 
 
 def test_default_actions_take_the_phase_engineers():
@@ -402,7 +504,9 @@ def test_default_actions_take_the_phase_engineers():
     assert (cache.engineers_low, cache.engineers_high) == (0.5, 1.0)
     # independent calculation: 0.75 × 1.5 × 180,000 / 52 = 3,894.23
     assert cache.engineering_usd("base", 180_000) == pytest.approx(3894.2308, abs=1e-3)
-    assert {a.phase: (a.engineers_low, a.engineers_high) for a in mt.DEFAULT_ACTIONS} == mt.PHASE_ENGINEERS_FTE
+    assert {
+        a.phase: (a.engineers_low, a.engineers_high) for a in mt.DEFAULT_ACTIONS
+    } == mt.PHASE_ENGINEERS_FTE
 
 
 def test_phase_one_roi_is_a_sane_multiple_once_engineering_is_counted():
@@ -412,8 +516,13 @@ def test_phase_one_roi_is_a_sane_multiple_once_engineering_is_counted():
     cash_only = mt.evaluate_plan(mt.MitigationInputs(loaded_cost_per_fte_usd=0))
     by_id = {a.id: a for a in res.actions}
     assert by_id["right_size_compute"].investment_usd == pytest.approx(625 + 3894.2308, abs=0.01)
-    assert all(a.roi_multiple < c.roi_multiple for a, c in zip(
-        sorted(res.actions, key=lambda x: x.id), sorted(cash_only.actions, key=lambda x: x.id)) if a.roi_multiple)
+    assert all(
+        a.roi_multiple < c.roi_multiple
+        for a, c in zip(
+            sorted(res.actions, key=lambda x: x.id), sorted(cash_only.actions, key=lambda x: x.id)
+        )
+        if a.roi_multiple
+    )
 
 
 def test_not_applicable_actions_are_never_ranked_nor_planned():
@@ -438,7 +547,12 @@ def test_roi_multiple_is_savings_over_investment():
 @pytest.mark.parametrize(
     ("inv", "weeks", "red", "flag"),
     [
-        ((10.0, 10.0), (1.0, 1.0), (0.5, 0.5), "first year"),   # $10 for $5,000/month: ≈ 5,000× in a year
+        (
+            (10.0, 10.0),
+            (1.0, 1.0),
+            (0.5, 0.5),
+            "first year",
+        ),  # $10 for $5,000/month: ≈ 5,000× in a year
         ((4000.0, 4000.0), (4.0, 4.0), (0.95, 0.95), "95% of the inference cost"),
     ],
 )
@@ -452,11 +566,14 @@ def test_payback_under_a_day_is_flagged():
     # an action lasts at least a week and pays nothing back before it ends, so the engine's own paybacks are
     # never under a day; the guard still speaks for metrics that claim one (e.g. a hand-made plan file)
     base = mt.evaluate_plan(flat(10_000.0, action(), horizon=12)).actions[0]
-    claimed = mt.Metrics.model_validate({**base.model_dump(include=set(mt.Metrics.model_fields)),
-                                         "payback_months": 0.01})
+    claimed = mt.Metrics.model_validate(
+        {**base.model_dump(include=set(mt.Metrics.model_fields)), "payback_months": 0.01}
+    )
     assert any("under a day" in w for w in mt.plausibility_warnings(claimed, [action()], "It"))
-    assert all(a.payback_months is None or a.payback_months >= 1 / mt.WEEKS_PER_MONTH
-               for a in mt.evaluate_plan(mt.MitigationInputs()).actions)
+    assert all(
+        a.payback_months is None or a.payback_months >= 1 / mt.WEEKS_PER_MONTH
+        for a in mt.evaluate_plan(mt.MitigationInputs()).actions
+    )
 
 
 def test_plausibility_guard_quiet_on_an_ordinary_action():
@@ -466,8 +583,8 @@ def test_plausibility_guard_quiet_on_an_ordinary_action():
 
 
 def test_payback_under_a_month_reads_in_weeks_or_days():
-    assert mt.format_payback(0.5, 36) == "2.2 weeks"   # 0.5 × 52/12 = 2.17 weeks
-    assert mt.format_payback(0.1, 36) == "3.0 days"    # 0.1 × 52/12 × 7 = 3.03 days
+    assert mt.format_payback(0.5, 36) == "2.2 weeks"  # 0.5 × 52/12 = 2.17 weeks
+    assert mt.format_payback(0.1, 36) == "3.0 days"  # 0.1 × 52/12 × 7 = 3.03 days
     assert mt.format_payback(None, 1200) == "not within 1,200 months"
 
 

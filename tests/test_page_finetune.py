@@ -62,7 +62,8 @@ def test_custom_architecture_error_keeps_state(app_test):
     assert not at.exception
     assert any("multiple of key/value heads" in e.value for e in at.error)
     at.number_input(key="w.finetune.arch.kv_heads").set_value(8).run()
-    assert not at.exception and not at.error
+    assert not at.exception
+    assert not at.error
     assert at.session_state["what_if"]["finetune"]["architecture"]["kv_heads"] == 8
 
 
@@ -74,3 +75,66 @@ def test_nothing_fits_warning(app_test):
     assert not at.exception
     assert any(w.value.startswith("Nothing fits") for w in at.warning)
     assert metrics(at)["GPUs needed"] == "none fit"
+
+
+def test_communication_bound_warning_beside_the_time(app_test):
+    at = app_test(PAGE)
+    at.radio(key="w.finetune.method").set_value("full").run()
+    at.selectbox(key="w.finetune.model").set_value("Llama-2-70B").run()
+    at.selectbox(key="w.finetune.gpu").set_value("RTX 4090 24GB").run()
+    assert not at.exception
+    got = metrics(at)
+    # 63 × RTX 4090 over 25 GbE between 8 nodes: 42.3 h wall for 4.4 h of compute
+    # (independent calculation in tests/test_finetune_comms.py)
+    assert got["GPUs needed"] == "63"
+    assert got["Compute time"] == "4.4 h"
+    assert got["Wall time"] == "42.3 h"
+    assert got["Communication time"] == "40.1 h"
+    bound = [w.value for w in at.warning if "communication-bound" in w.value]
+    assert len(bound) == 1  # shown once, beside the time figures
+    captions = " ".join(c.value for c in at.caption)
+    assert "25 Gb/s Ethernet between 8 nodes" in captions
+    charts = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    assert "Wall time by method: compute and communication (hours)" in [
+        c["title"]["text"] for c in charts
+    ]
+
+
+def test_nvlink_a100_not_bound_and_sliders(app_test):
+    at = app_test(PAGE)
+    at.radio(key="w.finetune.method").set_value("full").run()
+    assert not at.exception
+    # Llama-2-7B full on 2 A100 80GB inside one NVLink node: communication is small
+    assert not any("communication-bound" in w.value for w in at.warning)
+    at.slider(key="w.finetune.bandwidth_efficiency").set_value(0.05).run()
+    at.slider(key="w.finetune.comm_overlap").set_value(0.0).run()
+    assert not at.exception
+    what_if = at.session_state["what_if"]["finetune"]
+    assert what_if["bandwidth_efficiency"] == 0.05
+    assert what_if["comm_overlap"] == 0.0
+
+
+def test_human_labels_only(app_test):
+    at = app_test(PAGE)
+    labels = [s.label for s in at.selectbox] + [r.label for r in at.radio]
+    shown = " ".join(labels + [str(o) for s in at.selectbox for o in s.options])
+    for internal in ("adamw", "bf16-mixed", "zero3", "Gpu", "gpus"):
+        assert internal not in shown, internal
+    assert "AdamW (fp32 states)" in shown
+    assert "ZeRO-3" in shown
+    assert "GPU" in shown
+
+
+def test_catalogue_rows_from_an_older_session_keep_working(app_test):
+    # rows kept before the interconnect columns existed: the shipped values fill them in
+    from ui.gpu_catalogue import BASE_COLUMNS, default_rows
+
+    at = app_test()
+    at.session_state["gpu_catalogue"] = [{c: r[c] for c in BASE_COLUMNS} for r in default_rows()]
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    at.selectbox(key="w.finetune.gpu").set_value("RTX 4090 24GB").run()
+    assert not at.exception
+    spec = at.session_state["what_if"]["finetune"]["gpu_spec"]
+    assert spec["inter_node_gbps"] == 3.125
+    assert spec["gpus_per_node"] == 8

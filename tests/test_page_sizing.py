@@ -13,27 +13,79 @@ def metrics(at) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
-def test_defaults_show_case_study(app_test):
+def in_order(at) -> list[tuple[str, str]]:
+    """(element type, label or text) of the results in page order, to check placement."""
+    out = []
+
+    def walk(node) -> None:
+        for child in getattr(node, "children", {}).values():
+            if child.type in ("metric", "warning", "info", "error", "success", "subheader"):
+                out.append((child.type, str(getattr(child, "label", None) or child.value)))
+            walk(child)
+
+    walk(at.main)
+    return out
+
+
+def test_defaults_show_case_study_as_a_fine_tune(app_test):
     at = app_test(PAGE)
-    # seed 002 case study: 7B model on 2B tokens, 8 A100 for two weeks → over-sized, don't pretrain
-    assert "Over-sized and under-trained" in at.error[0].value
+    # seed 002 case study: "fine-tune a 7B parameter open-source foundation model" on 2B tokens,
+    # 8 A100 for two weeks → compute-optimal waste does not apply; the data says don't pretrain
+    assert not at.error
+    assert at.info[0].value.startswith("Fine-tuning an existing 7B model")
     assert any("hierarchy" in i.value for i in at.info)
     got = metrics(at)
     assert got["Usable data (tokens)"] == "2B"
-    assert (
-        got["Recommended (params)"] == "77.7M"
-    )  # Besiroglu 2024: size for which 2B tokens is optimal
+    # Besiroglu 2024: the size for which 2B tokens is optimal (tests/test_sizing.py)
+    assert got["From scratch, data supports (params)"] == "77.7M"
     assert got["Compute budget (FLOP)"] == "1.21e21"  # 8 × 336 h × 3600 × 312e12 × 0.4
-    assert got["Compute wasted (%)"] == "79%"
+    assert got["Full fine-tune compute (FLOP)"] == "8.4e19"  # 6 × 7e9 × 2e9
+    assert got["Full fine-tune cost (USD)"] == "$335"  # 186.97 A100-hours × $1.79
+    assert got["Compute-optimal waste"] == "n/a"
+    assert "Compute wasted (%)" not in got
+    assert any("does not apply to a fine-tune" in i.value for i in at.info)
+    links = at.get("page_link")
+    assert links
+    assert "Fine-tuning cost page" in links[0].proto.label
     what_if = at.session_state["what_if"]["sizing"]
     assert what_if["proposal_params"] == 7e9
+    assert what_if["purpose"] == "finetune"
     assert what_if["gpu_name"] == "A100 80GB"
     assert any("disagree" in w.value for w in at.warning)  # fit-disagreement callout
     assert len(at.get("arrow_vega_lite_chart")) >= 1 or len(at.get("vega_lite_chart")) >= 1
 
 
+def test_case_study_from_scratch_shows_the_feasible_comparison(app_test):
+    at = app_test(PAGE)
+    at.radio(key="w.sizing.purpose").set_value("pretrain").run()
+    assert not at.exception
+    got = metrics(at)
+    # tests/test_sizing.py: the equal-loss optimum needs 8.29B tokens > 2B usable → 0 % wasted
+    assert got["Compute wasted (%)"] == "0%"
+    assert got["Money wasted (USD)"] == "$0.00"
+    assert got["Same result, cheapest (USD)"] == "$335"  # the proposal itself
+    assert got["Data-optimal model (params)"] == "77.7M"
+    assert got["Its loss (nats/token)"] == "3.51"
+    assert got["Your model's loss (nats/token)"] == "2.82"
+    assert got["Extra cost of your model (USD)"] == "$331"
+    assert at.info[0].value.startswith("Limited by data")
+    assert at.session_state["what_if"]["sizing"]["purpose"] == "pretrain"
+    # every warning sits right under the figures it qualifies
+    order = in_order(at)
+    waste_at = order.index(("metric", "Same result, cheapest (USD)"))
+    kind, text = order[waste_at + 1]
+    assert kind == "warning"
+    assert "not waste" in text
+    assert "8.29B tokens" in text
+    data_at = order.index(("metric", "Tokens per parameter"))
+    assert order[data_at + 1][0] == "warning"
+    assert "data, not compute, is the limit" in order[data_at + 1][1]
+    assert any("0.69 lower (better)" in m.value for m in at.markdown)
+
+
 def test_log_sliders_and_fit_drive_results(app_test):
     at = app_test(PAGE)
+    at.radio(key="w.sizing.purpose").set_value("pretrain").run()
     at.selectbox(key="w.sizing.fit").set_value("rule20").run()
     at.select_slider(key="w.sizing.dataset_tokens").set_value(1e10).run()
     assert not at.exception
@@ -47,6 +99,7 @@ def test_log_sliders_and_fit_drive_results(app_test):
 
 def test_flop_budget_and_near_optimal_proposal(app_test):
     at = app_test(PAGE)
+    at.radio(key="w.sizing.purpose").set_value("pretrain").run()
     at.checkbox(key="w.sizing.has_data").uncheck().run()
     at.radio(key="w.sizing.compute_mode").set_value("flops").run()
     at.select_slider(key="w.sizing.compute_flops").set_value(6e23).run()
@@ -116,3 +169,13 @@ def test_catalogue_validation(edit, message):
     assert len(gpus) == len(rows) - 1 == len(kept)
     assert len(errors) == 1
     assert message in errors[0]
+
+
+def test_rule20_waste_is_shown_as_an_upper_bound(app_test):
+    at = app_test(PAGE)
+    at.radio(key="w.sizing.purpose").set_value("pretrain").run()
+    at.selectbox(key="w.sizing.fit").set_value("rule20").run()
+    assert not at.exception
+    # rule: 1 − (6 × 20 × (2e9/20)²)/(6 × 7e9 × 2e9) = 1 − 1/70 = 98.6 % — an upper bound
+    assert metrics(at)["Compute wasted (%)"] == "≤ 99%"
+    assert any(w.value.startswith("Upper bound") for w in at.warning)

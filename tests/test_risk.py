@@ -35,21 +35,47 @@ def _with(a: Answers, **sections: dict) -> Answers:
 def test_public_format_keys():
     # issue 2: the public answers format
     d = Answers().model_dump(mode="json")
-    assert set(d) == {"workload", "current_monthly_cost_usd", "growth", "inference", "data", "models", "team",
-                      "economics", "stage", "scenario_name", "what_if"}
+    assert set(d) == {
+        "workload",
+        "current_monthly_cost_usd",
+        "growth",
+        "inference",
+        "data",
+        "models",
+        "team",
+        "economics",
+        "stage",
+        "scenario_name",
+        "what_if",
+    }
     assert set(d["economics"]) == {"monthly_budget_usd", "value_per_user_usd"}
     assert set(d["workload"]) == {"monthly_active_users", "requests_per_day"}
     assert set(d["current_monthly_cost_usd"]) == {"inference", "storage", "training", "operations"}
-    assert {"users_multiple", "data_multiple", "models_multiple", "horizon_months"} <= set(d["growth"])
-    assert set(d["inference"]) == {"architecture", "cache_hit_rate", "context_tokens", "model_params", "gpu_utilization"}
+    assert {"users_multiple", "data_multiple", "models_multiple", "horizon_months"} <= set(
+        d["growth"]
+    )
+    assert set(d["inference"]) == {
+        "architecture",
+        "cache_hit_rate",
+        "context_tokens",
+        "model_params",
+        "gpu_utilization",
+    }
     assert set(d["data"]) == {"ingest_tb_per_month", "retention", "pipeline", "monitoring_metrics"}
     assert set(d["models"]) == {"in_production", "retraining", "deploys_per_month"}
     assert set(d["team"]) == {"ml_engineers", "infra_engineers", "loaded_cost_per_fte_usd"}
 
 
 def test_every_field_has_description_and_numeric_fields_bounds_and_unit():
-    for section in (risk.Workload, risk.CurrentCosts, risk.GrowthScenario, risk.InferenceAnswers,
-                    risk.DataAnswers, risk.ModelsAnswers, risk.TeamAnswers):
+    for section in (
+        risk.Workload,
+        risk.CurrentCosts,
+        risk.GrowthScenario,
+        risk.InferenceAnswers,
+        risk.DataAnswers,
+        risk.ModelsAnswers,
+        risk.TeamAnswers,
+    ):
         for name, info in section.model_fields.items():
             assert info.description, f"{section.__name__}.{name}"
             if isinstance(info.default, (int, float)):
@@ -68,12 +94,12 @@ def test_round_trip_and_partial_file_uses_defaults():
 @pytest.mark.parametrize(
     "bad",
     [
-        {"growth": {"users_multiple": 0}},                    # below bound
-        {"inference": {"cache_hit_rate": 1.5}},                # above bound
-        {"inference": {"architecture": "quantum"}},            # not an option
-        {"data": {"colour": "red"}},                           # unknown key
-        {"models": {"in_production": "many"}},                 # wrong type
-        {"scenario_name": "x" * 201},                          # too long
+        {"growth": {"users_multiple": 0}},  # below bound
+        {"inference": {"cache_hit_rate": 1.5}},  # above bound
+        {"inference": {"architecture": "quantum"}},  # not an option
+        {"data": {"colour": "red"}},  # unknown key
+        {"models": {"in_production": "many"}},  # wrong type
+        {"scenario_name": "x" * 201},  # too long
     ],
 )
 def test_invalid_answers_rejected(bad):
@@ -91,14 +117,22 @@ def test_what_if_carried():
 
 @pytest.mark.parametrize(
     ("arch", "pipeline", "retraining"),
-    list(itertools.product(["per_user_finetuned", "session_gpu", "large_context"],
-                           ["self_hosted_streaming", "high_cardinality_feature_store"],
-                           ["per_user", "active_learning"])),
+    list(
+        itertools.product(
+            ["per_user_finetuned", "session_gpu", "large_context"],
+            ["self_hosted_streaming", "high_cardinality_feature_store"],
+            ["per_user", "active_learning"],
+        )
+    ),
 )
 def test_exponential_on_every_axis_scores_above_85(arch, pipeline, retraining):
     # issue 2 calibration: the seed's exponential patterns on every axis → > 85 ("imminent budget crisis", §7)
-    a = _with(EXPONENTIAL, inference={"architecture": arch}, data={"pipeline": pipeline},
-              models={"retraining": retraining})
+    a = _with(
+        EXPONENTIAL,
+        inference={"architecture": arch},
+        data={"pipeline": pipeline},
+        models={"retraining": retraining},
+    )
     r = assess(a)
     assert r.score > 85
     assert r.band == "critical"
@@ -106,12 +140,20 @@ def test_exponential_on_every_axis_scores_above_85(arch, pipeline, retraining):
 
 @pytest.mark.parametrize(
     ("pipeline", "retraining", "users"),
-    list(itertools.product(["batch_partitioned", "managed_streaming"], ["static", "data_dependent"], [2, 10, 100])),
+    list(
+        itertools.product(
+            ["batch_partitioned", "managed_streaming"], ["static", "data_dependent"], [2, 10, 100]
+        )
+    ),
 )
 def test_linear_patterns_at_design_stage_score_below_30(pipeline, retraining, users):
     # issue 2 calibration: all linear-scaling patterns (seed 001 §3) at design stage → < 30
-    a = _with(LINEAR, data={"pipeline": pipeline}, models={"retraining": retraining},
-              growth={"users_multiple": users, "data_multiple": users})
+    a = _with(
+        LINEAR,
+        data={"pipeline": pipeline},
+        models={"retraining": retraining},
+        growth={"users_multiple": users, "data_multiple": users},
+    )
     r = assess(a)
     assert r.score < 30
     assert r.band == "low"
@@ -178,7 +220,12 @@ def test_each_seed_pattern_appears_as_named_driver(change, driver):
     before = {d.name: d.raw for d in assess(LINEAR).drivers}
     after = assess(_with(LINEAR, **change))
     named = {d.name: d for d in after.drivers}
-    assert driver in named and named[driver].points > 0 and named[driver].why and named[driver].seed_ref
+    assert (
+        driver in named
+        and named[driver].points > 0
+        and named[driver].why
+        and named[driver].seed_ref
+    )
     assert named[driver].raw > before.get(driver, 0.0)
     assert after.score > assess(LINEAR).score
 
@@ -209,8 +256,10 @@ def test_recommendations_ranked_by_roi_and_name_seed_pattern():
     assert 1 <= len(r.recommendations) <= risk.TOP_RECOMMENDATIONS
     rois = [x.roi for x in r.recommendations]
     assert rois == sorted(rois, reverse=True)
-    assert all(x.seed_ref.startswith("seed 001") and 0 < x.reduction < 1 and x.monthly_savings_usd > 0
-               for x in r.recommendations)
+    assert all(
+        x.seed_ref.startswith("seed 001") and 0 < x.reduction < 1 and x.monthly_savings_usd > 0
+        for x in r.recommendations
+    )
     assert any(x.addresses for x in r.recommendations)
 
 
@@ -219,22 +268,44 @@ def test_mitigation_inputs_drop_what_does_not_apply():
     assert isinstance(inp, MitigationInputs)
     ids = {a.id for a in inp.applicable}
     # cache at 67% ≥ 60%, retention tiered+sampling, managed streaming, static retraining
-    assert not ids & {"enable_caching", "lifecycle_policies", "managed_services", "federated_learning"}
+    assert not ids & {
+        "enable_caching",
+        "lifecycle_policies",
+        "managed_services",
+        "federated_learning",
+    }
     assert all(inp.not_applicable[i] for i in ("enable_caching", "lifecycle_policies"))
     assert inp.stage == "design" and inp.growth_horizon_months == LINEAR.growth.horizon_months
     # issue 11: the mitigation horizon starts from the assessment's (18 months here), any number accepted
-    assert inp.horizon_months == 18 and inp.loaded_cost_per_fte_usd == LINEAR.team.loaded_cost_per_fte_usd
+    assert (
+        inp.horizon_months == 18
+        and inp.loaded_cost_per_fte_usd == LINEAR.team.loaded_cost_per_fte_usd
+    )
     assert inp.projected_monthly_cost == assess(LINEAR).projected_monthly_cost
-    exp_ids = {a.id for a in risk.mitigation_inputs_from(EXPONENTIAL, assess(EXPONENTIAL)).applicable}
-    assert {"enable_caching", "lifecycle_policies", "managed_services", "architecture_replacement",
-            "federated_learning", "micro_batch_pipelines"} <= exp_ids
+    exp_ids = {
+        a.id for a in risk.mitigation_inputs_from(EXPONENTIAL, assess(EXPONENTIAL)).applicable
+    }
+    assert {
+        "enable_caching",
+        "lifecycle_policies",
+        "managed_services",
+        "architecture_replacement",
+        "federated_learning",
+        "micro_batch_pipelines",
+    } <= exp_ids
 
 
 def test_summary_json_keys():
     s = risk.summary_json(assess(SEED6))
     assert {"score", "band", "drivers", "projection"} <= set(s)
-    assert set(s["projection"]) >= {"naive_linear_monthly_usd", "projected_monthly_usd", "components"}
-    assert s["projection"]["projected_monthly_usd"] == pytest.approx(sum(s["projection"]["components"].values()))
+    assert set(s["projection"]) >= {
+        "naive_linear_monthly_usd",
+        "projected_monthly_usd",
+        "components",
+    }
+    assert s["projection"]["projected_monthly_usd"] == pytest.approx(
+        sum(s["projection"]["components"].values())
+    )
     json.dumps(s)
 
 
@@ -280,10 +351,15 @@ def test_cache_at_60_percent_is_not_recommended():
     ("budget", "band", "low", "high"),
     [
         # seed 001 §6 preset: $25K today, the base projection passes $50K in month 3 and $2M never
-        (20_000, "critical", 85, 100),      # over budget today
-        (50_000, "critical", 85, 100),      # crossed within 12 months: "imminent budget crisis" (§7)
-        (740_000, "high", 70, 85),          # $730.3K at month 12, then tiered storage keeps growing: month 13–36
-        (2_000_000, None, 0, 70),           # not within 36 months: below 70
+        (20_000, "critical", 85, 100),  # over budget today
+        (50_000, "critical", 85, 100),  # crossed within 12 months: "imminent budget crisis" (§7)
+        (
+            740_000,
+            "high",
+            70,
+            85,
+        ),  # $730.3K at month 12, then tiered storage keeps growing: month 13–36
+        (2_000_000, None, 0, 70),  # not within 36 months: below 70
     ],
 )
 def test_budget_anchors_the_top_bands(budget, band, low, high):
@@ -297,7 +373,10 @@ def test_budget_anchors_the_top_bands(budget, band, low, high):
 
 def test_budget_crossing_month_matches_the_trajectory():
     r = assess(_with(SEED6, economics={"monthly_budget_usd": 740_000}))
-    totals = [sum(r.forecast.trajectories["base"][c][t] for c in risk.COMPONENTS) for t in r.forecast.months]
+    totals = [
+        sum(r.forecast.trajectories["base"][c][t] for c in risk.COMPONENTS)
+        for t in r.forecast.months
+    ]
     t = r.budget_crossing_month
     # independent check: the first month whose total reaches $740K, and the month before stays under
     assert t is not None and 12 < t <= 36 and totals[t] >= 740_000 > totals[t - 1]
@@ -321,5 +400,7 @@ def test_value_per_user_below_cost_per_user_warns():
 def test_growth_above_linear_on_the_seed_example():
     # independent calculation (seed 001 §6, month 12): storage 3K × 5 × 0.5 = 7.5K; training 6K × (5 × 5^1.3 − 25)
     # = 93.1K; operations 4K × (10 × 5^1.4 − 50) = 180.7K; inference linear → 0.  281.3K ÷ 25K = 11.25
-    assert risk.excess_over_linear(SEED6) == pytest.approx((7_500 + 93_098.5 + 180_730.8) / 25_000, rel=1e-4)
+    assert risk.excess_over_linear(SEED6) == pytest.approx(
+        (7_500 + 93_098.5 + 180_730.8) / 25_000, rel=1e-4
+    )
     assert risk.excess_over_linear(LINEAR) == 0.0

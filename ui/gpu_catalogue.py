@@ -3,6 +3,10 @@
 The edited, validated rows live in ``st.session_state["gpu_catalogue"]`` (a list of dicts) so
 edits survive page switches and any page can reuse them.  Rows are validated through
 :class:`calculator.hardware.Gpu`; invalid rows are reported in plain sentences and left out.
+
+Every row carries the interconnect columns (link inside a node, GPUs per node, link between
+nodes, with their bandwidths and source); pages that do not need them hide them
+(``interconnect=False``, the default) without losing what another page edited.
 """
 
 from __future__ import annotations
@@ -18,7 +22,20 @@ from calculator.errors import describe_validation_error
 from calculator.hardware import Gpu, catalogue
 
 STATE_KEY = "gpu_catalogue"
-COLUMNS = ["name", "vendor", "memory_gb", "bf16_tflops", "usd_per_hour", "source"]
+BASE_COLUMNS = ["name", "vendor", "memory_gb", "bf16_tflops", "usd_per_hour", "source"]
+INTERCONNECT_COLUMNS = [
+    "gpus_per_node",
+    "intra_node_link",
+    "intra_node_gbps",
+    "inter_node_link",
+    "inter_node_gbps",
+    "interconnect_source",
+]
+COLUMNS = BASE_COLUMNS + INTERCONNECT_COLUMNS
+
+
+def _interconnect(g: Gpu) -> dict[str, Any]:
+    return {c: getattr(g, c) for c in INTERCONNECT_COLUMNS}
 
 
 def default_rows() -> list[dict[str, Any]]:
@@ -31,13 +48,49 @@ def default_rows() -> list[dict[str, Any]]:
             "bf16_tflops": g.peak_flops("bf16") / 1e12,
             "usd_per_hour": g.usd_per_hour,
             "source": g.source,
+            **_interconnect(g),
         }
         for g in catalogue()
     ]
 
 
 def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+    return value is None or value == "" or (isinstance(value, float) and math.isnan(value))
+
+
+def with_interconnect(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows with every interconnect column present: blanks of a shipped GPU (by name) take the
+    shipped values, e.g. rows kept in a session from before the columns existed."""
+    shipped = {g.name: _interconnect(g) for g in catalogue()}
+    out = []
+    for row in rows:
+        name = row.get("name")
+        known = shipped.get(str(name).strip(), {}) if not _blank(name) else {}
+        filled = dict(row)
+        for c in INTERCONNECT_COLUMNS:
+            if c not in filled or (_blank(filled[c]) and known.get(c) is not None):
+                filled[c] = known.get(c)
+        out.append(filled)
+    return out
+
+
+def _interconnect_args(row: dict[str, Any]) -> dict[str, Any]:
+    """Gpu keyword arguments from a row's interconnect cells.
+
+    A blank cell takes :class:`~calculator.hardware.Gpu`'s conservative default (PCIe 4.0
+    x16 inside a node, 10 GbE between nodes), except a blank bandwidth inside a node of one
+    GPU, which means "no such link"."""
+    args: dict[str, Any] = {}
+    for c in INTERCONNECT_COLUMNS:
+        value = row.get(c)
+        if _blank(value):
+            continue
+        if c == "gpus_per_node" and isinstance(value, float) and value.is_integer():
+            value = int(value)
+        args[c] = value
+    if _blank(row.get("intra_node_gbps")) and args.get("gpus_per_node") == 1:
+        args["intra_node_gbps"] = None
+    return args
 
 
 def validate_rows(rows: list[dict[str, Any]]) -> tuple[list[Gpu], list[dict[str, Any]], list[str]]:
@@ -45,8 +98,8 @@ def validate_rows(rows: list[dict[str, Any]]) -> tuple[list[Gpu], list[dict[str,
     gpus: list[Gpu] = []
     kept: list[dict[str, Any]] = []
     errors: list[str] = []
-    for i, row in enumerate(rows, start=1):
-        if all(_blank(row.get(c)) or row.get(c) == "" for c in COLUMNS):
+    for i, row in enumerate(with_interconnect(rows), start=1):
+        if all(_blank(row.get(c)) for c in BASE_COLUMNS):
             continue
         name = "" if _blank(row.get("name")) else str(row["name"]).strip()
         if not name:
@@ -63,13 +116,13 @@ def validate_rows(rows: list[dict[str, Any]]) -> tuple[list[Gpu], list[dict[str,
                 peak_tflops={"bf16": row.get("bf16_tflops")},
                 usd_per_hour=row.get("usd_per_hour"),
                 source="edited in the app" if _blank(row.get("source")) else str(row["source"]),
+                **_interconnect_args(row),
             )
             if not gpu.peak_tflops["bf16"] > 0:
                 raise ValueError("bf16_tflops must be greater than 0")
         except ValidationError as exc:
-            errors.append(
-                f"Row {i} ({name}): " + describe_validation_error(exc).replace("\n", "; ")
-            )
+            reason = describe_validation_error(exc).replace("(top level): Value error, ", "")
+            errors.append(f"Row {i} ({name}): " + reason.replace("\n", "; "))
             continue
         except (ValueError, TypeError) as exc:
             errors.append(f"Row {i} ({name}): {exc}")
@@ -79,37 +132,76 @@ def validate_rows(rows: list[dict[str, Any]]) -> tuple[list[Gpu], list[dict[str,
     return gpus, kept, errors
 
 
-def gpu_catalogue_editor(key: str) -> tuple[list[Gpu], dict[str, dict[str, Any]]]:
-    """Show the editable catalogue; return the valid GPUs and name → row (bf16 TFLOP/s, $/h).
+def _column_config() -> dict[str, Any]:
+    return {
+        "name": st.column_config.TextColumn("GPU", required=True),
+        "vendor": st.column_config.TextColumn("Vendor"),
+        "memory_gb": st.column_config.NumberColumn("Memory (GB)", min_value=0.0, format="%.0f"),
+        "bf16_tflops": st.column_config.NumberColumn(
+            "Peak bf16/fp16 (TFLOP/s)",
+            min_value=0.0,
+            format="%.1f",
+            help="Dense (non-sparse) peak; fp16 where the GPU has no bf16.",
+        ),
+        "usd_per_hour": st.column_config.NumberColumn(
+            "Price (USD/GPU-hour)", min_value=0.0, format="%.2f"
+        ),
+        "source": st.column_config.TextColumn("Source"),
+        "gpus_per_node": st.column_config.NumberColumn(
+            "GPUs per node",
+            min_value=1,
+            step=1,
+            format="%d",
+            help="GPUs in one server; more GPUs than this span several nodes.",
+        ),
+        "intra_node_link": st.column_config.TextColumn(
+            "Link inside a node", help="NVLink or PCIe generation joining the GPUs of one server."
+        ),
+        "intra_node_gbps": st.column_config.NumberColumn(
+            "Inside a node (GB/s per GPU, one way)",
+            min_value=0.0,
+            format="%.4g",
+            help="Datasheet bandwidth of one GPU's link, per direction (vendors' NVLink figures "
+            "are both directions together: halve them). Empty for one GPU per node.",
+        ),
+        "inter_node_link": st.column_config.TextColumn(
+            "Link between nodes", help="InfiniBand or Ethernet, and how many ports per node."
+        ),
+        "inter_node_gbps": st.column_config.NumberColumn(
+            "Between nodes (GB/s per node, one way)",
+            min_value=0.0,
+            format="%.4g",
+            help="A node's compute NICs together, per direction: Gb/s ÷ 8 × ports.",
+        ),
+        "interconnect_source": st.column_config.TextColumn("Interconnect source"),
+    }
+
+
+def gpu_catalogue_editor(
+    key: str, *, interconnect: bool = False
+) -> tuple[list[Gpu], dict[str, dict[str, Any]]]:
+    """Show the editable catalogue; return the valid GPUs and name → row (bf16 TFLOP/s, $/h, …).
 
     ``key`` must not start with ``"w."``: a data editor's state cannot be written back
     (``persist_state`` does not apply to it), so the edited rows are kept in session state instead.
+    ``interconnect`` shows the interconnect columns (GPUs per node, links and bandwidths);
+    hidden, they are still kept, so edits made on another page survive.
     """
     base_key = f"{key}.base"
     if key not in st.session_state or base_key not in st.session_state:
         # fresh editor (first visit or back from another page): start from the last edits
-        st.session_state[base_key] = st.session_state.get(STATE_KEY) or default_rows()
+        st.session_state[base_key] = with_interconnect(
+            st.session_state.get(STATE_KEY) or default_rows()
+        )
+    shown = COLUMNS if interconnect else BASE_COLUMNS
     edited = st.data_editor(
         pd.DataFrame(st.session_state[base_key], columns=COLUMNS),
         key=key,
         num_rows="dynamic",
         hide_index=True,
         width="stretch",
-        column_config={
-            "name": st.column_config.TextColumn("GPU", required=True),
-            "vendor": st.column_config.TextColumn("Vendor"),
-            "memory_gb": st.column_config.NumberColumn("Memory (GB)", min_value=0.0, format="%.0f"),
-            "bf16_tflops": st.column_config.NumberColumn(
-                "Peak bf16/fp16 (TFLOP/s)",
-                min_value=0.0,
-                format="%.1f",
-                help="Dense (non-sparse) peak; fp16 where the GPU has no bf16.",
-            ),
-            "usd_per_hour": st.column_config.NumberColumn(
-                "Price (USD/GPU-hour)", min_value=0.0, format="%.2f"
-            ),
-            "source": st.column_config.TextColumn("Source"),
-        },
+        column_order=shown,
+        column_config=_column_config(),
     )
     gpus, kept, errors = validate_rows(edited.to_dict("records"))
     for message in errors:

@@ -2,7 +2,9 @@
 
 * :func:`memory_chart` (= :func:`main_chart`) — memory per GPU of full / LoRA / QLoRA,
   stacked by component, with the GPU's memory as a rule;
-* :func:`cost_chart` — dollars per method, labelled with GPUs × wall time.
+* :func:`cost_chart` — dollars per method, labelled with GPUs × wall time;
+* :func:`time_chart` — wall time per method, split into compute and the communication not
+  hidden behind it.
 """
 
 from __future__ import annotations
@@ -38,14 +40,16 @@ def memory_frame(result: FinetuneComparison) -> pd.DataFrame:
     for m in METHODS:
         r = result.methods[m]
         for comp in MEMORY_COMPONENTS:
-            rows.append({
-                "method": METHOD_LABELS[m],
-                "component": MEMORY_LABELS[comp],
-                "order": MEMORY_COMPONENTS.index(comp),
-                "gb": getattr(r.memory, comp),
-                "gpus": r.gpus_used,
-                "total_gb": r.memory.total,
-            })
+            rows.append(
+                {
+                    "method": METHOD_LABELS[m],
+                    "component": MEMORY_LABELS[comp],
+                    "order": MEMORY_COMPONENTS.index(comp),
+                    "gb": getattr(r.memory, comp),
+                    "gpus": r.gpus_used,
+                    "total_gb": r.memory.total,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -105,16 +109,19 @@ def cost_frame(result: FinetuneComparison) -> pd.DataFrame:
     >>> list(cost_frame(compare_methods(FinetuneInputs()))["method"])
     ['Full fine-tuning', 'LoRA', 'QLoRA']
     """
-    return pd.DataFrame([
-        {
-            "method": METHOD_LABELS[m],
-            "cost_usd": r.cost_usd,
-            "gpu_hours": r.gpu_hours,
-            "gpus": r.gpus_used,
-            "label": f"{r.gpus_used} GPU × {fmt_hours(r.wall_hours)}" + ("" if r.fits else " (does not fit)"),
-        }
-        for m, r in ((m, result.methods[m]) for m in METHODS)
-    ])
+    return pd.DataFrame(
+        [
+            {
+                "method": METHOD_LABELS[m],
+                "cost_usd": r.cost_usd,
+                "gpu_hours": r.gpu_hours,
+                "gpus": r.gpus_used,
+                "label": f"{r.gpus_used} GPU × {fmt_hours(r.wall_hours)}"
+                + ("" if r.fits else " (does not fit)"),
+            }
+            for m, r in ((m, result.methods[m]) for m in METHODS)
+        ]
+    )
 
 
 def cost_chart(result: FinetuneComparison) -> alt.LayerChart:
@@ -144,8 +151,92 @@ def cost_chart(result: FinetuneComparison) -> alt.LayerChart:
     return alt.layer(bars, text).properties(
         title={
             "text": "Training cost by method (USD)",
-            "subtitle": f"{fmt_params(result.inputs.dataset_tokens * result.inputs.epochs)} tokens on "
+            "subtitle": f"{fmt_params(result.inputs.dataset_tokens * result.inputs.epochs)} "
+            "tokens on "
             f"{result.inputs.resolved_gpu().name} at {result.inputs.mfu:.0%} utilization",
+        },
+        height=280,
+        width=420,
+    )
+
+
+TIME_PARTS = ("Compute", "Waiting for the interconnect")
+
+
+def time_frame(result: FinetuneComparison) -> pd.DataFrame:
+    """Long table: one row per (method, part of the wall time), hours.
+
+    Examples
+    --------
+    >>> from calculator.finetune import FinetuneInputs, compare_methods
+    >>> df = time_frame(compare_methods(FinetuneInputs()))
+    >>> len(df), list(df["part"].unique())
+    (6, ['Compute', 'Waiting for the interconnect'])
+    """
+    rows = []
+    for m in METHODS:
+        r = result.methods[m]
+        for i, (part, hours) in enumerate(
+            zip(TIME_PARTS, (r.compute_hours, r.exposed_communication_hours), strict=True)
+        ):
+            rows.append(
+                {
+                    "method": METHOD_LABELS[m],
+                    "part": part,
+                    "order": i,
+                    "hours": hours,
+                    "wall_hours": r.wall_hours,
+                    "transfer_hours": r.communication_hours,
+                    "link": r.communication.link,
+                    "label": f"{fmt_hours(r.wall_hours)} on {r.gpus_used} GPU"
+                    + ("" if r.gpus_used == 1 else "s"),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def time_chart(result: FinetuneComparison) -> alt.LayerChart:
+    """Stacked bars of wall time per method: compute, then the communication not hidden.
+
+    Examples
+    --------
+    >>> from calculator.finetune import FinetuneInputs, compare_methods
+    >>> time_chart(compare_methods(FinetuneInputs())).to_dict()["title"]["text"]
+    'Wall time by method: compute and communication (hours)'
+    """
+    df = time_frame(result)
+    x = alt.X("method:N", sort=METHOD_ORDER, title="Method", axis=alt.Axis(labelAngle=0))
+    bars = (
+        alt.Chart(df)
+        .mark_bar()
+        .encode(
+            x=x,
+            y=alt.Y("sum(hours):Q", title="Wall time (hours)", stack="zero"),
+            color=alt.Color(
+                "part:N",
+                sort=list(TIME_PARTS),
+                title="Part of the wall time",
+                scale=alt.Scale(domain=list(TIME_PARTS), range=["#4c78a8", "#e45756"]),
+                legend=alt.Legend(orient="bottom"),
+            ),
+            order=alt.Order("order:Q"),
+            tooltip=[
+                alt.Tooltip("method:N", title="Method"),
+                alt.Tooltip("part:N", title="Part"),
+                alt.Tooltip("hours:Q", title="Hours", format=",.1f"),
+                alt.Tooltip("transfer_hours:Q", title="Interconnect busy (h)", format=",.1f"),
+                alt.Tooltip("link:N", title="Interconnect"),
+                alt.Tooltip("wall_hours:Q", title="Wall time (h)", format=",.1f"),
+            ],
+        )
+    )
+    totals = df[df["order"] == 0]
+    text = alt.Chart(totals).mark_text(dy=-8).encode(x=x, y=alt.Y("wall_hours:Q"), text="label:N")
+    sel = result.selected.communication
+    return alt.layer(bars, text).properties(
+        title={
+            "text": "Wall time by method: compute and communication (hours)",
+            "subtitle": f"{METHOD_LABELS[result.selected.method]}: {sel.link_description}",
         },
         height=280,
         width=420,

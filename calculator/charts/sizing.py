@@ -12,7 +12,8 @@ from calculator.sizing import FITS, SizingResult, fmt_count
 
 
 def _points(result: SizingResult) -> pd.DataFrame:
-    """Proposal and optimum as points on the loss axis (the loss fit's loss)."""
+    """Proposal and optima as points on the loss axis (the loss fit's loss); a fine-tune's
+    proposal is left out — the curves describe training from scratch."""
     from calculator.sizing import predicted_loss
 
     fit = FITS[result.loss_fit]
@@ -20,8 +21,9 @@ def _points(result: SizingResult) -> pd.DataFrame:
     runs = [
         ("optimum at budget", result.budget_optimum),
         ("recommended (data-bound)" if result.data_limited else "recommended", result.recommended),
-        ("proposal", result.proposal),
     ]
+    if result.verdict != "fine-tune":  # a fine-tuned model is not a from-scratch run
+        runs.append(("proposal", result.proposal))
     seen: list = []
     for label, alloc in runs:
         if alloc is not None and alloc not in seen:
@@ -61,9 +63,14 @@ def iso_flop_chart(result: SizingResult) -> alt.LayerChart:
     """Loss vs parameters (log x) at 0.1×, 1× and 10× the budget, proposal and optimum marked."""
     curves = pd.DataFrame([p.model_dump() for p in result.iso_flop])
     fit = FITS[result.loss_fit]
-    title = f"Iso-FLOP curves: predicted loss vs model size — {fit.label}"
+    subtitle = [f"Loss: {fit.label}"]
     if result.inputs.fit != result.loss_fit:
-        title += " — the 20-token rule defines no loss"
+        subtitle[0] += " (the 20-token rule defines no loss)"
+    if result.verdict == "fine-tune":
+        subtitle.append("Models trained from scratch; the fine-tune is not on these curves.")
+    title = alt.TitleParams(
+        "Iso-FLOP curves: predicted loss vs model size", subtitle=subtitle, anchor="start"
+    )
     if curves.empty:
         curves = pd.DataFrame(columns=["budget_label", "compute_flops", "params", "tokens", "loss"])
     curves["budget"] = (
@@ -89,7 +96,10 @@ def iso_flop_chart(result: SizingResult) -> alt.LayerChart:
             x=x,
             y=y,
             color=alt.Color(
-                "budget:N", title="Compute budget", sort=None, legend=alt.Legend(orient="bottom")
+                "budget:N",
+                title="Compute budget",
+                sort=None,
+                legend=alt.Legend(orient="bottom", columns=1, labelLimit=230),
             ),
             tooltip=[
                 alt.Tooltip("budget:N"),
@@ -106,7 +116,7 @@ def iso_flop_chart(result: SizingResult) -> alt.LayerChart:
             x=x,
             y=y,
             shape=alt.Shape(
-                "run:N", title="Run", legend=alt.Legend(orient="bottom", labelLimit=300)
+                "run:N", title="Run", legend=alt.Legend(orient="bottom", columns=1, labelLimit=230)
             ),
             color=alt.value("black"),
             tooltip=[
@@ -117,7 +127,8 @@ def iso_flop_chart(result: SizingResult) -> alt.LayerChart:
             ],
         )
     )
-    return alt.layer(lines, marks).properties(title=title, width="container", height=320)
+    # Streamlit fits title, plot and legends into ``height``: leave the plot ~280 px
+    return alt.layer(lines, marks).properties(title=title, width="container", height=480)
 
 
 def tokens_per_param_chart(result: SizingResult) -> alt.LayerChart:

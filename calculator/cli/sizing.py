@@ -6,6 +6,12 @@ Examples::
     python -m calculator sizing --tokens 2e9             # optimal size for 2B tokens
     python -m calculator sizing --params 7e9 --fit rule20
     python -m calculator sizing --input what_if.json     # full what-if (schema: `schema sizing`)
+    echo '{}' | python -m calculator sizing --input -                    # seed 002 case study
+    echo '{}' | python -m calculator sizing --input - --purpose pretrain # … trained from scratch
+
+The full what-if's text output starts with the verdict, then the key figures with every
+warning indented under the figure it qualifies; ``--json`` carries the same warnings as
+``warnings`` (sentences) and ``notes`` (sentence + the figure it qualifies).
 """
 
 from __future__ import annotations
@@ -34,13 +40,22 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="training budget in FLOPs",
     )
     what.add_argument(
-        "--tokens", type=number(1e3, 1e15, positive=True, unit="tokens"), metavar="D", help="usable training tokens"
+        "--tokens",
+        type=number(1e3, 1e15, positive=True, unit="tokens"),
+        metavar="D",
+        help="usable training tokens",
     )
     what.add_argument(
-        "--params", type=number(1e3, 1e14, positive=True, unit="parameters"), metavar="N", help="model parameters"
+        "--params",
+        type=number(1e3, 1e14, positive=True, unit="parameters"),
+        metavar="N",
+        help="model parameters",
     )
     what.add_argument(
-        "--input", metavar="FILE", help="SizingInputs JSON file: run the full what-if"
+        "--input",
+        metavar="FILE",
+        help="what-if inputs as a JSON file ('-': standard input; '{}' = seed 002's case study, "
+        "a fine-tune): run the full what-if",
     )
     p.add_argument(
         "--fit",
@@ -52,10 +67,20 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--gpu", default="H100 80GB", help="GPU used to price the run (default H100 80GB)"
     )
     p.add_argument(
-        "--mfu", type=number(0, 1, positive=True), default=0.4, help="achieved utilisation, 0-1 (default 0.4)"
+        "--mfu",
+        type=number(0, 1, positive=True),
+        default=0.4,
+        help="achieved utilisation, 0-1 (default 0.4)",
+    )
+    p.add_argument(
+        "--purpose",
+        choices=list(sizing.PURPOSE_LABELS),
+        default=None,
+        help="with --input: override the file's purpose — pretrain (train from scratch: "
+        "compute-optimal waste applies) or finetune (it does not)",
     )
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.set_defaults(func=run)
+    p.set_defaults(func=run, parser=p)
 
 
 def solve(args: argparse.Namespace) -> dict:
@@ -86,14 +111,22 @@ def solve(args: argparse.Namespace) -> dict:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.purpose is not None and args.input is None:
+        args.parser.error("--purpose needs --input (the other modes size a model from scratch)")
     if args.input is not None:
-        result = sizing.evaluate_sizing(load_model_file(args.input, sizing.SizingInputs))
+        inputs = load_model_file(args.input, sizing.SizingInputs)
+        if args.purpose is not None:
+            inputs = sizing.SizingInputs.model_validate(
+                {**inputs.model_dump(), "purpose": args.purpose}
+            )
+        result = sizing.evaluate_sizing(inputs)
         if args.json:
             print(result.model_dump_json(indent=2, exclude={"iso_flop", "tokens_per_param_curve"}))
         else:
-            for label, value in sizing.key_figures(result):
-                print(f"{label}: {value}")
             print(result.verdict_text)
+            for label, value in sizing.key_figures(result):
+                # a note qualifies the figure above it: indent it under that figure
+                print(f"  {label}: {value}" if label == "Note" else f"{label}: {value}")
             if result.advice:
                 print(result.advice)
         return 0

@@ -1,0 +1,422 @@
+"""Uncertainty engine: which inputs are uncertain, how, and what that does to a headline.
+
+Every headline the product shows is a formula on point inputs, yet most of its inputs are
+ranges (the seeds give exponents as 1.2–1.6, reductions as 30–60%, and nobody knows a
+fine-tune's MFU to better than ±30%).  Each domain module describes its uncertain inputs as
+:class:`Uncertain` objects and evaluates its headline formula on arrays of samples
+(numpy-financial's style: one formula, arrays in, arrays out).  This module draws the samples,
+turns them into :class:`Range` (P10 / P50 / P90 beside the point value) and builds tornado
+bars (:func:`tornado`).
+
+Three shapes, chosen per input (stated on the Methodology page):
+
+* **uniform** over a range the source gives (a seed's "1.2–1.6"): it says nothing about which
+  value inside is likelier, so every value is equally likely;
+* **triangular** around a value the user gave, with the user's ± spread: the user's value is
+  the likeliest, the ends of the spread the least likely;
+* **log-normal** for multiplicative quantities known only to a factor (MFU, prices,
+  throughputs): the point value is the median, and *low* / *high* are its P10 / P90.
+
+The point value is always the formula on the base inputs; a simulation never changes it.
+Samples are drawn with a fixed seed (:data:`DEFAULT_SEED`), so the same scenario gives the same
+range on the page, in the CLI and in the PDF.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, Field, field_validator, model_validator
+
+Kind = Literal["uniform", "triangular", "lognormal"]
+Source = Literal["seed range", "your spread", "assumption"]
+
+DEFAULT_SAMPLES = 4000
+"""Samples per simulation.  Convergence (docs and tests): on the presets P10 and P90 move by
+less than 1% between seeds at this size."""
+
+DEFAULT_SEED = 2026
+"""Seed of the random generator, so a scenario's range is reproducible everywhere."""
+
+MAX_SAMPLES = 100_000
+"""Upper bound of ``--samples`` (memory: a few arrays of this length per headline)."""
+
+Z90 = 1.2815515655446004
+"""Standard-normal quantile of 0.9: a log-normal's P90 / median = e^(σ·z90)."""
+
+
+class Uncertain(BaseModel, frozen=True, extra="forbid"):
+    """One uncertain input: its shape, range, point value and where the range comes from."""
+
+    key: str = Field(
+        description="Stable identifier, e.g. 'growth.users_multiple' or 'training_alpha'."
+    )
+    label: str = Field(description="What a person reads, e.g. 'User growth'.")
+    kind: Kind
+    low: float = Field(description="Low end (uniform, triangular) or P10 (log-normal).")
+    base: float = Field(description="The point value the headline uses.")
+    high: float = Field(description="High end (uniform, triangular) or P90 (log-normal).")
+    source: Source = Field(description="Where the range comes from.")
+    floor: float = Field(
+        -math.inf, description="Samples are clipped to [floor, ceiling]: the input's bounds."
+    )
+    ceiling: float = Field(math.inf)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Uncertain:
+        if not self.low <= self.base <= self.high:
+            raise ValueError(
+                f"{self.label}: need low ≤ base ≤ high (got {self.low:g}, {self.base:g}, {self.high:g})"
+            )
+        if self.kind == "lognormal" and self.low <= 0:
+            raise ValueError(f"{self.label}: a log-normal input must be positive")
+        return self
+
+    @property
+    def fixed(self) -> bool:
+        """True when the range is a single point (nothing to sample)."""
+        return self.low == self.high
+
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """``n`` draws, clipped to the input's bounds.
+
+        Examples
+        --------
+        >>> u = Uncertain(key="a", label="A", kind="uniform", low=1.2, base=1.3, high=1.6, source="seed range")
+        >>> x = u.sample(np.random.default_rng(0), 1000)
+        >>> bool(x.min() >= 1.2 and x.max() <= 1.6)
+        True
+        """
+        if self.fixed:
+            return np.full(n, self.base)
+        if self.kind == "uniform":
+            x = rng.uniform(self.low, self.high, n)
+        elif self.kind == "triangular":
+            x = rng.triangular(self.low, self.base, self.high, n)
+        else:
+            sigma = math.log(max(self.high / self.base, self.base / self.low)) / Z90
+            x = self.base * np.exp(sigma * rng.standard_normal(n))
+        return np.clip(x, self.floor, self.ceiling)
+
+
+def around(
+    key: str,
+    label: str,
+    value: float,
+    spread: float,
+    *,
+    floor: float = -math.inf,
+    ceiling: float = math.inf,
+) -> Uncertain:
+    """A user's value with a ± relative spread, triangular, clipped to the input's bounds.
+
+    Examples
+    --------
+    >>> u = around("growth.users_multiple", "User growth", 10.0, 0.3, floor=1.0)
+    >>> (u.low, u.base, u.high, u.kind, u.source)
+    (7.0, 10.0, 13.0, 'triangular', 'your spread')
+    """
+    lo, hi = max(value * (1 - spread), floor), min(value * (1 + spread), ceiling)
+    if value < 0:
+        lo, hi = max(value * (1 + spread), floor), min(value * (1 - spread), ceiling)
+    return Uncertain(
+        key=key,
+        label=label,
+        kind="triangular",
+        low=lo,
+        base=value,
+        high=hi,
+        source="your spread",
+        floor=floor,
+        ceiling=ceiling,
+    )
+
+
+def draw(
+    inputs: Sequence[Uncertain], n: int = DEFAULT_SAMPLES, seed: int = DEFAULT_SEED
+) -> dict[str, np.ndarray]:
+    """Samples of every input, one array of length ``n`` each, from one seeded generator.
+
+    Inputs are drawn in the order given, so adding an input at the end never changes the
+    others' samples.
+
+    Examples
+    --------
+    >>> u = Uncertain(key="a", label="A", kind="uniform", low=0.0, base=0.5, high=1.0, source="seed range")
+    >>> bool((draw([u], 10, seed=1)["a"] == draw([u], 10, seed=1)["a"]).all())
+    True
+    """
+    rng = np.random.default_rng(seed)
+    return {u.key: u.sample(rng, n) for u in inputs}
+
+
+def point(inputs: Sequence[Uncertain]) -> dict[str, np.ndarray]:
+    """Every input at its point value, as length-1 arrays (the headline's own value)."""
+    return {u.key: np.array([u.base]) for u in inputs}
+
+
+class Range(BaseModel, frozen=True, extra="forbid"):
+    """A headline's point value and the P10 / P50 / P90 of its simulation."""
+
+    point: float = Field(description="The formula on the base inputs (what the headline shows).")
+    p10: float
+    p50: float
+    p90: float
+
+    def as_dict(self) -> dict[str, float]:
+        """``{"p10", "p50", "p90"}`` for the CLI's JSON."""
+        return {"p10": self.p10, "p50": self.p50, "p90": self.p90}
+
+
+def quantiles(samples: np.ndarray, point_value: float) -> Range:
+    """P10 / P50 / P90 of ``samples`` beside the point value (NaN samples are dropped).
+
+    Notes
+    -----
+    Linear interpolation between order statistics (numpy's default), so P10 ≤ P50 ≤ P90.
+
+    Examples
+    --------
+    >>> r = quantiles(np.arange(101, dtype=float), 50.0)
+    >>> r.p10, r.p50, r.p90
+    (10.0, 50.0, 90.0)
+    """
+    x = np.asarray(samples, dtype=float)
+    x = x[np.isfinite(x)]
+    if x.size == 0:
+        return Range(point=point_value, p10=point_value, p50=point_value, p90=point_value)
+    p10, p50, p90 = np.quantile(x, [0.1, 0.5, 0.9])
+    return Range(point=point_value, p10=float(p10), p50=float(p50), p90=float(p90))
+
+
+class TornadoBar(BaseModel, frozen=True, extra="forbid"):
+    """One input moved to its low and its high end, the others at base: the headline at each."""
+
+    key: str
+    label: str
+    input_low: float
+    input_high: float
+    low: float = Field(description="Headline with this input at its low end.")
+    high: float = Field(description="Headline with this input at its high end.")
+    source: Source
+
+    @property
+    def swing(self) -> float:
+        """|high − low|: how much this input alone moves the headline."""
+        return abs(self.high - self.low)
+
+
+def tornado(
+    evaluate: Callable[[Mapping[str, np.ndarray]], np.ndarray], inputs: Sequence[Uncertain]
+) -> list[TornadoBar]:
+    """Swing of a headline per uncertain input, largest first.
+
+    Parameters
+    ----------
+    evaluate : the headline's vectorised formula: input arrays (one per key) → headline array.
+    inputs : the uncertain inputs; fixed ones (low = high) are left out.
+
+    Returns
+    -------
+    list : one :class:`TornadoBar` per input that can move, sorted by swing (largest first).
+
+    Notes
+    -----
+    One call of ``evaluate`` on 2k rows: row 2i has input i at its low end, row 2i+1 at its
+    high end, every other input at its point value.
+
+    Examples
+    --------
+    >>> a = Uncertain(key="a", label="A", kind="uniform", low=1, base=2, high=3, source="seed range")
+    >>> b = Uncertain(key="b", label="B", kind="uniform", low=0, base=1, high=5, source="seed range")
+    >>> [(t.key, t.low, t.high) for t in tornado(lambda x: x["a"] * x["b"], [a, b])]
+    [('b', 0.0, 10.0), ('a', 1.0, 3.0)]
+    """
+    moving = [u for u in inputs if not u.fixed]
+    if not moving:
+        return []
+    rows = 2 * len(moving)
+    columns = {u.key: np.full(rows, u.base, dtype=float) for u in inputs}
+    for i, u in enumerate(moving):
+        columns[u.key][2 * i] = u.low
+        columns[u.key][2 * i + 1] = u.high
+    out = np.asarray(evaluate(columns), dtype=float)
+    bars = [
+        TornadoBar(
+            key=u.key,
+            label=u.label,
+            input_low=u.low,
+            input_high=u.high,
+            low=float(out[2 * i]),
+            high=float(out[2 * i + 1]),
+            source=u.source,
+        )
+        for i, u in enumerate(moving)
+    ]
+    return sorted(bars, key=lambda t: -t.swing)
+
+
+class Spreads(BaseModel, frozen=True, extra="forbid"):
+    """The inputs a user marked as uncertain: dotted field path → relative ± spread (0–1).
+
+    Examples
+    --------
+    >>> Spreads(values={"growth.users_multiple": 0.3}).values
+    {'growth.users_multiple': 0.3}
+    """
+
+    values: dict[str, float] = Field(
+        default_factory=dict, description="Field path → ± spread as a fraction."
+    )
+
+    @field_validator("values")
+    @classmethod
+    def _fractions(cls, v: dict[str, float]) -> dict[str, float]:
+        for key, spread in v.items():
+            if isinstance(spread, bool) or not 0 <= spread <= 1:
+                raise ValueError(
+                    f"the spread of {key} must be between 0 and 1 (a fraction: 0.3 = ±30%)"
+                )
+        return v
+
+
+def numeric_fields(model: type[BaseModel], prefix: str = "") -> dict[str, Any]:
+    """Dotted path → field info of every int/float field of ``model`` (nested models walked).
+
+    Examples
+    --------
+    >>> class A(BaseModel):
+    ...     x: float = 1.0
+    ...     name: str = ""
+    >>> list(numeric_fields(A))
+    ['x']
+    """
+    out: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        ann = info.annotation
+        if isinstance(ann, type) and issubclass(ann, BaseModel):
+            out.update(numeric_fields(ann, f"{prefix}{name}."))
+        elif ann in (int, float) or ann in (int | None, float | None):
+            out[f"{prefix}{name}"] = info
+    return out
+
+
+def field_bounds(info: Any) -> tuple[float, float]:
+    """(lower, upper) bound of a numeric pydantic field (±inf when absent)."""
+    lo, hi = -math.inf, math.inf
+    for meta in info.metadata:
+        for attr in ("ge", "gt"):
+            if getattr(meta, attr, None) is not None:
+                lo = float(getattr(meta, attr))
+        for attr in ("le", "lt"):
+            if getattr(meta, attr, None) is not None:
+                hi = float(getattr(meta, attr))
+    return lo, hi
+
+
+def field_label(info: Any, path: str) -> str:
+    """The label a person reads for a field (its ``json_schema_extra`` label, else its name)."""
+    extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+    return str(extra.get("label") or path.rsplit(".", 1)[-1].replace("_", " ").capitalize())
+
+
+def user_spreads(model: BaseModel, spreads: Mapping[str, float]) -> list[Uncertain]:
+    """The user's marked inputs of ``model`` as triangular :class:`Uncertain` around their values.
+
+    Raises
+    ------
+    ValueError : a path that is not a numeric field of the model.
+
+    Examples
+    --------
+    >>> class G(BaseModel):
+    ...     users_multiple: float = Field(10.0, ge=1, le=1e4)
+    >>> [(u.low, u.high) for u in user_spreads(G(), {"users_multiple": 0.5})]
+    [(5.0, 15.0)]
+    """
+    fields = numeric_fields(type(model))
+    out = []
+    for path, spread in spreads.items():
+        if path not in fields:
+            raise ValueError(f"{path} is not a numeric input, so it cannot carry a spread")
+        value: Any = model
+        for part in path.split("."):
+            value = getattr(value, part)
+        if value is None:
+            continue
+        lo, hi = field_bounds(fields[path])
+        out.append(
+            around(
+                path, field_label(fields[path], path), float(value), spread, floor=lo, ceiling=hi
+            )
+        )
+    return out
+
+
+def validate_spread_paths(model: type[BaseModel], spreads: Mapping[str, float]) -> None:
+    """Raise ValueError naming any spread path that is not a numeric field of ``model``."""
+    fields = numeric_fields(model)
+    unknown = [p for p in spreads if p not in fields]
+    if unknown:
+        raise ValueError(
+            f"spreads name inputs that do not exist or are not numbers: {', '.join(sorted(unknown))}"
+        )
+
+
+def set_path(values: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
+    """A copy of the nested dict ``values`` with ``path`` (dotted) set to ``value``."""
+    head, _, rest = path.partition(".")
+    out = dict(values)
+    out[head] = set_path(dict(values.get(head) or {}), rest, value) if rest else value
+    return out
+
+
+class Basis(BaseModel, frozen=True, extra="forbid"):
+    """How sure a headline is: which inputs are assumed, which the user gave, what was measured."""
+
+    assumed: tuple[str, ...] = Field(description="Inputs taken from seed ranges or defaults.")
+    given: tuple[str, ...] = Field(
+        description="Inputs the user gave (changed from the defaults or marked uncertain)."
+    )
+    measured: tuple[str, ...] = Field(
+        (), description="Figures measured on this machine that fed it."
+    )
+
+    def sentence(self) -> str:
+        """One plain line for a budget owner.
+
+        Examples
+        --------
+        >>> Basis(assumed=("cost growth exponents (seed ranges)",), given=("user growth",)).sentence()
+        'How sure: from formulas only; you gave user growth; assumed: cost growth exponents (seed ranges).'
+        """
+        parts = [
+            "from "
+            + (
+                "measurements on this machine (" + ", ".join(self.measured) + ")"
+                if self.measured
+                else "formulas only"
+            )
+        ]
+        if self.given:
+            parts.append("you gave " + ", ".join(self.given))
+        if self.assumed:
+            parts.append("assumed: " + ", ".join(self.assumed))
+        return "How sure: " + "; ".join(parts) + "."
+
+
+def changed_fields(model: BaseModel, default: BaseModel) -> list[str]:
+    """Labels of the numeric and choice fields of ``model`` that differ from ``default``."""
+    fields = numeric_fields(type(model))
+    out = []
+    for path, info in fields.items():
+        a: Any = model
+        b: Any = default
+        for part in path.split("."):
+            a, b = getattr(a, part), getattr(b, part)
+        if a != b:
+            out.append(field_label(info, path).lower())
+    return out
