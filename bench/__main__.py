@@ -1,11 +1,16 @@
 """``python -m bench`` — the live embedding benchmark's command line.
 
-    python -m bench [--models minilm-l6,e5-base] [--items N] [--corpus PATH] [--corpus-field F]
-                    [--mode reference|tuned] [--batch-size B] [--precision fp32|fp16|bf16]
+    python -m bench [--models minilm-l6,e5-base] [--items N] [--passes P] [--corpus PATH]
+                    [--corpus-field F] [--mode reference|tuned] [--batch-size B]
+                    [--precision fp32|fp16|bf16]
                     [--device auto|cpu|cuda|mps] [--offline] [--json | --jsonl]
                     [--history PATH | --no-history]
     python -m bench history [--csv] [--json] [--compare ID ID …] [--history PATH]
     python -m bench device [--json]
+
+Throughput is the median of ``--passes`` timed passes (default 3) with its IQR; a run with fewer
+items than one batch, a single pass, or passes more than ±10% apart is reported as not
+trustworthy (``trusted`` / ``trust_note`` in the JSON).
 
 Exit codes: 0 done; 1 failed during the run; 2 bad input (corpus, model, option);
 75 another benchmark is running; 130 cancelled.
@@ -38,7 +43,8 @@ def build_run_parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="python -m bench",
         description=(
-            "Benchmark a small and a large embedding model on this machine and report the scaling penalty "
+            "Benchmark a small and a large embedding model on this machine and report the scaling "
+            "penalty "
             "(seed 000). Sub-commands: 'history' and 'device' (python -m bench history --help)."
         ),
     )
@@ -49,6 +55,12 @@ def build_run_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--items", type=int, default=defaults.items, help="texts per model (default: %(default)s)"
+    )
+    p.add_argument(
+        "--passes",
+        type=int,
+        default=defaults.passes,
+        help="timed passes per model; items/s is their median (default: %(default)s)",
     )
     p.add_argument(
         "--corpus", metavar="PATH", help="your texts: .txt (one per line), .csv or .jsonl"
@@ -77,6 +89,7 @@ def config_from_args(args: argparse.Namespace) -> BenchConfig:
     return BenchConfig(
         models=tuple(m.strip() for m in args.models.split(",") if m.strip()),
         items=args.items,
+        passes=args.passes,
         corpus_path=args.corpus,
         corpus_field=args.corpus_field,
         mode=args.mode,
@@ -89,7 +102,8 @@ def config_from_args(args: argparse.Namespace) -> BenchConfig:
 
 
 class ProgressBar:
-    """A one-line progress bar on stderr (redrawn in place on a terminal, sparse lines otherwise)."""
+    """A one-line progress bar on stderr (redrawn in place on a terminal, sparse lines
+    otherwise)."""
 
     def __init__(self, stream: Any = None):
         self.stream = stream or sys.stderr
@@ -129,10 +143,11 @@ class ProgressBar:
         elif kind == "run":
             r = event["run"]
             self._line(
-                f"[{r['model']}] {r['items_per_second']:.1f} items/s ({r['precision']}, batch "
-                f"{r['batch_size']})",
+                f"[{r['model']}] {throughput_text(r)} ({r['precision']}, batch {r['batch_size']})",
                 newline=True,
             )
+            if not r.get("trusted", False):
+                self._line(f"  not trustworthy: {r.get('trust_note', '')}", newline=True)
 
     def _line(self, text: str, newline: bool) -> None:
         if self.tty:
@@ -147,6 +162,18 @@ def _jsonl(event: dict) -> None:
     sys.stdout.flush()
 
 
+def throughput_text(run: dict) -> str:
+    """'27.0 items/s (median of 3 passes, IQR 0.4)', or the bare figure for a single pass.
+
+    >>> throughput_text({"items_per_second": 27.0, "passes": 3, "items_per_second_iqr": 0.42})
+    '27.0 items/s (median of 3 passes, IQR 0.42)'
+    """
+    text = f"{run['items_per_second']:.1f} items/s"
+    if run.get("passes", 1) > 1 and run.get("items_per_second_iqr") is not None:
+        text += f" (median of {run['passes']} passes, IQR {run['items_per_second_iqr']:.2g})"
+    return text
+
+
 def format_result(result: BenchResult) -> str:
     """Human-readable summary table of a result."""
     lines = [
@@ -155,25 +182,36 @@ def format_result(result: BenchResult) -> str:
         "",
     ]
     head = (
-        f"{'model':<10} {'weights':<10} {'mode':<9} {'prec':<5} {'batch':>5} {'items':>6} {'items/s':>9} "
-        f"{'tokens/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'peak MB':>8} {'cosine':>8} {'% peak':>7}"
+        f"{'model':<10} {'weights':<10} {'mode':<9} {'prec':<5} {'batch':>5} {'items':>6} "
+        f"{'items/s':>9} "
+        f"{'IQR':>7} {'passes':>6} {'tokens/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'peak MB':>8} "
+        f"{'cosine':>8} "
+        f"{'% peak':>7} {'trusted':>7}"
     )
     lines += [head, "-" * len(head)]
     for r in result.runs:
         cos = f"{r.fidelity_cosine:.5f}" if r.fidelity_cosine is not None else "—"
         share = f"{100 * r.peak_flops_share:.1f}" if r.peak_flops_share is not None else "—"
         mem = f"{r.peak_memory_mb:.0f}" if r.peak_memory_mb is not None else "—"
+        iqr = f"{r.items_per_second_iqr:.2g}" if r.items_per_second_iqr is not None else "—"
         lines.append(
-            f"{r.model:<10} {r.weights:<10} {r.mode:<9} {r.precision:<5} {r.batch_size:>5} {r.items:>6} "
-            f"{r.items_per_second:>9.1f} {r.tokens_per_second:>9.0f} {r.p50_batch_ms:>8.1f} "
-            f"{r.p95_batch_ms:>8.1f} {mem:>8} {cos:>8} {share:>7}"
+            f"{r.model:<10} {r.weights:<10} {r.mode:<9} {r.precision:<5} {r.batch_size:>5} "
+            f"{r.items:>6} "
+            f"{r.items_per_second:>9.1f} {iqr:>7} {r.passes:>6} {r.tokens_per_second:>9.0f} "
+            f"{r.p50_batch_ms:>8.1f} {r.p95_batch_ms:>8.1f} {mem:>8} {cos:>8} {share:>7} "
+            f"{'yes' if r.trusted else 'NO':>7}"
         )
     if any(r.weights == "synthetic" for r in result.runs):
         lines.append(f"\nsynthetic = {SYNTHETIC_LABEL}")
+    lines.append("\nitems/s = median of the timed passes; IQR = P75 − P25 of the passes' items/s.")
+    for r in result.runs:
+        if not r.trusted:
+            lines.append(f"{r.model} not trustworthy: {r.trust_note}")
     if result.scaling_penalty is not None:
+        mark = "" if result.scaling_penalty_trusted else "  NOT TRUSTWORTHY (see above)"
         lines.append(
             f"\nScaling penalty ({result.runs[0].model} ÷ {result.runs[-1].model} items/s): "
-            f"{result.scaling_penalty:.2f}×  (seed 000: M2 Pro 1.56×, DGX Spark 1.01×)"
+            f"{result.scaling_penalty:.2f}×{mark}  (seed 000: M2 Pro 1.56×, DGX Spark 1.01×)"
         )
     return "\n".join(lines)
 

@@ -74,7 +74,12 @@ CSV_COLUMNS = (
     "peak_flops_share",
     "fidelity_cosine",
     "scaling_penalty",
+    "passes",
+    "items_per_second_iqr",
+    "trusted",
 )
+"""The CSV's columns; ``passes``, ``items_per_second_iqr`` and ``trusted`` come from the stored
+result (runs stored before repeated passes: 1 pass, no IQR, not trusted)."""
 
 
 def default_path() -> Path:
@@ -127,7 +132,8 @@ class History:
         modes = sorted({r.mode for r in result.runs})
         with closing(self._connect()) as conn, conn:
             cur = conn.execute(
-                "INSERT INTO runs (created_at, machine, device_kind, mode, scaling_penalty, config_json, result_json)"
+                "INSERT INTO runs (created_at, machine, device_kind, mode, scaling_penalty, "
+                "config_json, result_json)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
                     when,
@@ -170,7 +176,8 @@ class History:
         if not self.path.exists():
             return []
         sql = (
-            "SELECT id, created_at, machine, device_kind, mode, scaling_penalty, config_json, result_json"
+            "SELECT id, created_at, machine, device_kind, mode, scaling_penalty, config_json, "
+            "result_json"
             " FROM runs ORDER BY id DESC"
         )
         params: tuple = ()
@@ -185,7 +192,8 @@ class History:
         """One stored benchmark; ``KeyError`` when absent."""
         with closing(self._connect()) as conn:
             row = conn.execute(
-                "SELECT id, created_at, machine, device_kind, mode, scaling_penalty, config_json, result_json"
+                "SELECT id, created_at, machine, device_kind, mode, scaling_penalty, config_json, "
+                "result_json"
                 " FROM runs WHERE id = ?",
                 (run_id,),
             ).fetchone()
@@ -211,14 +219,18 @@ class History:
         )
 
     def rows(self, run_ids: list[int] | None = None) -> list[dict]:
-        """Flat per-model rows (the :data:`CSV_COLUMNS`), oldest first; only ``run_ids`` if given."""
+        """Flat per-model rows (the :data:`CSV_COLUMNS`), oldest first; only ``run_ids`` if
+        given."""
         if not self.path.exists():
             return []
         sql = (
-            "SELECT m.run_id, r.created_at, r.machine, r.device_kind, m.model, m.weights, m.mode, m.precision,"
-            " m.batch_size, m.items, m.items_per_second, m.tokens_per_second, m.p50_batch_ms, m.p95_batch_ms,"
-            " m.peak_memory_mb, m.peak_flops_share, m.fidelity_cosine, r.scaling_penalty"
-            " FROM model_runs m JOIN runs r ON r.id = m.run_id"
+            "SELECT m.run_id, r.created_at, r.machine, r.device_kind, m.model, m.weights, m.mode, "
+            "m.precision,"
+            " m.batch_size, m.items, m.items_per_second, m.tokens_per_second, m.p50_batch_ms, "
+            "m.p95_batch_ms,"
+            " m.peak_memory_mb, m.peak_flops_share, m.fidelity_cosine, r.scaling_penalty, "
+            "m.position,"
+            " r.result_json FROM model_runs m JOIN runs r ON r.id = m.run_id"
         )
         params: list = []
         if run_ids:
@@ -226,10 +238,28 @@ class History:
             params = list(run_ids)
         sql += " ORDER BY m.run_id, m.position"
         with closing(self._connect()) as conn:
-            return [dict(zip(CSV_COLUMNS, row, strict=True)) for row in conn.execute(sql, params)]
+            fetched = conn.execute(sql, params).fetchall()
+        results: dict[int, BenchResult] = {}
+        out = []
+        for *flat, position, result_json in fetched:
+            run_id = flat[0]
+            if run_id not in results:
+                results[run_id] = BenchResult.model_validate_json(result_json)
+            run = results[run_id].runs[position]
+            out.append(
+                dict(
+                    zip(
+                        CSV_COLUMNS,
+                        (*flat, run.passes, run.items_per_second_iqr, run.trusted),
+                        strict=True,
+                    )
+                )
+            )
+        return out
 
     def compare(self, run_ids: list[int]) -> list[dict]:
-        """Per-model rows of the given runs, each with its items/s relative to the first run's same model."""
+        """Per-model rows of the given runs, each with its items/s relative to the first run's
+        same model."""
         rows = self.rows(run_ids)
         missing = set(run_ids) - {r["run_id"] for r in rows}
         if missing:
@@ -256,10 +286,16 @@ def summary_line(entry: HistoryEntry) -> str:
     """One line per stored run for ``python -m bench history``."""
     figures = ", ".join(
         f"{r.model} {r.items_per_second:.1f} items/s ({r.precision}, batch {r.batch_size}"
-        f"{', synthetic' if r.weights == 'synthetic' else ''})"
+        f"{', synthetic' if r.weights == 'synthetic' else ''}"
+        f"{'' if r.trusted else ', not trustworthy'})"
         for r in entry.result.runs
     )
-    penalty = f"; scaling penalty {entry.scaling_penalty:.2f}×" if entry.scaling_penalty else ""
+    penalty = (
+        f"; scaling penalty {entry.scaling_penalty:.2f}×"
+        + ("" if entry.result.scaling_penalty_trusted else " (not trustworthy)")
+        if entry.scaling_penalty
+        else ""
+    )
     return f"{entry.label}: {figures}{penalty}"
 
 

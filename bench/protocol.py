@@ -21,7 +21,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, computed_field
+
+from bench import stats
 
 Precision = Literal["fp32", "fp16", "bf16"]
 #: What a run may end up using: the tuned search also tries int8 dynamic quantisation on CPUs.
@@ -36,33 +38,66 @@ SYNTHETIC_LABEL = "architecture-equivalent, synthetic weights — timing only"
 CPU_REFERENCE_ITEMS_PER_SECOND: dict[str, float] = {"minilm-l6": 27.0, "e5-base": 3.3}
 #: Tuned settings whose embeddings fall below this mean cosine to fp32 are rejected.
 MIN_FIDELITY_COSINE = 0.999
+#: Timed passes over the texts per model by default; the throughput is their median.
+DEFAULT_PASSES = 3
+#: Reference mode's batch size: ``SentenceTransformer.encode``'s default.  A run of fewer items
+#: than its batch is not trusted (:func:`bench.stats.trust`).
+REFERENCE_BATCH = 32
 
 
 class BenchConfig(BaseModel, frozen=True, extra="forbid"):
     """What to benchmark; the same model backs the CLI flags and the page widgets."""
 
     models: tuple[str, ...] = Field(
-        ("minilm-l6", "e5-base"), min_length=1, description="Registry names of the models to run, small first."
+        ("minilm-l6", "e5-base"),
+        min_length=1,
+        description="Registry names of the models to run, small first.",
     )
     items: int = Field(
-        100, ge=1, le=1_000_000, description="Texts embedded per model (timed; warm-up excluded).",
+        100,
+        ge=1,
+        le=1_000_000,
+        description="Texts embedded per model (timed; warm-up excluded).",
         json_schema_extra={"unit": "items"},
     )
     corpus_path: str | None = Field(
-        None, description="Your own texts: .txt (one per line), .csv or .jsonl. Empty: generated email-like corpus."
+        None,
+        description="Your own texts: .txt (one per line), .csv or .jsonl. Empty: generated "
+        "email-like corpus.",
     )
-    corpus_field: str | None = Field(None, description="Column (.csv) or field (.jsonl) holding the text.")
+    corpus_field: str | None = Field(
+        None, description="Column (.csv) or field (.jsonl) holding the text."
+    )
     mode: Mode = Field(
         "reference",
-        description="reference: plain SentenceTransformer.encode (fp32, batch 32), comparable to seed 000; "
+        description="reference: plain SentenceTransformer.encode (fp32, batch 32), comparable to "
+        "seed 000; "
         "tuned: fastest setting this device supports whose embeddings keep cosine ≥ 0.999 to fp32.",
     )
-    batch_size: int | None = Field(None, ge=1, le=4096, description="Override the batch size.", json_schema_extra={"unit": "items"})
+    batch_size: int | None = Field(
+        None,
+        ge=1,
+        le=4096,
+        description="Override the batch size.",
+        json_schema_extra={"unit": "items"},
+    )
     precision: Precision | None = Field(None, description="Override the precision.")
     device: Literal["auto", "cpu", "cuda", "mps"] = Field("auto", description="Where to run.")
+    passes: int = Field(
+        DEFAULT_PASSES,
+        ge=1,
+        le=20,
+        description="Timed passes over the texts per model: throughput is their median, its "
+        "spread their IQR. "
+        "A run needs 2 or more passes within ±10% of each other, and at least one full batch of "
+        "items, to be trusted.",
+        json_schema_extra={"unit": "passes"},
+    )
     seed: int = Field(0, description="Seed of the generated corpus.")
     offline: bool = Field(
-        False, description="Never contact the Hugging Face hub: use local weights or the synthetic stand-in."
+        False,
+        description="Never contact the Hugging Face hub: use local weights or the synthetic "
+        "stand-in.",
     )
 
 
@@ -73,7 +108,9 @@ class DeviceInfo(BaseModel, frozen=True):
     compute_capability: str | None = None
     cpu_cores: int | None = None
     features: tuple[str, ...] = ()
-    peak_flops: dict[str, float] = Field(default_factory=dict, description="Dense peak FLOP/s by dtype where known.")
+    peak_flops: dict[str, float] = Field(
+        default_factory=dict, description="Dense peak FLOP/s by dtype where known."
+    )
     torch_version: str | None = None
 
 
@@ -95,11 +132,48 @@ class RunResult(BaseModel, frozen=True):
     mean_tokens: float | None = None
     batch_seconds: tuple[float, ...] = ()
     # Extensions (all optional, defaults keep older payloads valid):
-    hf_id: str | None = Field(None, description="Hugging Face id of the model (or its architecture).")
+    hf_id: str | None = Field(
+        None, description="Hugging Face id of the model (or its architecture)."
+    )
     backend: str = Field("torch", description="Inference backend.")
-    length_sorted: bool = Field(True, description="Texts sorted by length before batching (encode() does this).")
-    total_seconds: float | None = Field(None, description="Sum of the timed batches.", json_schema_extra={"unit": "s"})
+    length_sorted: bool = Field(
+        True, description="Texts sorted by length before batching (encode() does this)."
+    )
+    total_seconds: float | None = Field(
+        None, description="Sum of the timed batches.", json_schema_extra={"unit": "s"}
+    )
     params: int | None = Field(None, description="Parameter count of the model.")
+    # Repeated passes (absent from runs stored before them: one pass, spread unknown).
+    passes: int = Field(
+        1, ge=1, description="Timed passes over the texts; items_per_second is their median."
+    )
+    pass_items_per_second: tuple[float, ...] = Field(
+        (), description="items/s of each timed pass, in order."
+    )
+    items_per_second_iqr: float | None = Field(
+        None, description="P75 − P25 of the passes' items/s.", json_schema_extra={"unit": "items/s"}
+    )
+    items_per_second_spread: float | None = Field(
+        None,
+        description="Largest distance of a pass from the median, as a share of the median (0.1 = "
+        "±10%).",
+    )
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def trusted(self) -> bool:
+        """Whether the figure may feed a verdict (:func:`bench.stats.trust`)."""
+        return stats.trust(self.items, self.batch_size, self.passes, self.items_per_second_spread)[
+            0
+        ]
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def trust_note(self) -> str:
+        """Why the figure is (not) trusted, as a sentence."""
+        return stats.trust(self.items, self.batch_size, self.passes, self.items_per_second_spread)[
+            1
+        ]
 
 
 class Candidate(BaseModel, frozen=True):
@@ -119,7 +193,30 @@ class BenchResult(BaseModel, frozen=True):
     device: DeviceInfo
     runs: tuple[RunResult, ...]
     scaling_penalty: float | None = Field(
-        None, description="items/s of the first (small) model ÷ items/s of the last (large) model (seed 000)."
+        None,
+        description="items/s of the first (small) model ÷ items/s of the last (large) model (seed "
+        "000).",
     )
-    corpus: dict = Field(default_factory=dict, description="Corpus summary: source, items, token-length stats.")
-    candidates: tuple[Candidate, ...] = Field((), description="Tuned mode: every setting tried, accepted or not.")
+    corpus: dict = Field(
+        default_factory=dict, description="Corpus summary: source, items, token-length stats."
+    )
+    candidates: tuple[Candidate, ...] = Field(
+        (), description="Tuned mode: every setting tried, accepted or not."
+    )
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def scaling_penalty_trusted(self) -> bool | None:
+        """Whether the scaling penalty may feed a verdict: both runs trusted (None without one)."""
+        if self.scaling_penalty is None or not self.runs:
+            return None
+        return self.runs[0].trusted and self.runs[-1].trusted
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def scaling_penalty_note(self) -> str:
+        """Why the scaling penalty is not trusted (empty when it is, or when there is none)."""
+        if self.scaling_penalty_trusted is not False:
+            return ""
+        bad = [r for r in dict.fromkeys((self.runs[0], self.runs[-1])) if not r.trusted]
+        return "Not trustworthy: " + " ".join(f"{r.model}: {r.trust_note}" for r in bad)

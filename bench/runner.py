@@ -7,7 +7,12 @@ Measurement (DESIGN.md §7):
   embedded under ``torch.inference_mode`` and copied back to the CPU;
 * the clock (:func:`time.perf_counter`) is read after a device synchronisation;
 * warm-up batches are run first and excluded; every timed batch's seconds are kept;
-* items/s = items ÷ Σ batch seconds; tokens/s counts real tokens (attention mask), not padding.
+* the texts are timed in :attr:`BenchConfig.passes` passes (3 by default); a pass's items/s =
+  items ÷ Σ its batch seconds, and the run's items/s is the median of the passes, with their
+  IQR and relative spread (:func:`bench.stats.relative_spread`) beside it; a run with fewer
+  items than a batch, a single pass or passes more than ±10% apart is marked untrusted
+  (:func:`bench.stats.trust`);
+* tokens/s counts real tokens (attention mask), not padding.
 
 Modes:
 
@@ -46,6 +51,7 @@ from bench.device import detect, supported_precisions, torch_device
 from bench.models import LoadedModel, get_spec, load, non_embedding_params
 from bench.protocol import (
     MIN_FIDELITY_COSINE,
+    REFERENCE_BATCH,
     SYNTHETIC_LABEL,
     BenchConfig,
     BenchResult,
@@ -57,7 +63,6 @@ from calculator.errors import InputError
 
 Emit = Callable[[dict], None]
 
-REFERENCE_BATCH = 32  # SentenceTransformer.encode's default
 FIDELITY_TEXTS = 32  # texts compared with fp32 for each setting
 PROBE_REPEATS = 2  # timed passes per accepted tuning candidate (the fastest counts)
 
@@ -326,13 +331,19 @@ def _timed_run(
     phase: str,
     keep: bool = False,
     warmup: bool = True,
+    *,
+    offset: int = 0,
+    total: int | None = None,
+    started: float | None = None,
 ) -> Timing:
+    """One timed pass; progress counts ``offset`` items already done out of ``total``."""
     dev = "cpu" if setting.precision == "int8" else ctx.dev
+    total = len(texts) if total is None else total
     if warmup:  # excluded from the measurement: lazy initialisation, kernel selection, allocator
         warm = texts[: (setting.batch_size if dev != "cpu" else min(setting.batch_size, 8))]
-        ctx.progress(name, "warmup", 0, len(texts), time.perf_counter())
+        ctx.progress(name, "warmup", 0, total, time.perf_counter())
         encode_timed(model, warm, setting.batch_size, dev)
-    started = time.perf_counter()
+    started = time.perf_counter() if started is None else started
 
     def on_oom(old: int, new: int) -> None:
         ctx.status(f"{name}: out of memory at batch {old}; continuing at batch {new}")
@@ -343,7 +354,7 @@ def _timed_run(
         setting.batch_size,
         dev,
         keep_embeddings=keep,
-        on_batch=lambda done, _s: ctx.progress(name, phase, done, len(texts), started),
+        on_batch=lambda done, _s: ctx.progress(name, phase, offset + done, total, started),
         on_oom=on_oom,
     )
 
@@ -399,7 +410,8 @@ def tune(
             ok = fid >= MIN_FIDELITY_COSINE
             batch = first.final_batch_size
             ips = stats.rate(first.items, first.seconds) if probe_is_fid else 0.0
-            # best of PROBE_REPEATS passes: the least-disturbed one (background load only slows down)
+            # best of PROBE_REPEATS passes: the least-disturbed one (background load
+            # only slows down)
             passes = PROBE_REPEATS - probe_is_fid if ok else (0 if probe_is_fid else 1)
             for _ in range(passes):
                 t = _timed_run(
@@ -469,7 +481,8 @@ def tune(
 def run_model(
     ctx: RunContext, loaded: LoadedModel, texts: list[str]
 ) -> tuple[RunResult, list[int]]:
-    """Benchmark one loaded model on ``texts`` in the configured mode; also the real token lengths."""
+    """Benchmark one loaded model on ``texts`` in the configured mode; also the real token
+    lengths."""
     cfg, spec = ctx.config, loaded.spec
     fidelity: float | None = None
     if cfg.mode == "tuned":
@@ -489,35 +502,59 @@ def run_model(
     dev = "cpu" if setting.precision == "int8" else ctx.dev
     gc.collect()
     _reset_peak(dev)
-    timing = _timed_run(ctx, spec.name, model, texts, setting, "timed")
-    seconds = timing.seconds
+    timings: list[Timing] = []
+    started = time.perf_counter()
+    for k in range(cfg.passes):  # warm-up before the first pass only; later passes are warm
+        timings.append(
+            _timed_run(
+                ctx,
+                spec.name,
+                model,
+                texts,
+                setting,
+                "timed",
+                warmup=k == 0,
+                offset=k * len(texts),
+                total=cfg.passes * len(texts),
+                started=started,
+            )
+        )
+        setting = Setting(setting.precision, timings[-1].final_batch_size)  # keep an OOM halving
+    first = timings[0]
+    rates = [stats.rate(t.items, t.seconds) for t in timings]
+    ips = stats.median(rates)
+    seconds = first.items / ips  # the median pass's duration
     flops = (
-        stats.forward_flops(timing.lengths, spec.config, non_embedding_params(spec.config))
-        / seconds
+        stats.forward_flops(first.lengths, spec.config, non_embedding_params(spec.config)) / seconds
     )
     peak = ctx.device.peak_flops.get(setting.precision)
-    tokens = sum(timing.lengths)
+    tokens = sum(first.lengths)
+    batch_seconds = [b for t in timings for b in t.batch_seconds]
     return RunResult(
         model=spec.name,
         weights=loaded.weights,
         mode=cfg.mode,
         precision=setting.precision,
-        batch_size=timing.final_batch_size,
-        items=timing.items,
-        items_per_second=stats.rate(timing.items, seconds),
+        batch_size=timings[-1].final_batch_size,
+        items=first.items,
+        items_per_second=ips,
         tokens_per_second=stats.rate(tokens, seconds),
-        p50_batch_ms=stats.percentile(timing.batch_seconds, 50) * 1e3,
-        p95_batch_ms=stats.percentile(timing.batch_seconds, 95) * 1e3,
+        p50_batch_ms=stats.percentile(batch_seconds, 50) * 1e3,
+        p95_batch_ms=stats.percentile(batch_seconds, 95) * 1e3,
         peak_memory_mb=_peak_mb(dev),
         achieved_flops=flops,
         peak_flops_share=flops / peak if peak else None,
         fidelity_cosine=fidelity,
-        mean_tokens=tokens / timing.items,
-        batch_seconds=tuple(timing.batch_seconds),
+        mean_tokens=tokens / first.items,
+        batch_seconds=tuple(batch_seconds),
         hf_id=spec.hf_id,
-        total_seconds=seconds,
+        total_seconds=sum(t.seconds for t in timings),
         params=loaded.params,
-    ), timing.lengths
+        passes=len(timings),
+        pass_items_per_second=tuple(rates),
+        items_per_second_iqr=stats.iqr(rates),
+        items_per_second_spread=stats.relative_spread(rates),
+    ), first.lengths
 
 
 def run_benchmark(

@@ -15,8 +15,9 @@ def percentile(samples: Sequence[float], q: float) -> float:
 
     Notes
     -----
-    Rank $r = (n - 1)\\,q/100$; value $x_{\\lfloor r\\rfloor} + (r - \\lfloor r\\rfloor)(x_{\\lceil r\\rceil} - x_{\\lfloor r\\rfloor})$
-    on the sorted samples (Hyndman & Fan 1996, definition 7; numpy's default).
+    Rank $r = (n - 1)\\,q/100$, $f = \\lfloor r\\rfloor$, $c = \\lceil r\\rceil$; value
+    $x_f + (r - f)(x_c - x_f)$ on the sorted samples (Hyndman & Fan 1996, definition 7; numpy's
+    default).
 
     Examples
     --------
@@ -51,6 +52,73 @@ def iqr(samples: Sequence[float]) -> float:
     2.0
     """
     return float(percentile(samples, 75) - percentile(samples, 25))
+
+
+MAX_TRUSTED_SPREAD = 0.10
+"""Passes may lie at most ±10% from their median for a run to be trusted (issue 11)."""
+MIN_TRUSTED_PASSES = 2
+"""A single pass cannot show its own spread."""
+
+
+def relative_spread(samples: Sequence[float]) -> float:
+    """Largest distance of a sample from the median, as a share of the median.
+
+    Notes
+    -----
+    $s = \\max_i |r_i - \\tilde r| / \\tilde r$ with $\\tilde r$ the median: every pass lies within
+    $\\tilde r\\,(1 \\pm s)$, so "a spread of ±10%" is $s \\le 0.10$.
+
+    Examples
+    --------
+    >>> relative_spread([90, 100, 105])
+    0.1
+    >>> relative_spread([42.0])
+    0.0
+    """
+    mid = median(samples)
+    if mid <= 0:
+        raise ValueError("median must be positive")
+    return max(abs(x - mid) for x in samples) / mid
+
+
+def trust(items: int, batch_size: int, passes: int, spread: float | None) -> tuple[bool, str]:
+    """Whether a run's throughput may feed a verdict, and why (one or more sentences).
+
+    A run is trusted when it timed at least one full batch (``items ≥ batch_size``), in at
+    least :data:`MIN_TRUSTED_PASSES` passes, all within ±:data:`MAX_TRUSTED_SPREAD` of their
+    median (:func:`relative_spread`).  Runs stored before passes were repeated count as one
+    pass with an unknown spread.
+
+    Examples
+    --------
+    >>> trust(100, 32, 3, 0.04)
+    (True, 'Median of 3 timed passes, all within ±4.0% of it.')
+    >>> trust(1, 32, 3, 0.0)[0], trust(100, 32, 1, None)[0], trust(100, 32, 3, 0.25)[0]
+    (False, False, False)
+    """
+    reasons = []
+    if items < batch_size:
+        reasons.append(
+            f"only {items:,} item{'s' if items != 1 else ''} timed, fewer than one full batch of "
+            f"{batch_size}: the device never ran at full load, so this says little about real work "
+            f"(run {batch_size} items or more; 100 or more is better)."
+        )
+    if passes < MIN_TRUSTED_PASSES or spread is None:
+        reasons.append(
+            "measured in a single timed pass, so how much it varies is unknown (repeat it: 3 "
+            "passes "
+            "or more)."
+        )
+    elif spread > MAX_TRUSTED_SPREAD:
+        reasons.append(
+            f"its {passes} timed passes differ by up to ±{spread:.0%} around their median, more "
+            f"than the ±{MAX_TRUSTED_SPREAD:.0%} ScaleRisk accepts: the machine was probably busy "
+            "with other work (run it again on a quiet machine)."
+        )
+    if reasons:
+        text = " ".join(reasons)
+        return False, text[0].upper() + text[1:]
+    return True, f"Median of {passes} timed passes, all within ±{spread:.1%} of it."
 
 
 def rate(count: float, seconds: float) -> float:

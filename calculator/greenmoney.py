@@ -12,10 +12,19 @@ The *current* machine is the one the team has; the *candidate* is the one it may
 Minutes saved per iteration come from the two machines' items/s on the same workload
 (or are typed in directly, as the seed's worked example does with "15 minutes").
 
+Physical limits (ScaleRisk, issue 11): the time saved can never exceed the time the iterations
+actually run on the slower machine; a typed-in saving is capped at the slower machine's minutes
+per iteration; one machine cannot run more than the sprint's calendar hours, so only the
+iterations that fit are counted; and when the running time exceeds the sprint's working hours
+the result says so (the saving is then an upper bound).  Every such limit is a sentence in
+:attr:`GreenMoneyResult.notes`, tied to the figure it qualifies.
+
 The reference machines of seed 000 are kept here as cited data (:data:`REFERENCE_MACHINES`).
 """
 
 from __future__ import annotations
+
+import math
 
 from pydantic import BaseModel, Field, model_validator
 
@@ -24,6 +33,10 @@ WEEKS_PER_YEAR = 52.0
 
 SECONDS_PER_MINUTE = 60.0
 MINUTES_PER_HOUR = 60.0
+HOURS_PER_CALENDAR_WEEK = 168.0
+"""7 × 24 h: the most one machine can run in a week (a two-week sprint lasts 336 h)."""
+DEFAULT_HOURS_PER_WEEK = 40.0
+"""Working hours per week of the engineer who waits: a ScaleRisk assumption (seed 000: none)."""
 
 
 class ReferenceMachine(BaseModel, frozen=True, extra="forbid"):
@@ -31,7 +44,9 @@ class ReferenceMachine(BaseModel, frozen=True, extra="forbid"):
 
     name: str = Field(description="Display name.")
     hardware: str = Field(description="What the machine is.")
-    price_usd: float = Field(ge=0, description="Purchase price quoted in the source.", json_schema_extra={"unit": "USD"})
+    price_usd: float = Field(
+        ge=0, description="Purchase price quoted in the source.", json_schema_extra={"unit": "USD"}
+    )
     items_per_second: dict[str, float] = Field(
         description="Embedding throughput per model (registry name → items/s).",
         json_schema_extra={"unit": "items/s"},
@@ -68,7 +83,7 @@ REFERENCE_MACHINES: dict[str, ReferenceMachine] = {
         ),
     )
 }
-"""Seed 000's two machines.  Their scaling penalties: M2 Pro 117/75 = 1.56×, DGX Spark 210/208 = 1.01×."""
+"""Seed 000's two machines.  Scaling penalties: M2 Pro 117/75 = 1.56×, DGX Spark 210/208 = 1.01×."""
 
 SEED_ITEMS = 103_000
 """Items per iteration in seed 000's benchmark (103,000 e-mails)."""
@@ -78,62 +93,117 @@ class GreenMoneyInputs(BaseModel, frozen=True, extra="forbid"):
     """The five steps' inputs; defaults reproduce seed 000 (M2 Pro → DGX Spark, e5-base)."""
 
     iterations_per_sprint: int = Field(
-        50, ge=0, le=100_000,
-        description="Model runs (experiments) the team executes per sprint. Seed 000: 40–60, 50 in its example.",
+        50,
+        ge=0,
+        le=100_000,
+        description="Model runs (experiments) the team executes per sprint. Seed 000: 40–60, 50 "
+        "in its example.",
         json_schema_extra={"unit": "runs/sprint", "label": "Iterations per sprint"},
     )
     items_per_iteration: int = Field(
-        SEED_ITEMS, ge=1, le=10_000_000_000,
+        SEED_ITEMS,
+        ge=1,
+        le=10_000_000_000,
         description="Items (texts) embedded in one iteration. Seed 000: 103,000 e-mails.",
         json_schema_extra={"unit": "items", "label": "Items per iteration"},
     )
     current_items_per_second: float = Field(
-        75.0, gt=0, le=1e9,
-        description="Throughput of the machine you have now on this workload. Seed 000: M2 Pro, e5-base, 75 items/s.",
+        75.0,
+        ge=1e-6,
+        le=1e9,
+        description="Throughput of the machine you have now on this workload. Seed 000: M2 Pro, "
+        "e5-base, 75 items/s.",
         json_schema_extra={"unit": "items/s", "label": "Current machine throughput"},
     )
     candidate_items_per_second: float = Field(
-        208.0, gt=0, le=1e9,
-        description="Throughput of the machine you are considering. Seed 000: DGX Spark, e5-base, 208 items/s.",
+        208.0,
+        ge=1e-6,
+        le=1e9,
+        description="Throughput of the machine you are considering. Seed 000: DGX Spark, e5-base, "
+        "208 items/s.",
         json_schema_extra={"unit": "items/s", "label": "Candidate machine throughput"},
     )
     minutes_saved_override: float | None = Field(
-        None, ge=-1e6, le=1e6,
-        description="Minutes saved per iteration, typed in directly instead of derived from the two throughputs "
+        None,
+        ge=-1e6,
+        le=1e6,
+        description="Minutes saved per iteration, typed in directly instead of derived from the "
+        "two throughputs "
         "(seed 000's worked example uses a round 15 minutes).",
         json_schema_extra={"unit": "min", "label": "Minutes saved per iteration"},
     )
     sprint_length_weeks: float = Field(
-        2.0, gt=0, le=52,
+        2.0,
+        ge=0.1,
+        le=52,
         description="Length of one sprint. Seed 000: 'every two weeks'.",
         json_schema_extra={"unit": "weeks", "label": "Sprint length"},
     )
     sprints_per_year: float = Field(
-        26.0, ge=0, le=365,
-        description="Sprints per year; 26 two-week sprints fill 52 weeks (seed 000's 12.5 h → 325 h/year).",
+        26.0,
+        ge=0,
+        le=365,
+        description="Sprints per year; 26 two-week sprints fill 52 weeks (seed 000's 12.5 h → 325 "
+        "h/year).",
         json_schema_extra={"unit": "sprints/year", "label": "Sprints per year"},
     )
+    hours_per_week: float = Field(
+        DEFAULT_HOURS_PER_WEEK,
+        gt=0,
+        le=HOURS_PER_CALENDAR_WEEK,
+        description="Working hours per week of the engineer who waits (ScaleRisk assumption: 40; "
+        "seed 000 "
+        "gives none). When the iterations run longer than the sprint's working hours, they must "
+        "run overnight "
+        "or on other machines and the saving is an upper bound.",
+        json_schema_extra={"unit": "h/week", "label": "Working hours per week"},
+    )
     hourly_rate_usd: float = Field(
-        75.0, ge=0, le=10_000,
-        description="Loaded hourly cost of the engineer who waits. Seed 000: $75/h for a mid-level AI engineer.",
+        75.0,
+        ge=0,
+        le=10_000,
+        description="Loaded hourly cost of the engineer who waits. Seed 000: $75/h for a "
+        "mid-level AI engineer.",
         json_schema_extra={"unit": "USD/h", "label": "Loaded hourly rate"},
     )
     hardware_premium_usd: float = Field(
-        1500.0, ge=-1e9, le=1e9,
-        description="Candidate price minus current price. Seed 000: $4,000 DGX Spark − $2,500 M2 Pro = $1,500.",
+        1500.0,
+        ge=-1e9,
+        le=1e9,
+        description="Candidate price minus current price. Seed 000: $4,000 DGX Spark − $2,500 M2 "
+        "Pro = $1,500.",
         json_schema_extra={"unit": "USD", "label": "Hardware price difference"},
     )
     horizon_weeks: int = Field(
-        52, ge=1, le=520,
+        52,
+        ge=1,
+        le=520,
         description="How far the savings chart runs.",
         json_schema_extra={"unit": "weeks", "label": "Chart horizon"},
+    )
+    current_measurement_warning: str | None = Field(
+        None,
+        max_length=500,
+        description="Why the current machine's throughput is not a trustworthy measurement (the "
+        "page sets it "
+        "when the figure comes from a benchmark run too small or too noisy to trust); repeated "
+        "beside the results.",
+        json_schema_extra={"label": "Current throughput: measurement warning"},
+    )
+    candidate_measurement_warning: str | None = Field(
+        None,
+        max_length=500,
+        description="Why the candidate machine's throughput is not a trustworthy measurement (as "
+        "above).",
+        json_schema_extra={"label": "Candidate throughput: measurement warning"},
     )
 
     @model_validator(mode="after")
     def _sprints_fit_in_a_year(self) -> GreenMoneyInputs:
         if self.sprint_length_weeks * self.sprints_per_year > WEEKS_PER_YEAR + 1:
             raise ValueError(
-                f"{self.sprints_per_year:g} sprints of {self.sprint_length_weeks:g} weeks do not fit in a year "
+                f"{self.sprints_per_year:g} sprints of {self.sprint_length_weeks:g} weeks do not "
+                "fit in a year "
                 f"({self.sprint_length_weeks * self.sprints_per_year:g} weeks > {WEEKS_PER_YEAR:g})"
             )
         return self
@@ -147,22 +217,81 @@ class SavingsPoint(BaseModel, frozen=True):
     hardware_premium_usd: float = Field(json_schema_extra={"unit": "USD"})
 
 
+class FigureNote(BaseModel, frozen=True):
+    """A warning sentence and the key figure (its label in :func:`key_figures`) it qualifies."""
+
+    figure: str
+    text: str
+
+
 class GreenMoneyResult(BaseModel, frozen=True):
-    """Outputs of the five steps."""
+    """Outputs of the five steps, with the physical limits applied."""
 
     inputs: GreenMoneyInputs
     current_minutes_per_iteration: float = Field(json_schema_extra={"unit": "min"})
     candidate_minutes_per_iteration: float = Field(json_schema_extra={"unit": "min"})
-    minutes_saved_per_iteration: float = Field(json_schema_extra={"unit": "min"})
-    speedup: float = Field(description="Candidate items/s ÷ current items/s.", json_schema_extra={"unit": "×"})
-    hours_saved_per_sprint: float = Field(json_schema_extra={"unit": "h"})
+    slower_minutes_per_iteration: float = Field(
+        description="Minutes one iteration takes on the slower of the two machines.",
+        json_schema_extra={"unit": "min"},
+    )
+    minutes_saved_per_iteration: float = Field(
+        description="Minutes saved per iteration, capped at the slower machine's minutes per "
+        "iteration.",
+        json_schema_extra={"unit": "min"},
+    )
+    minutes_saved_uncapped_per_iteration: float = Field(
+        description="The saving before the cap: the throughput difference, or the typed-in figure.",
+        json_schema_extra={"unit": "min"},
+    )
+    speedup: float = Field(
+        description="Candidate items/s ÷ current items/s.", json_schema_extra={"unit": "×"}
+    )
+    sprint_working_hours: float = Field(
+        description="Sprint length × working hours per week.", json_schema_extra={"unit": "h"}
+    )
+    sprint_calendar_hours: float = Field(
+        description="Sprint length × 168 h: the most one machine can run in a sprint.",
+        json_schema_extra={"unit": "h"},
+    )
+    slower_machine_hours_per_sprint: float = Field(
+        description="Running time of all the sprint's iterations on the slower machine (the "
+        "waiting time).",
+        json_schema_extra={"unit": "h"},
+    )
+    iterations_counted_per_sprint: float = Field(
+        description="Iterations that fit in the sprint's calendar hours on the slower machine (≤ "
+        "iterations).",
+        json_schema_extra={"unit": "runs/sprint"},
+    )
+    hours_saved_uncapped_per_sprint: float = Field(
+        description="Iterations × uncapped minutes saved ÷ 60, before any physical limit.",
+        json_schema_extra={"unit": "h"},
+    )
+    hours_saved_per_sprint: float = Field(
+        description="Hours saved per sprint, never more than the slower machine's running time "
+        "nor the sprint's "
+        "calendar hours.",
+        json_schema_extra={"unit": "h"},
+    )
+    capped: bool = Field(
+        description="A physical limit lowered the saving (typed minutes or sprint length)."
+    )
+    fits_working_hours: bool = Field(
+        description="The counted iterations run within the sprint's working hours on the slower "
+        "machine."
+    )
     hours_saved_per_year: float = Field(json_schema_extra={"unit": "h"})
     dollars_saved_per_year: float = Field(json_schema_extra={"unit": "USD"})
     payback_weeks: float | None = Field(
-        description="Weeks until savings cover the premium; None when there is no saving (never pays back).",
+        description="Weeks until savings cover the premium; None when there is no saving (never "
+        "pays back).",
         json_schema_extra={"unit": "weeks"},
     )
     series: tuple[SavingsPoint, ...]
+    notes: tuple[FigureNote, ...] = Field(
+        (), description="Warnings, each tied to the figure it qualifies."
+    )
+    warnings: tuple[str, ...] = Field((), description="The notes' sentences, in figure order.")
 
 
 def scaling_penalty(small_items_per_second: float, large_items_per_second: float) -> float:
@@ -232,6 +361,42 @@ def hours_saved_per_sprint(iterations_per_sprint: float, minutes_saved: float) -
     12.5
     """
     return iterations_per_sprint * minutes_saved / MINUTES_PER_HOUR
+
+
+def cap_minutes_saved(minutes_saved: float, slower_minutes: float) -> float:
+    """A saving per iteration limited to what the slower machine's iteration takes.
+
+    Notes
+    -----
+    $$\\Delta t' = \\max(-t_\\text{slow}, \\min(\\Delta t, t_\\text{slow}))$$ with
+    $t_\\text{slow} = \\max(t_\\text{cur}, t_\\text{cand})$:
+    no faster machine saves more than the whole iteration, no slower one loses more (ScaleRisk).
+
+    Examples
+    --------
+    >>> cap_minutes_saved(2000, 22.9), cap_minutes_saved(15, 22.9)
+    (22.9, 15)
+    """
+    return max(-slower_minutes, min(minutes_saved, slower_minutes))
+
+
+def iterations_that_fit(iterations: float, slower_minutes: float, sprint_hours: float) -> float:
+    """Iterations the slower machine can run in a sprint, running day and night.
+
+    Notes
+    -----
+    $$n' = \\min\\left(n, \\frac{60\\,H_\\text{calendar}}{t_\\text{slow}}\\right)$$ with
+    $H_\\text{calendar} = 168\\,\\text{h} \\times$ sprint weeks: one machine cannot run longer than
+    the sprint lasts, so a team cannot be doing more iterations than that on it (ScaleRisk).
+
+    Examples
+    --------
+    >>> iterations_that_fit(50, 22.9, 336)
+    50
+    >>> round(iterations_that_fit(50, 1555, 336), 2)
+    12.96
+    """
+    return min(iterations, sprint_hours * MINUTES_PER_HOUR / slower_minutes)
 
 
 def hours_saved_per_year(hours_per_sprint: float, sprints_per_year: float) -> float:
@@ -305,10 +470,13 @@ def payback_weeks(premium_usd: float, dollars_per_year: float) -> float | None:
     """
     if dollars_per_year <= 0:
         return None
-    return max(premium_usd, 0.0) / dollars_per_year * WEEKS_PER_YEAR
+    weeks = max(premium_usd, 0.0) / dollars_per_year * WEEKS_PER_YEAR
+    return weeks if math.isfinite(weeks) else None  # a saving too small to measure never pays back
 
 
-def savings_series(dollars_per_year: float, premium_usd: float, horizon_weeks: int) -> tuple[SavingsPoint, ...]:
+def savings_series(
+    dollars_per_year: float, premium_usd: float, horizon_weeks: int
+) -> tuple[SavingsPoint, ...]:
     """Cumulative savings week by week, beside the premium, for the payback chart.
 
     Notes
@@ -322,13 +490,15 @@ def savings_series(dollars_per_year: float, premium_usd: float, horizon_weeks: i
     """
     per_week = dollars_per_year / WEEKS_PER_YEAR
     return tuple(
-        SavingsPoint(week=float(w), cumulative_savings_usd=per_week * w, hardware_premium_usd=premium_usd)
+        SavingsPoint(
+            week=float(w), cumulative_savings_usd=per_week * w, hardware_premium_usd=premium_usd
+        )
         for w in range(horizon_weeks + 1)
     )
 
 
 def green_money(inputs: GreenMoneyInputs) -> GreenMoneyResult:
-    """Run seed 000's five steps.
+    """Run seed 000's five steps within the physical limits.
 
     Parameters
     ----------
@@ -340,78 +510,276 @@ def green_money(inputs: GreenMoneyInputs) -> GreenMoneyResult:
 
     Notes
     -----
-    $$\\Delta t = \\frac{N}{60}\\left(\\frac{1}{r_\\text{current}} - \\frac{1}{r_\\text{candidate}}\\right)$$
-    (or the override), then :func:`hours_saved_per_sprint`, :func:`hours_saved_per_year`,
-    :func:`dollars_saved_per_year`, :func:`payback_weeks`.
+    $$\\Delta t = \\frac{N}{60}\\left(\\frac{1}{r_\\text{cur}} - \\frac{1}{r_\\text{cand}}\\right)$$
+    (or the override, capped by :func:`cap_minutes_saved`), then
+    $H_\\text{sprint} = n'\\,\\Delta t / 60$ with $n'$ from :func:`iterations_that_fit`, so that
+    $H_\\text{sprint} \\le \\min(n\\,t_\\text{slow}/60,\\ 168 \\times \\text{weeks})$; then
+    :func:`hours_saved_per_year`, :func:`dollars_saved_per_year`, :func:`payback_weeks`.
+    A note is added beside the figure each limit changes, when the running time exceeds the
+    sprint's working hours (weeks × hours per week), when a throughput carries a measurement
+    warning, and when the payback comes in under a day.
 
     References
     ----------
-    Seed 000, "Step 1" … "Step 5" and the worked example.
+    Seed 000, "Step 1" … "Step 5" and the worked example; the limits are ScaleRisk's (issue 11).
 
     Examples
     --------
     Seed 000's worked example, with its round 15 minutes:
 
     >>> r = green_money(GreenMoneyInputs(minutes_saved_override=15))
-    >>> r.hours_saved_per_sprint, r.hours_saved_per_year, r.dollars_saved_per_year, round(r.payback_weeks, 1)
-    (12.5, 325.0, 24375.0, 3.2)
+    >>> r.hours_saved_per_sprint, r.hours_saved_per_year, r.dollars_saved_per_year
+    (12.5, 325.0, 24375.0)
+    >>> round(r.payback_weeks, 1)
+    3.2
 
     The same from the seed's own throughputs (75 → 208 items/s, 103,000 items):
 
     >>> r = green_money(GreenMoneyInputs())
-    >>> round(r.minutes_saved_per_iteration, 2), round(r.dollars_saved_per_year), round(r.payback_weeks, 2)
-    (14.64, 23783, 3.28)
+    >>> round(r.minutes_saved_per_iteration, 2), round(r.dollars_saved_per_year)
+    (14.64, 23783)
+    >>> round(r.payback_weeks, 2)
+    3.28
     """
+    n = inputs.iterations_per_sprint
     current = minutes_per_iteration(inputs.items_per_iteration, inputs.current_items_per_second)
     candidate = minutes_per_iteration(inputs.items_per_iteration, inputs.candidate_items_per_second)
-    saved = current - candidate if inputs.minutes_saved_override is None else inputs.minutes_saved_override
-    per_sprint = hours_saved_per_sprint(inputs.iterations_per_sprint, saved)
+    slower = max(current, candidate)
+    raw = (
+        current - candidate
+        if inputs.minutes_saved_override is None
+        else inputs.minutes_saved_override
+    )
+    saved = cap_minutes_saved(raw, slower)
+    calendar = inputs.sprint_length_weeks * HOURS_PER_CALENDAR_WEEK
+    working = inputs.sprint_length_weeks * inputs.hours_per_week
+    counted = iterations_that_fit(n, slower, calendar)
+    per_sprint = hours_saved_per_sprint(counted, saved)
     per_year = hours_saved_per_year(per_sprint, inputs.sprints_per_year)
     dollars = dollars_saved_per_year(per_year, inputs.hourly_rate_usd)
+    weeks = payback_weeks(inputs.hardware_premium_usd, dollars)
+    limits = _Limits(
+        inputs=inputs,
+        current=current,
+        candidate=candidate,
+        slower=slower,
+        raw=raw,
+        saved=saved,
+        calendar=calendar,
+        working=working,
+        counted=counted,
+        per_sprint=per_sprint,
+        payback=weeks,
+    )
+    notes = limits.notes()
     return GreenMoneyResult(
         inputs=inputs,
         current_minutes_per_iteration=current,
         candidate_minutes_per_iteration=candidate,
+        slower_minutes_per_iteration=slower,
         minutes_saved_per_iteration=saved,
+        minutes_saved_uncapped_per_iteration=raw,
         speedup=inputs.candidate_items_per_second / inputs.current_items_per_second,
+        sprint_working_hours=working,
+        sprint_calendar_hours=calendar,
+        slower_machine_hours_per_sprint=hours_saved_per_sprint(n, slower),
+        iterations_counted_per_sprint=counted,
+        hours_saved_uncapped_per_sprint=hours_saved_per_sprint(n, raw),
         hours_saved_per_sprint=per_sprint,
+        capped=saved != raw or counted < n,
+        fits_working_hours=limits.run_hours <= working,
         hours_saved_per_year=per_year,
         dollars_saved_per_year=dollars,
-        payback_weeks=payback_weeks(inputs.hardware_premium_usd, dollars),
+        payback_weeks=weeks,
         series=savings_series(dollars, inputs.hardware_premium_usd, inputs.horizon_weeks),
+        notes=notes,
+        warnings=tuple(note.text for note in notes),
     )
 
 
+class _Limits(BaseModel, frozen=True):
+    """The intermediate figures of :func:`green_money`, turned into plain-language notes."""
+
+    inputs: GreenMoneyInputs
+    current: float
+    candidate: float
+    slower: float
+    raw: float
+    saved: float
+    calendar: float
+    working: float
+    counted: float
+    per_sprint: float
+    payback: float | None
+
+    @property
+    def run_hours(self) -> float:
+        """Running time of the counted iterations on the slower machine."""
+        return self.counted * self.slower / MINUTES_PER_HOUR
+
+    @property
+    def slower_name(self) -> str:
+        return "current" if self.current >= self.candidate else "candidate"
+
+    def notes(self) -> tuple[FigureNote, ...]:
+        i = self.inputs
+        out: list[FigureNote] = []
+        for role, ips, reason in (
+            ("current", i.current_items_per_second, i.current_measurement_warning),
+            ("candidate", i.candidate_items_per_second, i.candidate_measurement_warning),
+        ):
+            if reason and reason.strip():
+                out.append(
+                    FigureNote(
+                        figure=MINUTES_SAVED,
+                        text=(
+                            f"The {role} machine's throughput ({ips:,.1f} items/s) is not a "
+                            "trustworthy measurement: "
+                            f"{_sentence(reason)} Every figure here rests on it, so treat them as "
+                            "provisional until a "
+                            "larger, steadier run confirms it."
+                        ),
+                    )
+                )
+        if self.saved != self.raw:
+            what = "saved" if self.raw > 0 else "lost"
+            out.append(
+                FigureNote(
+                    figure=MINUTES_SAVED,
+                    text=(
+                        f"You typed {abs(self.raw):,.1f} minutes {what} per iteration, but one "
+                        "iteration takes only "
+                        f"{self.slower:,.1f} minutes on the slower machine, so no more than that "
+                        f"can be {what}: "
+                        f"ScaleRisk counts {abs(self.saved):,.1f} minutes."
+                    ),
+                )
+            )
+        weeks = f"{i.sprint_length_weeks:g}-week sprint"
+        if self.counted < i.iterations_per_sprint:
+            needed = i.iterations_per_sprint * self.slower / MINUTES_PER_HOUR
+            uncapped = i.iterations_per_sprint * self.raw / MINUTES_PER_HOUR
+            out.append(
+                FigureNote(
+                    figure=HOURS_PER_SPRINT,
+                    text=(
+                        f"On the {self.slower_name} machine the {i.iterations_per_sprint:,} "
+                        "iterations would run for "
+                        f"{needed:,.0f} hours, more than the {self.calendar:,.0f} hours a {weeks} "
+                        "lasts even day and night, "
+                        "so they cannot all happen in one sprint. ScaleRisk counts only the "
+                        f"{self.counted:,.1f} iterations that fit, "
+                        f"which save {self.per_sprint:,.1f} hours rather than {uncapped:,.0f} "
+                        "hours."
+                    ),
+                )
+            )
+        if self.run_hours > self.working:
+            out.append(
+                FigureNote(
+                    figure=HOURS_PER_SPRINT,
+                    text=(
+                        f"These iterations run for {self.run_hours:,.0f} hours on the "
+                        f"{self.slower_name} machine, more than "
+                        f"the {self.working:,.0f} working hours in a {weeks} "
+                        f"({i.hours_per_week:g} hours a week): they have "
+                        "to run overnight or on other machines, and nobody waits through all of "
+                        "that, so the hours and "
+                        f"dollars saved are an upper bound (one engineer's {self.working:,.0f} "
+                        "working hours cost "
+                        f"${self.working * i.hourly_rate_usd:,.0f} a sprint at "
+                        f"${i.hourly_rate_usd:,.0f} an hour)."
+                    ),
+                )
+            )
+        if self.payback is not None and 0 < self.payback * 7 < 1:
+            out.append(
+                FigureNote(
+                    figure=PAYBACK,
+                    text=(
+                        f"The ${i.hardware_premium_usd:,.0f} price difference would be paid back "
+                        "in under a day "
+                        f"(about {self.payback * HOURS_PER_CALENDAR_WEEK:,.1f} hours): a payback "
+                        "that fast usually means an "
+                        "input overstates the saving, so check the throughputs and the iterations "
+                        "per sprint before "
+                        "relying on it."
+                    ),
+                )
+            )
+        return tuple(out)
+
+
+def _sentence(text: str) -> str:
+    """``text`` stripped, with a full stop when it has no closing punctuation."""
+    text = " ".join(text.split())
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
 def format_payback(weeks: float | None) -> str:
-    """Payback as text: ``"3.2 weeks"``, ``"immediately"`` or ``"never (no time saved)"``.
+    """Payback as text in weeks, days, or "under a day"; "immediately"; "never (no time saved)".
 
     Examples
     --------
-    >>> format_payback(3.2), format_payback(0.0), format_payback(None)
-    ('3.2 weeks', 'immediately', 'never (no time saved)')
+    >>> format_payback(3.2), format_payback(0.5), format_payback(0.03)
+    ('3.2 weeks', '3.5 days', 'under a day')
+    >>> format_payback(0.0), format_payback(None)
+    ('immediately', 'never (no time saved)')
     """
     if weeks is None:
         return "never (no time saved)"
     if weeks == 0:
         return "immediately"
-    return f"{weeks:,.1f} weeks"
+    if weeks >= 1:
+        return f"{weeks:,.1f} weeks"
+    if weeks * 7 >= 1:
+        return f"{weeks * 7:,.1f} days"
+    return "under a day"
 
 
-def key_figures(result: GreenMoneyResult) -> list[tuple[str, str]]:
-    """Headline results as (label, value with unit), for the page and the PDF.
+MINUTES_SAVED = "Minutes saved per iteration"
+HOURS_PER_SPRINT = "Hours saved per sprint"
+RUN_TIME = "Run time, slower machine"
+PAYBACK = "Payback"
+
+
+def figure_rows(result: GreenMoneyResult) -> list[tuple[str, str, tuple[str, ...]]]:
+    """Headline results as (label, short value with unit, the notes that qualify it), for the page.
 
     Examples
     --------
-    >>> dict(key_figures(green_money(GreenMoneyInputs(minutes_saved_override=15))))["Savings per year"]
-    '$24,375'
+    >>> [(label, value) for label, value, _ in figure_rows(green_money(GreenMoneyInputs()))][2]
+    ('Run time, slower machine', '19.1 h')
     """
-    return [
-        ("Minutes saved per iteration", f"{result.minutes_saved_per_iteration:,.1f} min"),
-        ("Hours saved per sprint", f"{result.hours_saved_per_sprint:,.1f} h"),
+    figures = [
+        (MINUTES_SAVED, f"{result.minutes_saved_per_iteration:,.1f} min"),
+        (HOURS_PER_SPRINT, f"{result.hours_saved_per_sprint:,.1f} h"),
+        (RUN_TIME, f"{result.slower_machine_hours_per_sprint:,.1f} h"),
         ("Hours saved per year", f"{result.hours_saved_per_year:,.0f} h"),
         ("Savings per year", f"${result.dollars_saved_per_year:,.0f}"),
-        ("Payback", format_payback(result.payback_weeks)),
+        (PAYBACK, format_payback(result.payback_weeks)),
     ]
+    return [
+        (label, value, tuple(n.text for n in result.notes if n.figure == label))
+        for label, value in figures
+    ]
+
+
+def key_figures(result: GreenMoneyResult) -> list[tuple[str, str]]:
+    """Headline results as (label, value with unit), for the PDF and the CLI; every warning
+    follows the figure it qualifies as a ("Note", sentence) row.
+
+    Examples
+    --------
+    >>> figures = dict(key_figures(green_money(GreenMoneyInputs(minutes_saved_override=15))))
+    >>> figures["Savings per year"]
+    '$24,375'
+    """
+    out: list[tuple[str, str]] = []
+    for label, value, notes in figure_rows(result):
+        out.append((label, value))
+        out.extend(("Note", text) for text in notes)
+    return out
 
 
 class SeedFigure(BaseModel, frozen=True):
@@ -424,7 +792,7 @@ class SeedFigure(BaseModel, frozen=True):
 
 
 def seed_roundings() -> tuple[SeedFigure, ...]:
-    """Seed 000's quoted figures beside what its own inputs give (shown on the page and methodology).
+    """Seed 000's quoted figures beside what its own inputs give (page and methodology).
 
     Examples
     --------
@@ -433,51 +801,76 @@ def seed_roundings() -> tuple[SeedFigure, ...]:
     """
     ref = REFERENCE_MACHINES
     m2, spark = ref["M2 Pro"].items_per_second, ref["DGX Spark"].items_per_second
-    e5_gap = minutes_per_iteration(SEED_ITEMS, m2["e5-base"]) - minutes_per_iteration(SEED_ITEMS, spark["e5-base"])
+    e5_gap = minutes_per_iteration(SEED_ITEMS, m2["e5-base"]) - minutes_per_iteration(
+        SEED_ITEMS, spark["e5-base"]
+    )
     m2_prose = ref["M2 Pro"].also_quoted["minilm-l6"]
     exact = green_money(GreenMoneyInputs())
-    sprint_hours = {name: 50 * minutes_per_iteration(SEED_ITEMS, ips["e5-base"]) / MINUTES_PER_HOUR
-                    for name, ips in (("spark", spark), ("m2", m2))}
+    sprint_hours = {
+        name: 50 * minutes_per_iteration(SEED_ITEMS, ips["e5-base"]) / MINUTES_PER_HOUR
+        for name, ips in (("spark", spark), ("m2", m2))
+    }
     rows = (
-        ("e5-base time difference per 103,000-item iteration",
-         "14.7 min",
-         f"{e5_gap:.2f} min",
-         "22.9 − 8.2 of the rounded times; exact 22.89 − 8.25"),
-        ("minutes saved per iteration in the worked example",
-         "15 min",
-         f"{e5_gap:.2f} min",
-         "the example rounds 14.64 up to 15"),
-        ("hours saved per sprint (50 iterations)",
-         "12.5 h (and '12 hours' earlier)",
-         f"{exact.hours_saved_per_sprint:.1f} h",
-         "50 × 15 min = 12.5 h; 50 × 14.64 min = 12.2 h"),
-        ("50 e5-base iterations: DGX Spark / M2 Pro",
-         "~7 h / ~19 h",
-         f"{sprint_hours['spark']:.1f} h / {sprint_hours['m2']:.1f} h",
-         "rounded to whole hours in the seed"),
-        ("dollars per year at $75/h, 26 sprints",
-         "$24,375 (325 h)",
-         f"${exact.dollars_saved_per_year:,.0f} ({exact.hours_saved_per_year:.0f} h)",
-         "follows from the rounded 15 min"),
-        ("payback of the $1,500 premium",
-         "three weeks",
-         f"{exact.payback_weeks:.2f} weeks (3.2 with 15 min)",
-         "$1,500 ÷ $24,375 × 52 = 3.2 weeks"),
-        ("M2 Pro MiniLM-L6 throughput",
-         "117 items/s (list) and 116 items/s (prose)",
-         "117 used",
-         "103,000 ÷ 117 = 14.67 min, the quoted 14.7"),
-        ("DGX Spark speed-up on MiniLM-L6",
-         "1.80×",
-         f"{spark['minilm-l6'] / m2['minilm-l6']:.2f}× (210/117), {spark['minilm-l6'] / m2_prose:.2f}× (210/116)",
-         "neither throughput gives exactly 1.80"),
-        ("DGX Spark speed-up on e5-base",
-         "2.78×",
-         f"{spark['e5-base'] / m2['e5-base']:.2f}× (208/75)",
-         "208/75 = 2.773, rounds to 2.77"),
-        ("scaling penalty M2 Pro / DGX Spark",
-         "1.56× / 1.01×",
-         f"{ref['M2 Pro'].scaling_penalty():.2f}× / {ref['DGX Spark'].scaling_penalty():.2f}×",
-         "117/75 and 210/208; with 116 the M2 Pro penalty is 1.55×"),
+        (
+            "e5-base time difference per 103,000-item iteration",
+            "14.7 min",
+            f"{e5_gap:.2f} min",
+            "22.9 − 8.2 of the rounded times; exact 22.89 − 8.25",
+        ),
+        (
+            "minutes saved per iteration in the worked example",
+            "15 min",
+            f"{e5_gap:.2f} min",
+            "the example rounds 14.64 up to 15",
+        ),
+        (
+            "hours saved per sprint (50 iterations)",
+            "12.5 h (and '12 hours' earlier)",
+            f"{exact.hours_saved_per_sprint:.1f} h",
+            "50 × 15 min = 12.5 h; 50 × 14.64 min = 12.2 h",
+        ),
+        (
+            "50 e5-base iterations: DGX Spark / M2 Pro",
+            "~7 h / ~19 h",
+            f"{sprint_hours['spark']:.1f} h / {sprint_hours['m2']:.1f} h",
+            "rounded to whole hours in the seed",
+        ),
+        (
+            "dollars per year at $75/h, 26 sprints",
+            "$24,375 (325 h)",
+            f"${exact.dollars_saved_per_year:,.0f} ({exact.hours_saved_per_year:.0f} h)",
+            "follows from the rounded 15 min",
+        ),
+        (
+            "payback of the $1,500 premium",
+            "three weeks",
+            f"{exact.payback_weeks:.2f} weeks (3.2 with 15 min)",
+            "$1,500 ÷ $24,375 × 52 = 3.2 weeks",
+        ),
+        (
+            "M2 Pro MiniLM-L6 throughput",
+            "117 items/s (list) and 116 items/s (prose)",
+            "117 used",
+            "103,000 ÷ 117 = 14.67 min, the quoted 14.7",
+        ),
+        (
+            "DGX Spark speed-up on MiniLM-L6",
+            "1.80×",
+            f"{spark['minilm-l6'] / m2['minilm-l6']:.2f}× (210/117), "
+            f"{spark['minilm-l6'] / m2_prose:.2f}× (210/116)",
+            "neither throughput gives exactly 1.80",
+        ),
+        (
+            "DGX Spark speed-up on e5-base",
+            "2.78×",
+            f"{spark['e5-base'] / m2['e5-base']:.2f}× (208/75)",
+            "208/75 = 2.773, rounds to 2.77",
+        ),
+        (
+            "scaling penalty M2 Pro / DGX Spark",
+            "1.56× / 1.01×",
+            f"{ref['M2 Pro'].scaling_penalty():.2f}× / {ref['DGX Spark'].scaling_penalty():.2f}×",
+            "117/75 and 210/208; with 116 the M2 Pro penalty is 1.55×",
+        ),
     )
     return tuple(SeedFigure(claim=c, quoted=q, computed=v, note=n) for c, q, v, n in rows)

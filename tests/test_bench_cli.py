@@ -28,6 +28,7 @@ def _isolated(monkeypatch, tmp_path):
         (["--corpus", "/nonexistent/mails.txt"], "corpus file not found"),
         (["--items", "0"], "items: Input should be greater than or equal to 1"),
         (["--batch-size", "0"], "batch_size"),
+        (["--passes", "0"], "passes: Input should be greater than or equal to 1"),
     ],
 )
 def test_input_errors_exit_2_with_one_message(capsys, args, message):
@@ -125,6 +126,13 @@ def test_json_output_shape_and_history(tmp_path):
     assert len(data["runs"]) == 2
     assert data["runs"][0]["weights"] == "synthetic"
     assert data["runs"][0]["items"] == 12
+    # three timed passes by default; 12 items ≥ batch 4, so trust depends on the spread only
+    run = data["runs"][0]
+    assert run["passes"] == 3
+    assert len(run["pass_items_per_second"]) == 3
+    assert run["trusted"] == (run["items_per_second_spread"] <= 0.10)
+    assert "trust_note" in run
+    assert "scaling_penalty_trusted" in data
     assert "|" in out.stderr  # progress bar on stderr, stdout stays pure JSON
     listing = subprocess.run(
         [sys.executable, "-m", "bench", "history", "--history", str(hist)],

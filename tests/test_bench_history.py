@@ -97,3 +97,59 @@ def test_default_path_env_override(monkeypatch, tmp_path):
     monkeypatch.delenv("SCALERISK_HISTORY")
     assert default_path().name == "bench_history.sqlite3"
     assert "scalerisk" in str(default_path()).lower()
+
+
+def test_rows_stored_before_repeated_passes_load_as_one_untrusted_pass(tmp_path):
+    """A history row written before passes existed (no passes / IQR / spread keys) still loads."""
+    import json
+    import sqlite3
+
+    h = History(tmp_path / "h.sqlite3")
+    run_id = h.add(make_result(117, 75), BenchConfig())
+    with sqlite3.connect(h.path) as conn:  # strip the new keys, as an old ScaleRisk wrote it
+        (raw,) = conn.execute("SELECT result_json FROM runs WHERE id = ?", (run_id,)).fetchone()
+        data = json.loads(raw)
+        for run in data["runs"]:
+            for key in (
+                "passes",
+                "pass_items_per_second",
+                "items_per_second_iqr",
+                "items_per_second_spread",
+                "trusted",
+                "trust_note",
+            ):
+                run.pop(key, None)
+        for key in ("scaling_penalty_trusted", "scaling_penalty_note"):
+            data.pop(key, None)
+        conn.execute("UPDATE runs SET result_json = ? WHERE id = ?", (json.dumps(data), run_id))
+    entry = h.get(run_id)
+    mini = entry.result.runs[0]
+    assert (mini.passes, mini.items_per_second_iqr, mini.items_per_second_spread) == (1, None, None)
+    assert not mini.trusted
+    assert "single timed pass" in mini.trust_note
+    assert entry.result.scaling_penalty_trusted is False
+    assert "not trustworthy" in summary_line(entry)
+    row = h.rows([run_id])[0]
+    assert (row["passes"], row["items_per_second_iqr"], row["trusted"]) == (1, None, False)
+
+
+def test_trusted_run_round_trips_with_its_passes(tmp_path):
+    h = History(tmp_path / "h.sqlite3")
+    result = make_result(117, 75)
+    runs = tuple(
+        r.model_copy(
+            update={
+                "passes": 3,
+                "pass_items_per_second": (r.items_per_second,) * 3,
+                "items_per_second_iqr": 0.0,
+                "items_per_second_spread": 0.0,
+            }
+        )
+        for r in result.runs
+    )
+    run_id = h.add(result.model_copy(update={"runs": runs}), BenchConfig())
+    entry = h.get(run_id)
+    assert all(r.trusted for r in entry.result.runs)  # 100 items ≥ batch 32, 3 identical passes
+    assert entry.result.scaling_penalty_trusted is True
+    assert "not trustworthy" not in summary_line(entry)
+    assert [r["trusted"] for r in h.rows([run_id])] == [True, True]

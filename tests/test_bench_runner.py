@@ -100,8 +100,18 @@ def test_real_minilm_run(monkeypatch):
     mini, tiny = result.runs
     assert (mini.weights, tiny.weights) == ("pretrained", "synthetic")
     assert (mini.items, mini.batch_size, mini.precision, mini.mode) == (24, 8, "fp32", "reference")
-    assert len(mini.batch_seconds) == 3  # 24 items / batch 8, warm-up excluded
-    assert mini.items_per_second == pytest.approx(24 / sum(mini.batch_seconds))
+    # 24 items / batch 8 = 3 batches per pass, 3 passes (BenchConfig default), warm-up excluded
+    assert mini.passes == 3
+    assert len(mini.batch_seconds) == 9
+    per_pass = [24 / sum(mini.batch_seconds[i : i + 3]) for i in (0, 3, 6)]
+    assert mini.pass_items_per_second == pytest.approx(per_pass)
+    assert mini.items_per_second == pytest.approx(sorted(per_pass)[1])  # median of three
+    # numpy-style percentiles of three values: P75 − P25 = (max − min) / 2
+    assert mini.items_per_second_iqr == pytest.approx((max(per_pass) - min(per_pass)) / 2)
+    mid = sorted(per_pass)[1]
+    assert mini.items_per_second_spread == pytest.approx(max(abs(x - mid) for x in per_pass) / mid)
+    assert mini.trusted == (mini.items_per_second_spread <= 0.10)  # 24 items ≥ one batch of 8
+    assert mini.total_seconds == pytest.approx(sum(mini.batch_seconds))
     assert mini.tokens_per_second == pytest.approx(mini.items_per_second * mini.mean_tokens)
     assert mini.p50_batch_ms <= mini.p95_batch_ms
     assert mini.params == 22_713_216
@@ -117,6 +127,25 @@ def test_real_minilm_run(monkeypatch):
     assert kinds.count("run") == 2
     assert "progress" in kinds
     assert [e["phase"] for e in events if e["event"] == "progress"].count("warmup") == 2
+    timed = [e for e in events if e["event"] == "progress" and e["phase"] == "timed"]
+    assert {e["total"] for e in timed} == {72}  # progress runs over all 3 passes of 24 items
+    assert max(e["done"] for e in timed) == 72
+
+
+@pytest.mark.slow
+def test_one_item_run_is_not_trusted(monkeypatch):
+    # issue 11: "A 1-item run was accepted and produced a scaling penalty of 1.98×"
+    monkeypatch.setenv("SCALERISK_BENCH_TEST_MODELS", "1")
+    config = BenchConfig(models=("tiny-bert", "tiny-bert"), items=1, device="cpu", offline=True)
+    result = runner.run_benchmark(config, lambda e: None)
+    assert all(not r.trusted for r in result.runs)
+    assert all("fewer than one full batch of 32" in r.trust_note for r in result.runs)
+    assert result.scaling_penalty is not None
+    assert result.scaling_penalty_trusted is False
+    assert result.scaling_penalty_note.startswith("Not trustworthy")
+    dumped = result.model_dump(mode="json")  # what the page and the history receive
+    assert dumped["scaling_penalty_trusted"] is False
+    assert dumped["runs"][0]["trusted"] is False
 
 
 @pytest.mark.slow

@@ -102,3 +102,58 @@ def test_length_summary_and_histogram():
     assert stats.histogram([0, 31, 32, 100], bin_width=32) == [(0, 2), (32, 1), (96, 1)]
     assert sum(c for _, c in stats.histogram([5] * 7 + [500])) == 8
     assert math.isclose(stats.length_summary([7])["p95"], 7)
+
+
+# ---------------------------------------------------------------- trust (issue 11 item 3)
+@pytest.mark.parametrize(
+    ("xs", "expected"),
+    [
+        ([90, 100, 105], 0.10),  # median 100; farthest pass 90 is 10 below: ±10%
+        ([100, 100, 100], 0.0),  # identical passes
+        ([80, 100, 101], 0.20),  # median 100; 80 is 20 below
+        ([42.0], 0.0),  # one pass: no spread measurable (trust() treats a single pass as unknown)
+    ],
+)
+def test_relative_spread_hand_computed(xs, expected):
+    assert stats.relative_spread(xs) == pytest.approx(expected)
+
+
+@given(st.lists(st.floats(min_value=0.01, max_value=1e4), min_size=1, max_size=20))
+def test_every_pass_lies_within_median_times_one_plus_minus_spread(xs):
+    s, mid = stats.relative_spread(xs), stats.median(xs)
+    assert all(mid * (1 - s) - 1e-9 * mid <= x <= mid * (1 + s) + 1e-9 * mid for x in xs)
+
+
+@pytest.mark.parametrize(
+    ("items", "batch", "passes", "spread", "trusted", "phrase"),
+    [
+        (100, 32, 3, 0.04, True, "Median of 3 timed passes"),
+        (100, 32, 3, 0.10, True, "within ±10.0%"),  # the limit itself is accepted
+        (32, 32, 3, 0.0, True, "Median of 3"),  # exactly one full batch
+        (
+            16,
+            32,
+            3,
+            0.01,
+            False,
+            "only 16 items timed, fewer than one full batch of 32",
+        ),  # issue 11's run
+        (1, 32, 3, 0.0, False, "only 1 item timed"),  # issue 11's 1-item run
+        (100, 32, 3, 0.25, False, "differ by up to ±25%"),
+        (100, 32, 1, 0.0, False, "single timed pass"),  # one pass cannot show its spread
+        (100, 32, 1, None, False, "single timed pass"),  # runs stored before repeated passes
+    ],
+)
+def test_trust_rule(items, batch, passes, spread, trusted, phrase):
+    ok, note = stats.trust(items, batch, passes, spread)
+    assert ok is trusted
+    assert phrase.lower() in note.lower()
+    assert note[0].isupper()
+    assert note.endswith(".")
+
+
+def test_small_and_noisy_run_gives_both_reasons():
+    ok, note = stats.trust(16, 32, 3, 0.3)
+    assert not ok
+    assert "fewer than one full batch" in note
+    assert "±30%" in note

@@ -21,47 +21,90 @@ from bench import history, process
 from bench.protocol import SYNTHETIC_LABEL, BenchConfig, BenchResult, DeviceInfo, RunResult
 
 PAGE = "pages/benchmark.py"
-DEVICE = DeviceInfo(kind="cpu", name="Fake Zen 4 CPU", cpu_cores=2, features=("avx512_bf16",), torch_version="2.13.0")
+DEVICE = DeviceInfo(
+    kind="cpu",
+    name="Fake Zen 4 CPU",
+    cpu_cores=2,
+    features=("avx512_bf16",),
+    torch_version="2.13.0",
+)
 
 
 def run(model: str, ips: float, weights: str = "pretrained") -> RunResult:
-    return RunResult(model=model, weights=weights, mode="reference", precision="fp32", batch_size=32, items=100,
-                     items_per_second=ips, tokens_per_second=ips * 247, p50_batch_ms=1000 * 32 / ips,
-                     p95_batch_ms=1100 * 32 / ips, peak_memory_mb=512.0, mean_tokens=247.0)
+    return RunResult(
+        model=model,
+        weights=weights,
+        mode="reference",
+        precision="fp32",
+        batch_size=32,
+        items=100,
+        items_per_second=ips,
+        tokens_per_second=ips * 247,
+        p50_batch_ms=1000 * 32 / ips,
+        p95_batch_ms=1100 * 32 / ips,
+        peak_memory_mb=512.0,
+        mean_tokens=247.0,
+    )
 
 
 MINILM, E5 = run("minilm-l6", 27.0), run("e5-base", 3.3, "synthetic")
-RESULT = BenchResult(device=DEVICE, runs=(MINILM, E5), scaling_penalty=27.0 / 3.3,
-                     corpus={"source": "generated e-mail-like corpus (seed 0)", "items": 100})
+RESULT = BenchResult(
+    device=DEVICE,
+    runs=(MINILM, E5),
+    scaling_penalty=27.0 / 3.3,
+    corpus={"source": "generated e-mail-like corpus (seed 0)", "items": 100},
+)
 
 
 def progress(model: str, done: int, total: int = 100, eta: float | None = 2.0) -> dict:
-    return {"event": "progress", "model": model, "phase": "timed", "done": done, "total": total,
-            "elapsed_s": 1.0, "eta_s": eta}
+    return {
+        "event": "progress",
+        "model": model,
+        "phase": "timed",
+        "done": done,
+        "total": total,
+        "elapsed_s": 1.0,
+        "eta_s": eta,
+    }
 
 
 # A successful two-model run, batched as successive polls would return it.
 SUCCESS = [
-    [{"event": "device", "device": DEVICE.model_dump(mode="json")},
-     {"event": "status", "message": "loading minilm-l6"}],
+    [
+        {"event": "device", "device": DEVICE.model_dump(mode="json")},
+        {"event": "status", "message": "loading minilm-l6"},
+    ],
     [progress("minilm-l6", 50)],
-    [progress("minilm-l6", 100, eta=0.0), {"event": "run", "run": MINILM.model_dump(mode="json")},
-     {"event": "status", "message": "loading e5-base (synthetic weights)"}],
+    [
+        progress("minilm-l6", 100, eta=0.0),
+        {"event": "run", "run": MINILM.model_dump(mode="json")},
+        {"event": "status", "message": "loading e5-base (synthetic weights)"},
+    ],
     [progress("e5-base", 40, eta=18.0)],
-    [{"event": "run", "run": E5.model_dump(mode="json")},
-     {"event": "result", "result": RESULT.model_dump(mode="json")}],
+    [
+        {"event": "run", "run": E5.model_dump(mode="json")},
+        {"event": "result", "result": RESULT.model_dump(mode="json")},
+    ],
 ]
 
 
-# Recorded from the real engine: `python -m bench --models minilm-l6,e5-base --items 8 --jsonl --offline`
+# Recorded from the real engine: `python -m bench --models minilm-l6,e5-base --items 8 --jsonl
+# --offline`
 # on the project's 2-core CPU machine (MiniLM pretrained, e5-base synthetic), one event per poll.
-RECORDED = [[json.loads(line)] for line in
-            (Path(__file__).parent / "data" / "bench_events_recorded.jsonl").read_text().splitlines() if line]
+RECORDED = [
+    [json.loads(line)]
+    for line in (Path(__file__).parent / "data" / "bench_events_recorded.jsonl")
+    .read_text()
+    .splitlines()
+    if line
+]
 
 
 def failing(kind: str, message: str) -> list[list[dict]]:
-    return [[{"event": "status", "message": "loading minilm-l6"}],
-            [{"event": "error", "kind": kind, "message": message}]]
+    return [
+        [{"event": "status", "message": "loading minilm-l6"}],
+        [{"event": "error", "kind": kind, "message": message}],
+    ]
 
 
 class FakeProcess:
@@ -84,8 +127,14 @@ class FakeProcess:
 
     def poll(self) -> list[dict]:
         if self.cancelled:
-            out, self._batches = ([{"event": "error", "kind": "cancelled", "message": "cancelled by the user"}]
-                                  if self._batches else []), []
+            out, self._batches = (
+                (
+                    [{"event": "error", "kind": "cancelled", "message": "cancelled by the user"}]
+                    if self._batches
+                    else []
+                ),
+                [],
+            )
             return out
         return self._batches.pop(0) if self._batches else []
 
@@ -131,7 +180,8 @@ def test_page_opens_with_device_card_and_green_money_defaults(app_test, fake_eng
     at = app_test(PAGE)
     assert any("Fake Zen 4 CPU" in m.value for m in at.markdown)
     # seed 000 via its own throughputs (M2 Pro 75 → DGX Spark 208 items/s, e5-base, 103,000 items):
-    # 103,000/60 × (1/75 − 1/208) = 14.64 min; × 50 / 60 × 26 × $75 = $23,783; $1,500 / $23,783 × 52 = 3.3 weeks
+    # 103,000/60 × (1/75 − 1/208) = 14.64 min; × 50 / 60 × 26 × $75 = $23,783; $1,500 /
+    # $23,783 × 52 = 3.3 weeks
     assert metric(at, "Minutes saved per iteration") == "14.6 min"
     assert metric(at, "Savings per year") == "$23,783"
     assert metric(at, "Payback") == "3.3 weeks"
@@ -142,7 +192,8 @@ def test_page_opens_with_device_card_and_green_money_defaults(app_test, fake_eng
 def test_seed_worked_example_with_typed_minutes(app_test, fake_engine):
     at = app_test(PAGE)
     at.checkbox(key="w.green_money.use_override").check().run()
-    # seed 000 worked example: 50 × 15 min = 12.5 h/sprint → 325 h/year → $24,375; $1,500 back in ~3 weeks
+    # seed 000 worked example: 50 × 15 min = 12.5 h/sprint → 325 h/year → $24,375; $1,500 back
+    # in ~3 weeks
     assert metric(at, "Hours saved per sprint") == "12.5 h"
     assert metric(at, "Hours saved per year") == "325 h"
     assert metric(at, "Savings per year") == "$24,375"
@@ -176,7 +227,9 @@ def test_progress_bar_shows_eta_while_running(app_test, fake_engine):
     bars = at.get("progress")
     assert bars, "no progress bar while running"
     text = bars[0].proto.text
-    assert "minilm-l6 (1/2)" in text and "50/100" in text and "2 s left" in text
+    assert "minilm-l6 (1/2)" in text
+    assert "50/100" in text
+    assert "2 s left" in text
     assert at.button(key="benchmark.cancel")
 
 
@@ -185,7 +238,8 @@ def test_this_machine_feeds_green_money(app_test, fake_engine):
     at.button(key="benchmark.run").click().run()
     run_to_end(at)
     at.selectbox(key="w.green_money.current").select("This machine, latest run").run()
-    # e5-base on this machine 3.3 items/s vs DGX Spark 208: 103,000/60 × (1/3.3 − 1/208) = 520.20 − 8.25 = 511.949 min
+    # e5-base on this machine 3.3 items/s vs DGX Spark 208: 103,000/60 × (1/3.3 − 1/208) =
+    # 520.20 − 8.25 = 511.949 min
     assert metric(at, "Minutes saved per iteration") == "511.9 min"
     assert at.session_state["what_if"]["green_money"]["current_items_per_second"] == 3.3
     assert not at.exception
@@ -256,17 +310,25 @@ def test_candidate_slower_never_pays_back(app_test, fake_engine):
 
 def test_history_table_csv_and_past_run_in_green_money(app_test, fake_engine, tmp_path):
     store = history.History(tmp_path / "history.sqlite3")
-    past = BenchResult(device=DEVICE.model_copy(update={"name": "Old laptop"}),
-                       runs=(run("minilm-l6", 20.0), run("e5-base", 2.5)), scaling_penalty=8.0)
+    past = BenchResult(
+        device=DEVICE.model_copy(update={"name": "Old laptop"}),
+        runs=(run("minilm-l6", 20.0), run("e5-base", 2.5)),
+        scaling_penalty=8.0,
+    )
     run_id = store.add(past, BenchConfig())
     at = app_test(PAGE)
     table = next(d.value for d in at.dataframe if "When (UTC)" in d.value.columns)
     assert list(table["Throughput (items/s)"]) == [2.5, 20.0]  # newest model row first
     assert list(table["Machine"]) == ["Old laptop", "Old laptop"]
     assert at.get("download_button"), "no CSV download for the history"
-    label = next(o for o in at.selectbox(key="w.green_money.current").options if o.startswith(f"Past #{run_id} · Old laptop"))
+    label = next(
+        o
+        for o in at.selectbox(key="w.green_money.current").options
+        if o.startswith(f"Past #{run_id} · Old laptop")
+    )
     at.selectbox(key="w.green_money.current").select(label).run()
-    # e5-base 2.5 items/s vs DGX Spark 208: 103,000/60 × (1/2.5 − 1/208) = 686.67 − 8.25 = 678.41 min
+    # e5-base 2.5 items/s vs DGX Spark 208: 103,000/60 × (1/2.5 − 1/208) = 686.67 − 8.25 =
+    # 678.41 min
     assert metric(at, "Minutes saved per iteration") == "678.4 min"
     assert not at.exception
 
@@ -274,12 +336,15 @@ def test_history_table_csv_and_past_run_in_green_money(app_test, fake_engine, tm
 def test_uploaded_csv_column_is_passed_to_the_engine(app_test, fake_engine):
     at = app_test(PAGE)
     at.radio(key="w.benchmark.corpus").set_value("upload").run()
-    at.file_uploader[0].set_value(("mails.csv", b"id,body\n1,hello there\n2,second mail\n", "text/csv")).run()
+    at.file_uploader[0].set_value(
+        ("mails.csv", b"id,body\n1,hello there\n2,second mail\n", "text/csv")
+    ).run()
     at.selectbox(key="w.benchmark.corpus_field").select("body").run()
     assert any("2 texts read from mails.csv" in c.value for c in at.caption)
     at.button(key="benchmark.run").click().run()
     config = fake_engine.started[-1]
-    assert config.corpus_field == "body" and config.corpus_path.endswith(".csv")
+    assert config.corpus_field == "body"
+    assert config.corpus_path.endswith(".csv")
     assert not at.exception
 
 
@@ -292,7 +357,9 @@ def test_uploaded_csv_column_is_passed_to_the_engine(app_test, fake_engine):
         ("header_only.csv", b"id,body\n", "holds no texts"),
     ],
 )
-def test_malformed_upload_is_a_clear_message_and_keeps_settings(app_test, fake_engine, name, data, message):
+def test_malformed_upload_is_a_clear_message_and_keeps_settings(
+    app_test, fake_engine, name, data, message
+):
     at = app_test(PAGE)
     at.number_input(key="w.benchmark.items").set_value(40).run()
     at.radio(key="w.benchmark.corpus").set_value("upload").run()
@@ -313,14 +380,16 @@ def test_recorded_engine_stream_renders(app_test, fake_engine, monkeypatch):
     # the engine's own figure for this recording, shown to two decimals
     assert metric(at, "Scaling penalty") == f"{result['scaling_penalty']:.2f}×"
     assert any(SYNTHETIC_LABEL in c.value for c in at.caption)
-    assert not at.error and not at.exception
+    assert not at.error
+    assert not at.exception
 
 
 def test_job_dropped_with_its_session_stops_the_process(app_test, fake_engine):
     at = app_test(PAGE)
     at.button(key="benchmark.run").click().run()
     proc = fake_engine.instances[-1]
-    assert proc.running and not proc.cancelled
+    assert proc.running
+    assert not proc.cancelled
     del at.session_state["benchmark.job"]  # what a closed tab's expired session amounts to
     at.run()
     gc.collect()
@@ -332,13 +401,138 @@ def test_page_keeps_torch_out_of_the_app_process(tmp_path):
     code = (
         "import sys\n"
         "from streamlit.testing.v1 import AppTest\n"
-        f"at = AppTest.from_file({str(Path(__file__).parents[1] / 'app.py')!r}, default_timeout=180)\n"
+        f"at = AppTest.from_file({str(Path(__file__).parents[1] / 'app.py')!r}, "
+        "default_timeout=180)\n"
         f"at.run(); at.switch_page({PAGE!r}); at.run()\n"
         "assert not at.exception, [e.value for e in at.exception]\n"
         "print('TORCH' if 'torch' in sys.modules else 'NO-TORCH')\n"
     )
     env = {**os.environ, "SCALERISK_HISTORY": str(tmp_path / "h.sqlite3")}
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, env=env,
-                         cwd=Path(__file__).parents[1])
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+        cwd=Path(__file__).parents[1],
+    )
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.split()[-1] == "NO-TORCH"
+
+
+# ------------------------------------------------ trust and physical limits (issue 11 item 3)
+def measured(
+    model: str, ips: float, items: int, spread: float = 0.02, weights: str = "pretrained"
+) -> RunResult:
+    """A run of three timed passes lying ±``spread`` around ``ips``."""
+    passes = (ips * (1 - spread), ips, ips * (1 + spread))
+    return run(model, ips, weights).model_copy(
+        update={
+            "items": items,
+            "passes": 3,
+            "pass_items_per_second": passes,
+            "items_per_second_iqr": ips * spread,  # numpy percentiles of 3 values: (max − min) / 2
+            "items_per_second_spread": spread,
+        }
+    )
+
+
+def script_of(result: BenchResult) -> list[list[dict]]:
+    return [
+        [{"event": "device", "device": DEVICE.model_dump(mode="json")}],
+        [{"event": "result", "result": result.model_dump(mode="json")}],
+    ]
+
+
+def run_and_compare_with_spark(at) -> None:
+    at.button(key="benchmark.run").click().run()
+    run_to_end(at)
+    at.selectbox(key="w.green_money.current").select("This machine, latest run").run()
+    at.selectbox(key="w.green_money.candidate").select("DGX Spark (seed 000)").run()
+
+
+def test_issue_16_item_run_against_dgx_spark_is_capped_and_marked(
+    app_test, fake_engine, monkeypatch
+):
+    # Issue 11: a 16-item run on this machine vs the DGX Spark gave 1,289 h per two-week
+    # sprint (a sprint has
+    # 336 h), $2.5M a year, payback "0.0 weeks"; back-solved e5-base rate 1.1039 items/s
+    # (tests/test_greenmoney.py).
+    small = BenchResult(
+        device=DEVICE,
+        runs=(measured("minilm-l6", 9.39, 16), measured("e5-base", 1.1039, 16)),
+        scaling_penalty=9.39 / 1.1039,
+    )
+    monkeypatch.setattr(FakeProcess, "SCRIPT", script_of(small))
+    at = app_test(PAGE)
+    run_and_compare_with_spark(at)
+    assert not at.exception
+    # 336 h × 60 / 1,555.0 min = 12.96 iterations fit; × 1,546.8 min / 60 = 334.2 h (≤ 336, ≤
+    # 1,295.9 h of waiting)
+    assert metric(at, "Hours saved per sprint") == "334.2 h"
+    assert metric(at, "Run time, slower machine") == "1,295.9 h"
+    assert metric(at, "Payback") == "under a day"  # not "0.0 weeks"
+    warnings = [w.value for w in at.warning]
+    assert any(
+        "not a trustworthy measurement" in w and "fewer than one full batch of 32" in w
+        for w in warnings
+    )
+    assert any("more than the 336 hours a 2-week sprint lasts" in w for w in warnings)
+    assert any("80 working hours" in w and "upper bound" in w for w in warnings)
+    assert any("paid back in under a day" in w for w in warnings)
+    assert any("not trustworthy" in c.value for c in at.caption)  # the mark beside the throughput
+    # the scaling penalty from this run is marked too
+    assert any("scaling penalty is not trustworthy" in w for w in warnings)
+    saved = at.session_state["what_if"]["green_money"]
+    assert (
+        "fewer than one full batch" in saved["current_measurement_warning"]
+    )  # the PDF and the CLI see it
+
+
+def test_issue_1_item_run_penalty_is_marked_untrusted(app_test, fake_engine, monkeypatch):
+    # Issue 11: "A 1-item run was accepted and produced a scaling penalty of 1.98×"
+    one = BenchResult(
+        device=DEVICE,
+        runs=(measured("minilm-l6", 19.8, 1), measured("e5-base", 10.0, 1)),
+        scaling_penalty=1.98,
+    )
+    monkeypatch.setattr(FakeProcess, "SCRIPT", script_of(one))
+    at = app_test(PAGE)
+    at.number_input(key="w.benchmark.items").set_value(1).run()
+    assert any("Fewer than 32 items" in w.value for w in at.warning)  # said before the run starts
+    at.button(key="benchmark.run").click().run()
+    run_to_end(at)
+    assert metric(at, "Scaling penalty") == "1.98×"
+    assert any(
+        "scaling penalty is not trustworthy" in w.value and "Only 1 item timed" in w.value
+        for w in at.warning
+    )
+    table = at.dataframe[0].value
+    assert list(table["Trusted"]) == ["no", "no"]
+    assert not at.exception
+
+
+def test_trusted_run_shows_median_and_iqr_without_warnings(app_test, fake_engine, monkeypatch):
+    good = BenchResult(
+        device=DEVICE,
+        runs=(measured("minilm-l6", 27.0, 100), measured("e5-base", 3.3, 100)),
+        scaling_penalty=27.0 / 3.3,
+    )
+    monkeypatch.setattr(FakeProcess, "SCRIPT", script_of(good))
+    at = app_test(PAGE)
+    run_and_compare_with_spark(at)
+    # e5-base passes 3.234 / 3.3 / 3.366: IQR 3.3 × 0.02 = 0.066 items/s
+    assert any(
+        "3.3 items/s, median of 3 passes (IQR 0.066 items/s) · trusted" in c.value
+        for c in at.caption
+    )
+    assert not any("trustworthy" in w.value for w in at.warning)
+    table = at.dataframe[0].value
+    assert list(table["Passes"]) == [3, 3]
+    assert list(table["Trusted"]) == ["yes", "yes"]
+    # 50 × 103,000 / 3.3 / 3,600 = 433.5 h of waiting > 336 h: still capped, with the sentence
+    # beside it
+    assert metric(at, "Run time, slower machine") == "433.5 h"
+    assert any("more than the 336 hours" in w.value for w in at.warning)
+    assert at.session_state["what_if"]["green_money"]["current_measurement_warning"] is None
+    assert not at.exception

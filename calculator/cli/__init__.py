@@ -13,13 +13,14 @@ import sys
 
 from calculator.errors import InputError
 
-SUBCOMMAND_MODULES = ("assess", "schema", "sizing", "finetune", "roi", "report")
+SUBCOMMAND_MODULES = ("assess", "schema", "sizing", "finetune", "roi", "greenmoney", "report")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="scalerisk",
-        description="ScaleRisk calculator: scalability risk, sizing, fine-tuning and ROI what-ifs.",
+        description="ScaleRisk calculator: scalability risk, sizing, fine-tuning, ROI and Green "
+        "Money what-ifs.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in SUBCOMMAND_MODULES:

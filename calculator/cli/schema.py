@@ -14,6 +14,7 @@ SCHEMAS: dict[str, str] = {
     "finetune": "calculator.finetune:FinetuneInputs",
     "sizing": "calculator.sizing:SizingInputs",
     "roi": "calculator.mitigation:MitigationInputs",
+    "greenmoney": "calculator.greenmoney:GreenMoneyInputs",
 }
 
 
