@@ -15,7 +15,9 @@ COMPONENTS: tuple[str, ...] = ("inference", "storage", "training", "operations")
 
 def usd_field(description: str, default: float = 0.0) -> float:
     """A non-negative monthly-USD pydantic field (description doubles as UI help)."""
-    return Field(default, ge=0, le=1e10, description=description, json_schema_extra={"unit": "USD/month"})
+    return Field(
+        default, ge=0, le=1e10, description=description, json_schema_extra={"unit": "USD/month"}
+    )
 
 
 class ComponentCosts(BaseModel, frozen=True, extra="forbid"):
@@ -36,3 +38,20 @@ class ComponentCosts(BaseModel, frozen=True, extra="forbid"):
     def as_dict(self) -> dict[str, float]:
         """Component name → USD/month, in :data:`COMPONENTS` order."""
         return {name: getattr(self, name) for name in COMPONENTS}
+
+
+def format_money(usd: float) -> str:
+    """Compact dollars for a range beside a headline: ``$730K``, ``$1.1M``, ``$950``.
+
+    Examples
+    --------
+    >>> format_money(730_329), format_money(1_003_400), format_money(950), format_money(2.5e9)
+    ('$730K', '$1.0M', '$950', '$2.5B')
+    """
+    sign, x = ("-" if usd < 0 else ""), abs(usd)
+    for size, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if x >= size * 0.9995:
+            v = x / size
+            digits = f"{v:.1f}" if v < 9.95 else f"{v:,.0f}"
+            return f"{sign}${digits}{suffix}"
+    return f"{sign}${x:,.0f}"

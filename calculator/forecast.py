@@ -673,14 +673,24 @@ def forecast(inp: ForecastInputs, months: int = TRAJECTORY_MONTHS) -> Forecast:
 # ---------------------------------------------------------------------------------------
 
 EXPONENT_LABELS: dict[str, str] = {
-    "exp.inference": "Inference growth exponent (seed 001 §2.1 range)",
-    "exp.storage_slope": "Storage growth with time (seed 001 §3.6 / §6)",
-    "exp.training_alpha": "Training data exponent α (seed 001 §6: 1.2–1.6)",
-    "exp.retraining_gamma": "Retraining user exponent (seed 001 §2.3)",
-    "exp.pipeline": "Pipeline load exponent (seed 001 §2.2)",
-    "exp.engineering": "Engineering exponent in models (seed 001 §2.5 / §6: 1.26–1.8)",
+    "exp.inference": "Inference growth exponent",
+    "exp.storage_slope": "Storage growth with time",
+    "exp.training_alpha": "Training data exponent α",
+    "exp.retraining_gamma": "Retraining user exponent",
+    "exp.pipeline": "Pipeline load exponent",
+    "exp.engineering": "Engineering exponent in models",
 }
 """What a person reads for each exponent the simulation draws."""
+
+EXPONENT_SOURCES: dict[str, str] = {
+    "exp.inference": "seed 001 §2.1, §6",
+    "exp.storage_slope": "seed 001 §3.6, §6",
+    "exp.training_alpha": "seed 001 §6",
+    "exp.retraining_gamma": "seed 001 §2.3",
+    "exp.pipeline": "seed 001 §2.2",
+    "exp.engineering": "seed 001 §2.5, §6",
+}
+"""Where each exponent's range comes from."""
 
 
 def exponent_ranges(inp: ForecastInputs) -> dict[str, tuple[float, float, float]]:

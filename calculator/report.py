@@ -613,9 +613,7 @@ GREEN_MONEY = Domain(
     "green_money",
     "calculator.charts.benchmark",
     "benchmark",
-    'python -c "import json; from calculator import greenmoney as g; '
-    "print(g.key_figures(g.green_money(g.GreenMoneyInputs.model_validate("
-    "json.load(open('green_money.json'))))))\"",
+    "python -m calculator greenmoney --input green_money.json",
 )
 ASSESSMENT = Domain(
     "assessment",
@@ -1139,16 +1137,22 @@ class _Builder:
         self.commands.append((ASSESSMENT.title, ASSESSMENT.command))
         # the page's own Vega-Lite specs, handed to vl-convert as they are: wrapping them in
         # Altair objects first costs ≈ 0.25 s per trajectory chart (schema-driven from_dict)
+        ranges = api.module.assess_ranges(model, result)
         drivers = ("Risk drivers", f"{ASSESSMENT.charts}:drivers_spec", (result,))
         trajectories = [
             (
                 f"Cost trajectory, {months} months",
                 f"{ASSESSMENT.charts}:trajectory_spec",
-                (result, months),
+                (result, months, ranges),
             )
             for months in TRAJECTORY_MONTHS
         ]
-        self.charts.request([drivers, *trajectories])
+        tornadoes = [
+            ("What moves the risk score", f"{ASSESSMENT.charts}:score_tornado_spec",
+             (ranges, result.score)),
+            ("What moves the month-36 cost", f"{ASSESSMENT.charts}:cost_tornado_spec", (ranges,)),
+        ]
+        self.charts.request([drivers, *trajectories, *tornadoes])
         self.used_answers = {
             k: v for k, v in model.model_dump(mode="json").items() if k not in FILE_KEYS
         }
@@ -1159,7 +1163,7 @@ class _Builder:
                 self.lay.note(
                     "No answers were given in this session; the questionnaire's defaults are shown."
                 )
-            self._assessment_body(api, model, result, drivers, trajectories)
+            self._assessment_body(api, model, result, ranges, drivers, [*trajectories, *tornadoes])
             self.used_methodology.append(ASSESSMENT.methodology)
 
         return render
@@ -1169,6 +1173,7 @@ class _Builder:
         api: Api,
         model: BaseModel,
         result: Any,
+        ranges: Any,
         drivers_chart: ChartCall,
         trajectory_charts: list[ChartCall],
     ) -> None:
@@ -1180,12 +1185,23 @@ class _Builder:
         )
         lay.para(clean_text(result.band_meaning, keep_newlines=True))
         lay.note(clean_text(result.score_meaning))
-        lay.table(figures_of(api, result), headings=("Key figure", "Value"), col_widths=(95, 85))
+        lay.table(
+            [(str(a), str(b)) for a, b in api.module.key_figures(result, ranges)],
+            headings=("Key figure", "Value (likely: P10–P90)"),
+            col_widths=(80, 100),
+        )
+        lay.note(
+            clean_text(ranges.basis)
+            + f" Likely: P10–P90 of {ranges.samples:,} simulations (seed {ranges.seed}); the "
+            "tornado charts below the trajectories move one input at a time to the ends of its "
+            "range."
+        )
         lay.warnings(result.warnings)
         self._figures([drivers_chart], max_height=65)
         lay.note(
-            "Trajectories below: the components stacked (base case), the low–high band and the "
-            "naive linear line (today's cost × user growth), over 12 and 36 months."
+            "Trajectories below: the components stacked (base case), the likely band (P10–P90 of "
+            "the simulation) and the naive linear line (today's cost × user growth), over 12 and "
+            "36 months."
         )
         for chart in trajectory_charts:
             self._figures([chart], max_height=80)
@@ -1343,7 +1359,9 @@ class _Builder:
                 + (" (synthetic weights)" if r.weights == "synthetic" else ""),
                 f"{r.mode}, {r.precision}, batch {r.batch_size}",
                 f"{r.items:,}",
-                f"{r.items_per_second:,.1f}",
+                f"{r.items_per_second:,.1f} ± {r.items_per_second_iqr / 2:,.1f}"
+                if r.items_per_second_iqr is not None
+                else f"{r.items_per_second:,.1f}",
                 f"{r.tokens_per_second:,.0f}",
                 f"{r.p50_batch_ms:,.1f} / {r.p95_batch_ms:,.1f}",
                 "—" if r.fidelity_cosine is None else f"{r.fidelity_cosine:.4f}",
@@ -1365,10 +1383,18 @@ class _Builder:
             align=("LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "RIGHT"),
             size=8,
         )
+        self.lay.note(
+            "Items/s: the median of the timed passes ± half their interquartile range."
+        )
+        self.lay.warnings(
+            [f"{clean_text(r.model, 40)}: {clean_text(r.trust_note)}" for r in latest.runs
+             if not r.trusted]
+        )
         if latest.scaling_penalty:
             self.lay.para(
                 f"Scaling penalty (items/s of the first model ÷ items/s of the last): "
                 f"{latest.scaling_penalty:.2f}×"
+                + ("" if latest.scaling_penalty_trusted is not False else " — not trustworthy")
             )
         if len(self.bench) > 1:
             self.lay.h2("Earlier runs this session", level=2)

@@ -21,16 +21,32 @@ Public API: :class:`Answers`, :func:`assess` → :class:`Assessment`,
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from calculator import forecast as fc
 from calculator import mitigation as mit
-from calculator.common import COMPONENTS, ComponentCosts, Stage
+from calculator.common import COMPONENTS, ComponentCosts, Stage, format_money
 from calculator.forecast import AfterHorizon, Architecture, Pipeline, Retention, Retraining
+from calculator.uncertainty import (
+    DEFAULT_SAMPLES,
+    DEFAULT_SEED,
+    Basis,
+    Range,
+    Spreads,
+    TornadoBar,
+    Uncertain,
+    changed_paths,
+    field_label,
+    numeric_fields,
+    draw,
+    quantiles,
+    tornado,
+    user_spreads,
+)
 
 Band = Literal["low", "elevated", "high", "critical"]
 
@@ -376,6 +392,23 @@ class Answers(BaseModel, frozen=True, extra="forbid"):
         default_factory=dict,
         description="What-if page inputs carried in the same file (name → that page's input model as JSON).",
     )
+    spreads: dict[str, float] = Field(
+        default_factory=dict,
+        description="Answers you are unsure of: dotted path (e.g. 'growth.users_multiple') → "
+        "± spread as a fraction (0.3 = ±30%). The ranges then include them.",
+    )
+
+    @field_validator("spreads")
+    @classmethod
+    def _spreads_name_numbers(cls, v: dict[str, float]) -> dict[str, float]:
+        Spreads(values=v)  # fractions between 0 and 1
+        unknown = sorted(set(v) - set(SPREADABLE))
+        if unknown:
+            raise ValueError(
+                f"only numeric answers can carry a spread; not: {', '.join(unknown)} "
+                f"(allowed: {', '.join(SPREADABLE)})"
+            )
+        return v
 
 
 OPTION_LABELS: dict[str, str] = {
@@ -1550,8 +1583,11 @@ def summary_json(result: Assessment) -> dict[str, Any]:
     }
 
 
-def key_figures(result: Assessment) -> list[tuple[str, str]]:
-    """Headline results as (label, value with unit) for the PDF report.
+def key_figures(
+    result: Assessment, ranges: AssessmentRanges | None = None
+) -> list[tuple[str, str]]:
+    """Headline results as (label, value with unit) for the PDF report, each with its likely
+    range (P10–P90) when ``ranges`` is given.
 
     Examples
     --------
@@ -1559,13 +1595,27 @@ def key_figures(result: Assessment) -> list[tuple[str, str]]:
     '$80,000/month'
     """
     h = result.horizon_months
+
+    def likely(r: Range | None, fmt: Callable[[float], str]) -> str:
+        return "" if r is None else f"; {format_range(r, fmt)}"
+
+    cost = {} if ranges is None else {m: c["total"] for m, c in ranges.cost.items()}
     figs = [
-        ("Scalability risk score", f"{result.score:.1f} / 100 ({result.band})"),
+        (
+            "Scalability risk score",
+            f"{result.score:.1f} / 100 ({result.band})"
+            + likely(ranges and ranges.score, lambda x: f"{x:.1f}"),
+        ),
         ("Current cost", f"${result.current_monthly_cost.total:,.0f}/month"),
         (
             f"Projected cost at {h:,} months",
-            f"${result.projected_monthly_cost.total:,.0f}/month "
-            f"(${result.projected_low.total:,.0f}–${result.projected_high.total:,.0f})",
+            f"${result.projected_monthly_cost.total:,.0f}/month"
+            + likely(cost.get(h), format_money),
+        ),
+        *(
+            (f"Cost in month {m}", f"${r.point:,.0f}/month{likely(r, format_money)}")
+            for m, r in sorted(cost.items())
+            if m != h
         ),
         ("Naive linear projection", f"${result.naive_linear_monthly_usd:,.0f}/month"),
         ("Growth above linear in 12 months", f"{result.excess_over_linear:,.1f}× today's bill"),
@@ -1618,3 +1668,292 @@ __all__ = [
     "summary_json",
     "COMPONENTS",
 ]
+
+
+# ---------------------------------------------------------------------------------------
+# Ranges: the score and the costs as P10–P90 of a simulation (issue 12)
+# ---------------------------------------------------------------------------------------
+
+FORECAST_KEYS: dict[str, str] = {
+    "growth.users_multiple": "users_multiple",
+    "growth.data_multiple": "data_multiple",
+    "growth.models_multiple": "models_multiple",
+    "inference.cache_hit_rate": "cache_hit_rate",
+    **{f"current_monthly_cost_usd.{c}": f"current.{c}" for c in COMPONENTS},
+}
+"""Answer path → the key :func:`calculator.forecast.trajectory_samples` reads it under."""
+
+SPREADABLE: tuple[str, ...] = (
+    *FORECAST_KEYS,
+    "inference.context_tokens",
+    "inference.model_params",
+    "inference.gpu_utilization",
+    "data.ingest_tb_per_month",
+    "data.monitoring_metrics",
+    "models.in_production",
+    "models.deploys_per_month",
+    "team.ml_engineers",
+    "team.infra_engineers",
+    "economics.monthly_budget_usd",
+)
+"""Answers that may carry a ± spread: every number the score and the projection read."""
+
+RANGE_MONTHS: tuple[int, ...] = (12, 36)
+"""Months whose costs get a range (seed 001 §7: 12- and 36-month trajectories)."""
+
+
+class AssessmentRanges(BaseModel, frozen=True, extra="forbid"):
+    """The assessment's headlines as P10 / P50 / P90 of a simulation, and what moves them."""
+
+    samples: int
+    seed: int
+    inputs: tuple[Uncertain, ...] = Field(description="The uncertain inputs and their ranges.")
+    score: Range
+    share_critical: float = Field(description="Share of samples scoring above 85.")
+    cost: dict[int, dict[str, Range]] = Field(
+        description="Month (12, 36 and the growth horizon) → component or 'total' → monthly cost "
+        "range (USD/month)."
+    )
+    band_months: tuple[int, ...]
+    band_p10: tuple[float, ...] = Field(description="Total monthly cost, P10, per month.")
+    band_p90: tuple[float, ...] = Field(description="Total monthly cost, P90, per month.")
+    score_tornado: tuple[TornadoBar, ...]
+    cost_tornado: tuple[TornadoBar, ...] = Field(description="Swings of the 36-month total cost.")
+    basis: str = Field(description="How sure: what is assumed, what the user gave.")
+
+
+def uncertain_answers(a: Answers) -> list[Uncertain]:
+    """The growth exponents (seed 001's ranges) and the answers the user marked.
+
+    Notes
+    -----
+    Each exponent is triangular over the seed's range with its mode at the value the seed's
+    own worked example uses (α: 1.2–1.6, mode 1.3): the seed says which value it expects, and
+    a uniform draw would put the headline below its own P10 wherever that value sits near an
+    end of the range.
+
+    Examples
+    --------
+    >>> [u.key for u in uncertain_answers(Answers())][:2]
+    ['exp.inference', 'exp.storage_slope']
+    """
+    exps = [
+        Uncertain(
+            key=key,
+            label=fc.EXPONENT_LABELS[key],
+            reference=fc.EXPONENT_SOURCES[key],
+            kind="triangular",
+            low=lo,
+            base=base,
+            high=hi,
+            source="seed range",
+        )
+        for key, (lo, base, hi) in fc.exponent_ranges(_forecast_inputs(a)).items()
+    ]
+    return exps + user_spreads(a, {p: s for p, s in a.spreads.items() if s > 0})
+
+
+def answer_label(path: str) -> str:
+    """What a person reads for an answer's dotted path ("today's inference cost", "user growth").
+
+    Examples
+    --------
+    >>> answer_label("current_monthly_cost_usd.inference"), answer_label("growth.users_multiple")
+    ("today's inference cost", 'user growth')
+    """
+    section, _, name = path.rpartition(".")
+    if section == "current_monthly_cost_usd":
+        return f"today's {name} cost"
+    return field_label(numeric_fields(Answers)[path], path).lower()
+
+
+def _forecast_values(values: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    return {FORECAST_KEYS.get(k, k): v for k, v in values.items()}
+
+
+def _crossing_months(totals: np.ndarray, budget: np.ndarray) -> np.ndarray:
+    """First month whose total reaches the budget, per sample; ``inf`` when none does."""
+    reached = totals >= budget[:, None]
+    return np.where(reached.any(axis=1), reached.argmax(axis=1), np.inf)
+
+
+def _saturate(raw: np.ndarray) -> np.ndarray:
+    return 100.0 * (1.0 - np.exp(-np.maximum(raw, 0.0) / SATURATION_POINTS))
+
+
+def _band_scores(raw: np.ndarray, crossing: np.ndarray, peak_share: np.ndarray) -> np.ndarray:
+    """:func:`budget_band_score` on arrays (same three branches)."""
+    crisis = crossing <= CRISIS_MONTHS
+    soon = ~crisis & (crossing <= INTERVENTION_MONTHS)
+    t = np.where(np.isfinite(crossing), crossing, 0.0)
+    urgency = np.where(
+        crisis,
+        5.0 + 50.0 * (CRISIS_MONTHS - t) / CRISIS_MONTHS,
+        np.where(
+            soon,
+            5.0 + 50.0 * (INTERVENTION_MONTHS - t) / (INTERVENTION_MONTHS - CRISIS_MONTHS),
+            50.0 * np.minimum(peak_share, 1.0) ** 2,
+        ),
+    )
+    floor = np.where(crisis, 85.0, np.where(soon, 70.0, 0.0))
+    span = np.where(crisis | soon, 15.0, 70.0)
+    return floor + span * _saturate(raw + urgency) / 100.0
+
+
+def score_samples(a: Answers, values: Mapping[str, np.ndarray]) -> np.ndarray:
+    """The score of :func:`assess` for each sample (before its rounding to tenths).
+
+    Parameters
+    ----------
+    a : the answers (everything not in ``values``).
+    values : samples by key: growth exponents (``exp.*``) and answers by dotted path.
+
+    Notes
+    -----
+    The same formulas as :func:`assess` — :func:`driver_points` on the excess over linear
+    (:func:`calculator.forecast.excess_samples`), saturated, or placed in the band of the
+    budget crossing month — written once for arrays; a test checks that every sample at its
+    point value gives :func:`assess`'s score.
+    """
+    inp = _forecast_inputs(a)
+    fv = _forecast_values(values)
+    excess = fc.excess_samples(inp, fv, EXCESS_MONTH)
+    raw = sum(driver_points(a, excess, values).values())
+    raw = np.broadcast_to(np.asarray(raw, dtype=float), excess.shape)
+    budget = a.economics.monthly_budget_usd
+    if budget is None:
+        return _saturate(raw)
+    t = fc.trajectory_samples(inp, fv, INTERVENTION_MONTHS)
+    totals = sum(t[c] for c in COMPONENTS)
+    b = np.broadcast_to(
+        np.asarray(values.get("economics.monthly_budget_usd", budget), dtype=float), excess.shape
+    )
+    return _band_scores(raw, _crossing_months(totals, b), totals.max(axis=1) / b)
+
+
+def _total_cost(a: Answers, values: Mapping[str, np.ndarray], month: int) -> np.ndarray:
+    t = fc.trajectory_samples(_forecast_inputs(a), _forecast_values(values), month)
+    return sum(t[c][:, month] for c in COMPONENTS)
+
+
+def assess_ranges(
+    a: Answers,
+    base: Assessment | None = None,
+    n: int = DEFAULT_SAMPLES,
+    seed: int = DEFAULT_SEED,
+) -> AssessmentRanges:
+    """P10 / P50 / P90 of the score and of the 12- and 36-month costs, tornadoes and basis.
+
+    Parameters
+    ----------
+    a : the answers; ``a.spreads`` marks the answers the user is unsure of.
+    base : ``assess(a)`` when the caller has it already (the points come from it).
+    n, seed : samples and the random generator's seed (fixed: the same range everywhere).
+
+    Notes
+    -----
+    Uncertain inputs: each growth exponent triangular over seed 001's range (mode: its worked value)
+    (:func:`calculator.forecast.exponent_ranges`), each marked answer triangular around its
+    value (:func:`calculator.uncertainty.around`).  The points are :func:`assess`'s figures
+    (the formula on the base inputs); the simulation never changes them.  The tornado moves
+    one input to its low and high end with the others at base.
+
+    Examples
+    --------
+    >>> r = assess_ranges(Answers(), n=500)   # doctest: +ELLIPSIS
+    >>> r.score.p10 <= r.score.p50 <= r.score.p90, r.cost[36]["total"].p10 <= r.cost[36]["total"].p90
+    (True, True)
+    """
+    base = base or assess(a)
+    inputs = uncertain_answers(a)
+    values = draw(inputs, n, seed)
+    inp = _forecast_inputs(a)
+    months = max(RANGE_MONTHS)
+    shown = sorted({*RANGE_MONTHS, min(a.growth.horizon_months, months)})
+    traj = fc.trajectory_samples(inp, _forecast_values(values), months)
+    traj["total"] = sum(traj[c] for c in COMPONENTS)
+    f = base.forecast
+    point_cost = {
+        m: {
+            **{c: f.trajectories["base"][c][m] for c in COMPONENTS},
+            "total": sum(f.trajectories["base"][c][m] for c in COMPONENTS),
+        }
+        for m in shown
+    }
+    cost = {
+        m: {c: quantiles(traj[c][:, m], point_cost[m][c]) for c in (*COMPONENTS, "total")}
+        for m in shown
+    }
+    p10, p90 = np.quantile(traj["total"], [0.1, 0.9], axis=0)
+    scores = score_samples(a, values)
+    marked = [answer_label(u.key) for u in inputs if u.source == "your spread"]
+    changed = [answer_label(p) for p in changed_paths(a, Answers())]
+    given = [*(f"{m} (± spread)" for m in marked), *(c for c in changed if c not in marked)]
+    return AssessmentRanges(
+        samples=n,
+        seed=seed,
+        inputs=tuple(inputs),
+        score=quantiles(scores, base.score),
+        share_critical=float(np.mean(scores > 85.0)),
+        cost=cost,
+        band_months=tuple(range(months + 1)),
+        band_p10=tuple(float(x) for x in p10),
+        band_p90=tuple(float(x) for x in p90),
+        score_tornado=tuple(tornado(lambda v: score_samples(a, v), inputs)),
+        cost_tornado=tuple(tornado(lambda v: _total_cost(a, v, months), inputs)),
+        basis=Basis(
+            assumed=("growth exponents (seed 001 ranges)",),
+            given=tuple(given),
+        ).sentence(),
+    )
+
+
+def format_range(r: Range, fmt: Callable[[float], str]) -> str:
+    """``"likely $520K–$1.1M"``: the P10–P90 of a range in the headline's own format.
+
+    Examples
+    --------
+    >>> format_range(Range(point=5, p10=4, p50=5, p90=7), lambda x: f"{x:.0f}")
+    'likely 4–7'
+    """
+    lo, hi = fmt(r.p10), fmt(r.p90)
+    return f"likely {lo}" if lo == hi else f"likely {lo}–{hi}"
+
+
+def ranges_json(r: AssessmentRanges) -> dict[str, Any]:
+    """The CLI's ``ranges`` and ``sensitivity`` objects: P10/P50/P90 and the tornado bars.
+
+    Examples
+    --------
+    >>> out = ranges_json(assess_ranges(Answers(), n=100))
+    >>> sorted(out["ranges"]), sorted(out["ranges"]["cost_monthly_usd"])
+    (['basis', 'cost_monthly_usd', 'samples', 'score', 'seed', 'share_above_85'], ['12', '36'])
+    """
+
+    def bars(tornado_bars: tuple[TornadoBar, ...]) -> list[dict[str, Any]]:
+        return [
+            {
+                "input": b.label,
+                "key": b.key,
+                "input_low": b.input_low,
+                "input_high": b.input_high,
+                "low": b.low,
+                "high": b.high,
+                "swing": b.swing,
+            }
+            for b in tornado_bars
+        ]
+
+    return {
+        "ranges": {
+            "samples": r.samples,
+            "seed": r.seed,
+            "score": r.score.as_dict(),
+            "share_above_85": r.share_critical,
+            "cost_monthly_usd": {
+                str(m): {c: v.as_dict() for c, v in costs.items()} for m, costs in r.cost.items()
+            },
+            "basis": r.basis,
+        },
+        "sensitivity": {"score": bars(r.score_tornado), "cost_month_36": bars(r.cost_tornado)},
+    }

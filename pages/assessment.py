@@ -26,6 +26,9 @@ KEY = "w.assess"
 UPLOAD_KEY = "assess.upload"
 MESSAGE_KEY = "assess.upload_message"
 WHAT_IF_KEY = "assess.what_if"
+SPREAD_PATHS_KEY = f"{KEY}.spreads.paths"
+SPREAD_SIZE_KEY = f"{KEY}.spreads.size"
+DEFAULT_SPREAD_PERCENT = 30
 
 # (tab title, answers key, section model, {field: (step, format)})
 SECTIONS: list[tuple[str, str, type[BaseModel], dict[str, tuple[Any, str | None]]]] = [
@@ -70,6 +73,13 @@ def _write_state(answers: Answers) -> None:
     st.session_state[_key(None, "stage")] = answers.stage
     st.session_state[_key(None, "scenario_name")] = answers.scenario_name
     st.session_state[WHAT_IF_KEY] = answers.what_if
+    _write_spreads(answers.spreads)
+
+
+def _write_spreads(spreads: dict[str, float]) -> None:
+    st.session_state[SPREAD_PATHS_KEY] = [p for p in risk.SPREADABLE if spreads.get(p, 0) > 0]
+    sizes = [v for v in spreads.values() if v > 0]
+    st.session_state[SPREAD_SIZE_KEY] = round(100 * max(sizes)) if sizes else DEFAULT_SPREAD_PERCENT
 
 
 def _restore_missing_state() -> None:
@@ -89,6 +99,8 @@ def _restore_missing_state() -> None:
     st.session_state.setdefault(_key(None, "stage"), answers.stage)
     st.session_state.setdefault(_key(None, "scenario_name"), answers.scenario_name)
     st.session_state.setdefault(WHAT_IF_KEY, answers.what_if)
+    if SPREAD_PATHS_KEY not in st.session_state:
+        _write_spreads(answers.spreads)
 
 
 def _apply_preset() -> None:
@@ -131,9 +143,43 @@ def _assess(answers_json: str) -> risk.Assessment:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
+def _ranges(answers_json: str) -> risk.AssessmentRanges:
+    """P10–P90 of the score and costs (simulation with a fixed seed), tornadoes, basis."""
+    return risk.assess_ranges(Answers.model_validate_json(answers_json), _assess(answers_json))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
 def _chart_specs(answers_json: str) -> dict[str, dict]:
     """Vega-Lite specs of the page's charts (built once per set of answers)."""
-    return charts.page_specs(_assess(answers_json))
+    return charts.page_specs(_assess(answers_json), _ranges(answers_json))
+
+
+def _spread_controls() -> dict[str, float]:
+    """Answers the user marks as uncertain, with one ± spread for all of them."""
+    with st.expander("Answers you are unsure of"):
+        st.caption(
+            "Mark answers you only know roughly: the ranges on the right then include them "
+            "(each drawn between value − spread and value + spread, likeliest at your value)."
+        )
+        if SPREAD_PATHS_KEY not in st.session_state:
+            st.session_state[SPREAD_PATHS_KEY] = []
+        paths = st.multiselect(
+            "Unsure answers", list(risk.SPREADABLE), format_func=risk.answer_label.__call__,
+            key=SPREAD_PATHS_KEY, persist_state="session", placeholder="None: only the seed's ranges",
+        )
+        if SPREAD_SIZE_KEY not in st.session_state:
+            st.session_state[SPREAD_SIZE_KEY] = DEFAULT_SPREAD_PERCENT
+        size = st.slider("± spread (%)", 5, 90, step=5, key=SPREAD_SIZE_KEY, persist_state="session",
+                         help="How far off each marked answer may be, as a share of its value.")
+    return {p: size / 100 for p in paths}
+
+
+def _likely(r: risk.Range, fmt: Any) -> str:
+    """Caption text for a headline's range."""
+    text = risk.format_range(r, fmt)
+    if r.point < r.p10:
+        text += " (the headline uses the seed's central values, near the low end of their ranges)"
+    return text
 
 
 def _money(x: float) -> str:
@@ -188,6 +234,7 @@ with left:
                                 horizontal=True, persist_state="session")
     raw["scenario_name"] = st.session_state.get(_key(None, "scenario_name"), "")
     raw["what_if"] = st.session_state.get(WHAT_IF_KEY, {})
+    raw["spreads"] = _spread_controls()
 
 try:
     answers = Answers.model_validate(raw)
@@ -209,12 +256,15 @@ with left:
 key_json = answers.model_copy(update={"what_if": {}, "scenario_name": ""}).model_dump_json()
 result = _assess(key_json)
 specs = _chart_specs(key_json)
+ranges = _ranges(key_json)
 
 with right:
     st.subheader(answers.scenario_name or "Results")
     c1, c2 = st.columns([1, 2])
     c1.metric("Scalability risk score", f"{result.score:.1f} / 100", help="0–100; > 70 requires immediate "
               "intervention, > 85 imminent budget crisis (seed 001 §7).")
+    c1.caption(_likely(ranges.score, lambda x: f"{x:.1f}")
+               + (f"; above 85 in {ranges.share_critical:.0%} of simulations" if ranges.share_critical else ""))
     with c2:
         BAND_BOX[result.band](f"**{result.band.capitalize()}** — {result.band_meaning}")
     st.vega_lite_chart(specs["gauge"], width="stretch")
@@ -226,14 +276,22 @@ with right:
     m = st.columns(2) + st.columns(2)
     m[0].metric("Cost today", _money(result.current_monthly_cost.total))
     m[1].metric(f"Projected at {h} months (base)", _money(result.projected_monthly_cost.total),
-                help=f"Range {_money(result.projected_low.total)} – {_money(result.projected_high.total)} "
-                "(low / high constants of the seed's ranges).")
+                help=f"With every constant at the low / high end of the seed's ranges at once: "
+                f"{_money(result.projected_low.total)} – {_money(result.projected_high.total)}. The likely range "
+                f"below is the P10–P90 of {ranges.samples:,} simulations.")
     m[2].metric(f"Naive linear at {h} months", _money(result.naive_linear_monthly_usd),
                 help="Today's total × user growth (seed 001 §6).")
     m[3].metric("Growth above linear, 12 months", f"{result.excess_over_linear:,.1f}×",
                 help="How much more the components cost in 12 months than if each grew only in step with its own "
                 "users, data and models, in multiples of today's total bill (seed 001 §6, §1). Projected ÷ naive "
                 f"linear is {result.cost_multiple_vs_linear:,.2f}×.")
+    st.caption(dollars(
+        f"Monthly cost in month 12: {risk.format_money(ranges.cost[12]['total'].point)}, "
+        f"{_likely(ranges.cost[12]['total'], risk.format_money)}; in month 36: "
+        f"{risk.format_money(ranges.cost[36]['total'].point)}, "
+        f"{_likely(ranges.cost[36]['total'], risk.format_money)} (P10–P90 of {ranges.samples:,} simulations)."
+    ))
+    st.caption(ranges.basis)
     m2 = st.columns(2)
     m2[0].metric("Cost per user", f"${result.cost_per_user_now_usd:,.2f} → ${result.cost_per_user_projected_usd:,.2f}",
                  help="USD per active user per month, today → at the horizon"
@@ -247,9 +305,22 @@ with right:
                      delta_color="normal" if crossing is None else "inverse",
                      help=f"The projection peaks at {result.budget_peak_share:.0%} of the budget within 36 months.")
 
-    t_drivers, t12, t36, t_comp, t_rec = st.tabs(
-        ["Drivers", "12-month trajectory", "36-month trajectory", "Components", "Recommendations"]
+    t_drivers, t_moves, t12, t36, t_comp, t_rec = st.tabs(
+        ["Drivers", "What moves it", "12-month trajectory", "36-month trajectory", "Components", "Recommendations"]
     )
+    with t_moves:
+        st.caption("Each uncertain input moved alone to the low and the high end of its range, the others at "
+                   "their values: the longer the bar, the more the result hangs on that input.")
+        st.vega_lite_chart(specs["score_tornado"], width="stretch")
+        st.vega_lite_chart(specs["cost_tornado"], width="stretch")
+        st.dataframe(
+            pd.DataFrame([{"Input": u.label, "Range": f"{u.low:,.3g} – {u.high:,.3g}", "Used": f"{u.base:,.3g}",
+                           "From": u.reference or "your ± spread"}
+                          for u in ranges.inputs if not u.fixed]),
+            hide_index=True, width="stretch",
+        )
+        st.caption("Seed ranges are drawn likeliest at the value the seed's own example uses; your ± spreads "
+                   "likeliest at your answer (Methodology → Ranges).")
     with t_drivers:
         st.vega_lite_chart(specs["drivers"], width="stretch")
         st.dataframe(

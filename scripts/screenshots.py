@@ -6,7 +6,7 @@ waits until the script has finished, and writes one full-page PNG per page and w
 Usage::
 
     .venv/bin/python scripts/screenshots.py [--out DIR] [--widths 1280,1440] [--pages assessment,sizing]
-        [--preset "Exponential archetype"]
+        [--preset "Exponential archetype"] [--tab "What moves it"]
 """
 
 from __future__ import annotations
@@ -52,6 +52,7 @@ def main() -> None:
     parser.add_argument("--widths", default="1280,1440", help="viewport widths in px, comma-separated")
     parser.add_argument("--pages", default=",".join(PAGES), help="pages, comma-separated")
     parser.add_argument("--preset", default=None, help="assessment preset to select first (by its display name)")
+    parser.add_argument("--tab", default=None, help="tab to open on each page before the shot (by its label)")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -75,7 +76,12 @@ def main() -> None:
                 for name in args.pages.split(","):
                     page.locator("[data-testid=stSidebarNav]").get_by_text(PAGES[name], exact=True).click()
                     settle(page)
-                    path = out / f"{name}-{width}.png"
+                    suffix = ""
+                    if args.tab and page.get_by_role("tab", name=args.tab).count():
+                        page.get_by_role("tab", name=args.tab).first.click()
+                        page.wait_for_timeout(1500)
+                        suffix = "-" + "".join(c if c.isalnum() else "-" for c in args.tab.lower())
+                    path = out / f"{name}{suffix}-{width}.png"
                     shoot(page, path, width)
                     print(path)
                 page.close()

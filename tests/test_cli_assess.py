@@ -93,3 +93,31 @@ def test_schema_assess_lists_sections(capsys):
     assert main(["schema", "assess"]) == 0
     schema = json.loads(capsys.readouterr().out)
     assert set(Answers.model_fields) == set(schema["properties"])
+
+
+def test_json_carries_ranges_and_sensitivity(tmp_path, capsys):
+    # oracle: the engine's own ranges at the same seed (the CLI only reports them)
+    from calculator.risk import Answers, assess_ranges
+
+    f = tmp_path / "a.json"
+    f.write_text("{}")
+    assert main(["assess", str(f), "--json", "--samples", "500", "--seed", "3",
+                 "--spread", "growth.users_multiple=0.3"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    r = assess_ranges(Answers(spreads={"growth.users_multiple": 0.3}), n=500, seed=3)
+    assert data["ranges"]["score"] == r.score.as_dict()
+    assert data["ranges"]["cost_monthly_usd"]["36"]["total"] == r.cost[36]["total"].as_dict()
+    assert data["sensitivity"]["score"][0]["key"] == r.score_tornado[0].key
+
+
+@pytest.mark.parametrize("bad", ["growth.horizon_months=0.3", "growth.users_multiple=2", "nothing"])
+def test_bad_spread_is_one_message_and_status_2(tmp_path, capsys, bad):
+    f = tmp_path / "a.json"
+    f.write_text("{}")
+    try:  # argparse rejects the form (SystemExit 2); the engine rejects the path (returns 2)
+        code = main(["assess", str(f), "--spread", bad])
+    except SystemExit as exc:
+        code = exc.code
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "--spread" in err

@@ -32,7 +32,8 @@ def test_defaults_render_and_publish_answers(at):
     assert _score(at) == assess(Answers()).score  # same engine as the CLI
     assert at.session_state["answers"] == Answers().model_dump(mode="json")
     assert "No data lifecycle" in _drivers(at)
-    assert len(at.get("vega_lite_chart")) == 4  # gauge, drivers, 12- and 36-month trajectories
+    # gauge, drivers, two tornadoes, 12- and 36-month trajectories
+    assert len(at.get("vega_lite_chart")) == 6
 
 
 def test_changing_answers_changes_score_and_drivers(at):
@@ -41,7 +42,9 @@ def test_changing_answers_changes_score_and_drivers(at):
     at.number_input(key=f"{K}.inference.cache_hit_rate").set_value(0.0)
     at.run()
     assert not at.exception
-    expected = Answers.model_validate({"inference": {"architecture": "large_context", "cache_hit_rate": 0.0}})
+    expected = Answers.model_validate(
+        {"inference": {"architecture": "large_context", "cache_hit_rate": 0.0}}
+    )
     assert _score(at) == assess(expected).score > before
     assert "O(n²) context growth" in _drivers(at)
     assert at.session_state["answers"]["inference"]["architecture"] == "large_context"
@@ -64,7 +67,8 @@ def test_bad_upload_shows_error_and_keeps_answers(at):
     at.run()
     kept = at.session_state["answers"]
     at.file_uploader(key="assess.upload").set_value(
-        ("answers.json", b'{"growth": {"users_multiple": 0}}', "application/json"))
+        ("answers.json", b'{"growth": {"users_multiple": 0}}', "application/json")
+    )
     at.run()
     assert not at.exception
     assert any("growth.users_multiple" in e.value and "unchanged" in e.value for e in at.error)
@@ -108,5 +112,35 @@ def test_switching_pages_keeps_answers(at):
 
 def test_download_is_a_valid_answers_file(at):
     (button,) = [b for b in at.get("download_button") if b.proto.label == "Download answers (JSON)"]
-    assert button.proto.label  # rendered; its payload is the answers JSON (checked via the session contract)
+    assert (
+        button.proto.label
+    )  # rendered; its payload is the answers JSON (checked via the session contract)
     Answers.model_validate(json.loads(json.dumps(at.session_state["answers"])))
+
+
+def test_ranges_shown_beside_the_headlines(at):
+    from calculator.risk import assess_ranges, format_range
+
+    r = assess_ranges(Answers())  # same engine, same fixed seed as the page
+    captions = " ".join(c.value for c in at.caption)
+    assert format_range(r.score, lambda x: f"{x:.1f}") in captions
+    assert "How sure:" in captions
+    assert "P10–P90 of 4,000 simulations" in captions
+
+
+def test_marking_an_answer_uncertain_widens_the_range_and_travels(at):
+    at.multiselect(key=f"{K}.spreads.paths").set_value(["growth.users_multiple"])
+    at.slider(key=f"{K}.spreads.size").set_value(50)
+    at.run()
+    assert not at.exception
+    assert at.session_state["answers"]["spreads"] == {"growth.users_multiple": 0.5}
+    captions = " ".join(c.value for c in at.caption)
+    assert "user growth (± spread)" in captions
+    # the file restores it: upload the published answers into a fresh page
+    data = json.dumps(at.session_state["answers"]).encode()
+    at.multiselect(key=f"{K}.spreads.paths").set_value([])
+    at.run()
+    at.file_uploader(key="assess.upload").set_value(("s.json", data, "application/json"))
+    at.run()
+    assert at.multiselect(key=f"{K}.spreads.paths").value == ["growth.users_multiple"]
+    assert at.slider(key=f"{K}.spreads.size").value == 50

@@ -47,6 +47,7 @@ def test_public_format_keys():
         "stage",
         "scenario_name",
         "what_if",
+        "spreads",  # issue 12: answers marked as uncertain
     }
     assert set(d["economics"]) == {"monthly_budget_usd", "value_per_user_usd"}
     assert set(d["workload"]) == {"monthly_active_users", "requests_per_day"}

@@ -12,15 +12,24 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from calculator.common import COMPONENTS
-from calculator.risk import BANDS, Assessment
+from calculator.charts.tornado import tornado_spec
+from calculator.risk import BANDS, Assessment, AssessmentRanges
 
 if TYPE_CHECKING:  # altair is imported lazily: the page needs only the specs
     import altair as alt
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
-BAND_COLOURS: dict[str, str] = {"low": "#2e7d32", "elevated": "#f9a825", "high": "#ef6c00", "critical": "#b71c1c"}
+BAND_COLOURS: dict[str, str] = {
+    "low": "#2e7d32",
+    "elevated": "#f9a825",
+    "high": "#ef6c00",
+    "critical": "#b71c1c",
+}
 COMPONENT_COLOURS: dict[str, str] = {
-    "inference": "#1565c0", "storage": "#6a1b9a", "training": "#00838f", "operations": "#8d6e63",
+    "inference": "#1565c0",
+    "storage": "#6a1b9a",
+    "training": "#00838f",
+    "operations": "#8d6e63",
 }
 Spec = dict[str, Any]
 AUTOSIZE: Spec = {"type": "fit-x", "contains": "padding"}
@@ -43,9 +52,29 @@ def band_ranges() -> list[dict[str, Any]]:
     ]
 
 
-def gauge_spec(result: Assessment) -> Spec:
-    """Bullet gauge: the four bands on 0–100 with the score as a bar and a tick."""
+def gauge_spec(result: Assessment, ranges: AssessmentRanges | None = None) -> Spec:
+    """Bullet gauge: the four bands on 0–100 with the score as a bar and a tick; with
+    ``ranges``, a whisker from the score's P10 to its P90."""
     x_scale = {"domain": [0, 100]}
+    whisker = (
+        []
+        if ranges is None
+        else [
+            {
+                "data": {"values": [{"p10": ranges.score.p10, "p90": ranges.score.p90}]},
+                "mark": {"type": "rule", "color": "#212121", "strokeWidth": 2},
+                "encoding": {
+                    "x": {"field": "p10", "type": "quantitative", "scale": x_scale},
+                    "x2": {"field": "p90"},
+                    "y": {"value": 6},
+                    "tooltip": [
+                        {"field": "p10", "title": "Score, P10", "format": ".1f"},
+                        {"field": "p90", "title": "Score, P90", "format": ".1f"},
+                    ],
+                },
+            }
+        ]
+    )
     return {
         "$schema": SCHEMA,
         "autosize": AUTOSIZE,
@@ -56,14 +85,29 @@ def gauge_spec(result: Assessment) -> Spec:
                 "data": {"values": band_ranges()},
                 "mark": {"type": "rect", "opacity": 0.35},
                 "encoding": {
-                    "x": {"field": "start", "type": "quantitative", "scale": x_scale,
-                          "title": "Scalability risk score (0–100)"},
+                    "x": {
+                        "field": "start",
+                        "type": "quantitative",
+                        "scale": x_scale,
+                        "title": "Scalability risk score (0–100)",
+                    },
                     "x2": {"field": "end"},
-                    "color": {"field": "band", "type": "nominal", "title": "Band", "sort": list(BAND_COLOURS),
-                              "scale": {"domain": list(BAND_COLOURS), "range": list(BAND_COLOURS.values())},
-                              "legend": {"orient": "bottom"}},
-                    "tooltip": [{"field": "band", "title": "Band"}, {"field": "start", "title": "From"},
-                                {"field": "end", "title": "To"}],
+                    "color": {
+                        "field": "band",
+                        "type": "nominal",
+                        "title": "Band",
+                        "sort": list(BAND_COLOURS),
+                        "scale": {
+                            "domain": list(BAND_COLOURS),
+                            "range": list(BAND_COLOURS.values()),
+                        },
+                        "legend": {"orient": "bottom"},
+                    },
+                    "tooltip": [
+                        {"field": "band", "title": "Band"},
+                        {"field": "start", "title": "From"},
+                        {"field": "end", "title": "To"},
+                    ],
                 },
             },
             {
@@ -71,8 +115,17 @@ def gauge_spec(result: Assessment) -> Spec:
                 "mark": {"type": "rect", "color": "#212121"},
                 "encoding": {
                     "x": {"field": "zero", "type": "quantitative", "scale": x_scale},
-                    "x2": {"field": "score"}, "y": {"value": 13}, "y2": {"value": 27},
-                    "tooltip": [{"field": "score", "type": "quantitative", "title": "Score", "format": ".1f"}],
+                    "x2": {"field": "score"},
+                    "y": {"value": 13},
+                    "y2": {"value": 27},
+                    "tooltip": [
+                        {
+                            "field": "score",
+                            "type": "quantitative",
+                            "title": "Score",
+                            "format": ".1f",
+                        }
+                    ],
                 },
             },
             {
@@ -80,13 +133,17 @@ def gauge_spec(result: Assessment) -> Spec:
                 "mark": {"type": "rule", "color": "#212121", "strokeWidth": 3},
                 "encoding": {"x": {"field": "score", "type": "quantitative", "scale": x_scale}},
             },
+            *whisker,
         ],
     }
 
 
 def drivers_spec(result: Assessment) -> Spec:
     """Horizontal bars: each driver's points (they sum to the score)."""
-    rows = [{"driver": d.name, "points": d.points, "seed": d.seed_ref, "why": d.why} for d in result.drivers]
+    rows = [
+        {"driver": d.name, "points": d.points, "seed": d.seed_ref, "why": d.why}
+        for d in result.drivers
+    ]
     return {
         "$schema": SCHEMA,
         "autosize": AUTOSIZE,
@@ -96,16 +153,30 @@ def drivers_spec(result: Assessment) -> Spec:
         "mark": {"type": "bar", "color": "#c62828"},
         "encoding": {
             "x": {"field": "points", "type": "quantitative", "title": "Points of the score"},
-            "y": {"field": "driver", "type": "nominal", "sort": "-x", "title": None, "axis": {"labelLimit": 260}},
-            "tooltip": [{"field": "driver", "title": "Driver"},
-                        {"field": "points", "type": "quantitative", "title": "Points", "format": ".1f"},
-                        {"field": "seed", "title": "Source"}, {"field": "why", "title": "Why it costs money"}],
+            "y": {
+                "field": "driver",
+                "type": "nominal",
+                "sort": "-x",
+                "title": None,
+                "axis": {"labelLimit": 260},
+            },
+            "tooltip": [
+                {"field": "driver", "title": "Driver"},
+                {"field": "points", "type": "quantitative", "title": "Points", "format": ".1f"},
+                {"field": "seed", "title": "Source"},
+                {"field": "why", "title": "Why it costs money"},
+            ],
         },
     }
 
 
-def trajectory_rows(result: Assessment, months: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def trajectory_rows(
+    result: Assessment, months: int, ranges: AssessmentRanges | None = None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(base components per month, long form; naive / low / high / base totals per month) for 0…``months``.
+
+    With ``ranges`` the band (low, high) is the simulation's P10–P90 of the total; without,
+    the forecast's all-low / all-high exponents.
 
     Examples
     --------
@@ -118,32 +189,56 @@ def trajectory_rows(result: Assessment, months: int) -> tuple[list[dict[str, Any
     n = min(months, f.months[-1]) + 1
     comp = [
         {"month": f.months[t], "component": c, "usd": f.trajectories["base"][c][t], "order": i}
-        for i, c in enumerate(COMPONENTS) for t in range(n)
-    ]
-    totals = [
-        {"month": f.months[t], "naive": f.naive_linear[t],
-         **{v: sum(f.trajectories[v][c][t] for c in COMPONENTS) for v in ("low", "base", "high")}}
+        for i, c in enumerate(COMPONENTS)
         for t in range(n)
     ]
+    totals = [
+        {
+            "month": f.months[t],
+            "naive": f.naive_linear[t],
+            **{
+                v: sum(f.trajectories[v][c][t] for c in COMPONENTS) for v in ("low", "base", "high")
+            },
+        }
+        for t in range(n)
+    ]
+    if ranges is not None:
+        for t, row in enumerate(totals):
+            row["low"], row["high"] = ranges.band_p10[t], ranges.band_p90[t]
     return comp, totals
 
 
-def trajectory_spec(result: Assessment, months: int = 12) -> Spec:
-    """Stacked area of the base case by component, low–high band of the total, naive linear line."""
-    comp, totals = trajectory_rows(result, months)
+def trajectory_spec(
+    result: Assessment, months: int = 12, ranges: AssessmentRanges | None = None
+) -> Spec:
+    """Stacked area of the base case by component, the likely band of the total (P10–P90 of the
+    simulation when ``ranges`` is given), naive linear line."""
+    comp, totals = trajectory_rows(result, months, ranges)
+    low_label, high_label = (
+        ("total, P10", "total, P90") if ranges else ("total, low", "total, high")
+    )
     lines = [
         {"month": r["month"], "line": label, "usd": r[key]}
-        for r in totals for key, label in (("naive", "naive linear"), ("low", "total, low"), ("high", "total, high"))
+        for r in totals
+        for key, label in (("naive", "naive linear"), ("low", low_label), ("high", high_label))
     ]
-    x = {"field": "month", "type": "quantitative", "title": "Months from today",
-         "scale": {"domain": [0, totals[-1]["month"]]}}
+    band_name = "likely band (P10–P90)" if ranges else "low–high band"
+    x = {
+        "field": "month",
+        "type": "quantitative",
+        "title": "Months from today",
+        "scale": {"domain": [0, totals[-1]["month"]]},
+    }
     usd = {"type": "quantitative", "title": "Cost (USD/month)", "axis": {"format": "$~s"}}
     money = {"type": "quantitative", "format": "$,.0f"}
     return {
         "$schema": SCHEMA,
         "autosize": AUTOSIZE,
-        "title": {"text": f"Monthly cost over {months} months: components (base), low–high band, naive linear",
-                  "anchor": "start"},
+        "title": {
+            "text": f"Monthly cost over {months} months: components (base), {band_name}, naive linear",
+            "anchor": "start",
+            "limit": 0,
+        },
         "height": 320,
         "resolve": {"scale": {"color": "independent"}},
         "layer": [
@@ -151,46 +246,107 @@ def trajectory_spec(result: Assessment, months: int = 12) -> Spec:
                 "data": {"values": totals},
                 "mark": {"type": "area", "opacity": 0.18, "color": "#424242"},
                 "encoding": {
-                    "x": x, "y": {"field": "low", **usd}, "y2": {"field": "high"},
-                    "tooltip": [{"field": "month", "title": "Month"},
-                                {"field": "low", "title": "Total, low (USD/month)", **money},
-                                {"field": "base", "title": "Total, base (USD/month)", **money},
-                                {"field": "high", "title": "Total, high (USD/month)", **money}],
+                    "x": x,
+                    "y": {"field": "low", **usd},
+                    "y2": {"field": "high"},
+                    "tooltip": [
+                        {"field": "month", "title": "Month"},
+                        {"field": "low", "title": f"{low_label.capitalize()} (USD/month)", **money},
+                        {"field": "base", "title": "Total, base (USD/month)", **money},
+                        {
+                            "field": "high",
+                            "title": f"{high_label.capitalize()} (USD/month)",
+                            **money,
+                        },
+                    ],
                 },
             },
             {
                 "data": {"values": comp},
                 "mark": {"type": "area", "opacity": 0.85},
                 "encoding": {
-                    "x": x, "y": {"field": "usd", "stack": "zero", **usd},
-                    "color": {"field": "component", "type": "nominal", "title": "Component (base case)",
-                              "sort": list(COMPONENTS),
-                              "scale": {"domain": list(COMPONENT_COLOURS), "range": list(COMPONENT_COLOURS.values())}},
+                    "x": x,
+                    "y": {"field": "usd", "stack": "zero", **usd},
+                    "color": {
+                        "field": "component",
+                        "type": "nominal",
+                        "title": "Component (base case)",
+                        "sort": list(COMPONENTS),
+                        "scale": {
+                            "domain": list(COMPONENT_COLOURS),
+                            "range": list(COMPONENT_COLOURS.values()),
+                        },
+                    },
                     "order": {"field": "order", "type": "quantitative"},
-                    "tooltip": [{"field": "month", "title": "Month"}, {"field": "component", "title": "Component"},
-                                {"field": "usd", "title": "USD/month", **money}],
+                    "tooltip": [
+                        {"field": "month", "title": "Month"},
+                        {"field": "component", "title": "Component"},
+                        {"field": "usd", "title": "USD/month", **money},
+                    ],
                 },
             },
             {
                 "data": {"values": lines},
                 "mark": {"type": "line", "strokeWidth": 2, "color": "#212121"},
                 "encoding": {
-                    "x": x, "y": {"field": "usd", "type": "quantitative"},
-                    "strokeDash": {"field": "line", "type": "nominal", "title": "Lines",
-                                   "scale": {"domain": ["naive linear", "total, low", "total, high"],
-                                             "range": [[6, 3], [2, 2], [2, 2]]}},
-                    "tooltip": [{"field": "month", "title": "Month"}, {"field": "line", "title": "Line"},
-                                {"field": "usd", "title": "USD/month", **money}],
+                    "x": x,
+                    "y": {"field": "usd", "type": "quantitative"},
+                    "strokeDash": {
+                        "field": "line",
+                        "type": "nominal",
+                        "title": "Lines",
+                        "scale": {
+                            "domain": ["naive linear", low_label, high_label],
+                            "range": [[6, 3], [1, 3], [6, 2, 1, 2]],
+                        },
+                        "legend": {"labelLimit": 0, "symbolStrokeWidth": 2},
+                    },
+                    "tooltip": [
+                        {"field": "month", "title": "Month"},
+                        {"field": "line", "title": "Line"},
+                        {"field": "usd", "title": "USD/month", **money},
+                    ],
                 },
             },
         ],
     }
 
 
-def page_specs(result: Assessment) -> dict[str, Spec]:
-    """All specs the assessment page shows: gauge, drivers, 12- and 36-month trajectories."""
-    return {"gauge": gauge_spec(result), "drivers": drivers_spec(result),
-            "t12": trajectory_spec(result, 12), "t36": trajectory_spec(result, 36)}
+def score_tornado_spec(ranges: AssessmentRanges, score: float) -> Spec:
+    """Which uncertain input moves the risk score most (each to its low and high end)."""
+    return tornado_spec(
+        ranges.score_tornado,
+        score,
+        "What moves the risk score most",
+        "Risk score (0–100)",
+    )
+
+
+def cost_tornado_spec(ranges: AssessmentRanges) -> Spec:
+    """Which uncertain input moves the 36-month monthly cost most."""
+    return tornado_spec(
+        ranges.cost_tornado,
+        ranges.cost[36]["total"].point,
+        "What moves the monthly cost in month 36 most",
+        "Monthly cost in month 36 (USD/month)",
+        "$,.0f",
+        "$~s",
+    )
+
+
+def page_specs(result: Assessment, ranges: AssessmentRanges | None = None) -> dict[str, Spec]:
+    """All specs the assessment page shows: gauge, drivers, 12- and 36-month trajectories and,
+    with ``ranges``, the two tornado charts."""
+    specs = {
+        "gauge": gauge_spec(result, ranges),
+        "drivers": drivers_spec(result),
+        "t12": trajectory_spec(result, 12, ranges),
+        "t36": trajectory_spec(result, 36, ranges),
+    }
+    if ranges is not None:
+        specs["score_tornado"] = score_tornado_spec(ranges, result.score)
+        specs["cost_tornado"] = cost_tornado_spec(ranges)
+    return specs
 
 
 def gauge_chart(result: Assessment) -> alt.LayerChart:
@@ -222,5 +378,10 @@ def main_chart(result: Assessment) -> alt.VConcatChart:
     for spec in (top, bottom):
         spec.pop("$schema")
         spec.pop("autosize")
-    return alt.VConcatChart.from_dict({"$schema": SCHEMA, "vconcat": [top, bottom],
-                                       "resolve": {"scale": {"color": "independent"}}})
+    return alt.VConcatChart.from_dict(
+        {
+            "$schema": SCHEMA,
+            "vconcat": [top, bottom],
+            "resolve": {"scale": {"color": "independent"}},
+        }
+    )

@@ -34,9 +34,28 @@ def number(
         if not math.isfinite(value) or (positive and value <= 0):
             raise argparse.ArgumentTypeError(f"{text!r} must be a positive, finite {kind}")
         if (lo is not None and value < lo) or (hi is not None and value > hi):
-            span = f"{lo:g}–{hi:g}" if lo is not None and hi is not None else (
-                f"≥ {lo:g}" if lo is not None else f"≤ {hi:g}")
-            raise argparse.ArgumentTypeError(f"{text!r} is outside {span}{' ' + unit if unit else ''}")
+            span = (
+                f"{lo:g}–{hi:g}"
+                if lo is not None and hi is not None
+                else (f"≥ {lo:g}" if lo is not None else f"≤ {hi:g}")
+            )
+            raise argparse.ArgumentTypeError(
+                f"{text!r} is outside {span}{' ' + unit if unit else ''}"
+            )
         return value
 
     return parse
+
+
+def spread(text: str) -> tuple[str, float]:
+    """``PATH=FRACTION`` (an input marked uncertain by ± FRACTION of its value).
+
+    >>> spread("growth.users_multiple=0.3")
+    ('growth.users_multiple', 0.3)
+    """
+    path, sep, value = text.partition("=")
+    if not sep or not path.strip():
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not PATH=FRACTION (e.g. growth.users_multiple=0.3)"
+        )
+    return path.strip(), number(0, 1, unit="(a fraction: 0.3 = ±30%)")(value)
