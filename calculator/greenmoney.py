@@ -26,7 +26,24 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 from pydantic import BaseModel, Field, model_validator
+
+from calculator.uncertainty import (
+    DEFAULT_SAMPLES,
+    DEFAULT_SEED,
+    Z90,
+    Basis,
+    Range,
+    TornadoBar,
+    Uncertain,
+    changed_fields,
+    draw,
+    quantiles,
+    tornado,
+    user_spreads,
+    validate_spread_paths,
+)
 
 WEEKS_PER_YEAR = 52.0
 """Calendar weeks per year; seed 000 counts 26 two-week sprints a year (12.5 h × 26 = 325 h)."""
@@ -180,6 +197,21 @@ class GreenMoneyInputs(BaseModel, frozen=True, extra="forbid"):
         le=520,
         description="How far the savings chart runs.",
         json_schema_extra={"unit": "weeks", "label": "Chart horizon"},
+    )
+    current_items_per_second_iqr: float | None = Field(
+        None,
+        ge=0,
+        le=1e9,
+        description="Interquartile range of the current machine's timed passes (the page sets it "
+        "when the figure is a benchmark run); it sets the width of the throughput's range.",
+        json_schema_extra={"unit": "items/s", "label": "Current throughput: IQR of the passes"},
+    )
+    candidate_items_per_second_iqr: float | None = Field(
+        None,
+        ge=0,
+        le=1e9,
+        description="Interquartile range of the candidate machine's timed passes (benchmark run).",
+        json_schema_extra={"unit": "items/s", "label": "Candidate throughput: IQR of the passes"},
     )
     current_measurement_warning: str | None = Field(
         None,
@@ -765,9 +797,31 @@ def figure_rows(result: GreenMoneyResult) -> list[tuple[str, str, tuple[str, ...
     ]
 
 
-def key_figures(result: GreenMoneyResult) -> list[tuple[str, str]]:
+def range_texts(u: GreenMoneyUncertainty) -> dict[str, str]:
+    """Figure label → its likely range ("likely $19,553–$28,590"), for the page, CLI and PDF.
+
+    Examples
+    --------
+    >>> range_texts(green_money_uncertainty(GreenMoneyInputs(), n=200))[PAYBACK][:7]
+    'likely '
+    """
+    hours, dollars = u.hours_saved_per_sprint, u.dollars_saved_per_year
+    out = {
+        HOURS_PER_SPRINT: f"likely {hours.p10:,.1f}–{hours.p90:,.1f} h",
+        "Savings per year": f"likely ${dollars.p10:,.0f}–${dollars.p90:,.0f}",
+        PAYBACK: format_payback_range(u.payback_weeks),
+    }
+    if 0 < u.share_never_pays_back < 1:
+        out[PAYBACK] += f"; never in {u.share_never_pays_back:.0%} of simulations"
+    return out
+
+
+def key_figures(
+    result: GreenMoneyResult, ranges: GreenMoneyUncertainty | None = None
+) -> list[tuple[str, str]]:
     """Headline results as (label, value with unit), for the PDF and the CLI; every warning
-    follows the figure it qualifies as a ("Note", sentence) row.
+    follows the figure it qualifies as a ("Note", sentence) row; with ``ranges`` each headline
+    carries its likely range (P10–P90).
 
     Examples
     --------
@@ -776,8 +830,9 @@ def key_figures(result: GreenMoneyResult) -> list[tuple[str, str]]:
     '$24,375'
     """
     out: list[tuple[str, str]] = []
+    likely = {} if ranges is None else range_texts(ranges)
     for label, value, notes in figure_rows(result):
-        out.append((label, value))
+        out.append((label, f"{value}; {likely[label]}" if label in likely else value))
         out.extend(("Note", text) for text in notes)
     return out
 
@@ -874,3 +929,237 @@ def seed_roundings() -> tuple[SeedFigure, ...]:
         ),
     )
     return tuple(SeedFigure(claim=c, quoted=q, computed=v, note=n) for c, q, v, n in rows)
+
+
+# ---------------------------------------------------------------------------------------
+# Ranges (issue 12)
+# ---------------------------------------------------------------------------------------
+
+QUOTED_THROUGHPUT_SPREAD = 1.10
+"""P90 ÷ median of a throughput known only as one quoted figure (seed 000's machines, a typed
+figure): ×/÷ 1.10, the ±10% within which ScaleRisk trusts a measured run's passes
+(:mod:`bench.stats`).  ScaleRisk's assumption."""
+
+Z75 = 0.6744897501960817
+"""Standard-normal quantile of 0.75: a log-normal's P75 ÷ median = e^(σ·z75)."""
+
+SEED_ITERATIONS = (40.0, 50.0, 60.0)
+"""Seed 000: 40–60 model runs per sprint, 50 in its worked example."""
+
+SPREADABLE: tuple[str, ...] = (
+    "iterations_per_sprint",
+    "items_per_iteration",
+    "current_items_per_second",
+    "candidate_items_per_second",
+    "sprints_per_year",
+    "hourly_rate_usd",
+    "hardware_premium_usd",
+)
+"""Inputs a user may mark with a ± spread."""
+
+
+class GreenMoneyUncertainty(BaseModel, frozen=True, extra="forbid"):
+    """Green Money's headlines as P10 / P50 / P90 of a simulation, and what moves them."""
+
+    samples: int
+    seed: int
+    inputs: tuple[Uncertain, ...]
+    hours_saved_per_sprint: Range
+    dollars_saved_per_year: Range
+    payback_weeks: Range = Field(
+        description="Weeks; samples that never pay back count as later than any that do."
+    )
+    share_never_pays_back: float
+    tornado: tuple[TornadoBar, ...] = Field(description="Swings of the dollars saved per year.")
+    basis: str
+
+
+def _throughput_input(role: str, ips: float, iqr: float | None) -> Uncertain:
+    """Log-normal around a throughput: from the passes' IQR when measured, else ×/÷ 1.10.
+
+    Notes
+    -----
+    A measured run's passes give P25 and P75; for a log-normal with median $m$,
+    $\\sigma = \\ln\\bigl((m + \\mathrm{IQR}/2) / m\\bigr) / z_{0.75}$ and P10 / P90 =
+    $m\\,e^{\\mp 1.2816\\,\\sigma}$.
+
+    Examples
+    --------
+    >>> u = _throughput_input("current", 100.0, None)
+    >>> round(u.low, 2), u.high, u.source
+    (90.91, 110.00000000000001, 'assumption')
+    """
+    label = f"{role.capitalize()} machine's throughput"
+    if iqr:
+        sigma = math.log((ips + iqr / 2) / ips) / Z75
+        factor = math.exp(Z90 * sigma)
+        ref = "the benchmark's timed passes (median, IQR)"
+        source = "seed range"  # measured spread: shown as "measured" in the basis
+    else:
+        factor = QUOTED_THROUGHPUT_SPREAD
+        ref = "one quoted figure: ×/÷ 1.10 (ScaleRisk)"
+        source = "assumption"
+    return Uncertain(
+        key=f"{role}_items_per_second",
+        label=label,
+        reference=ref,
+        kind="lognormal",
+        low=ips / factor,
+        base=ips,
+        high=ips * factor,
+        source=source,
+        floor=1e-6,
+    )
+
+
+def uncertain_inputs(
+    inputs: GreenMoneyInputs, spreads: dict[str, float] | None = None
+) -> list[Uncertain]:
+    """Both throughputs, seed 000's 40–60 iterations (when its 50 is kept), the user's spreads."""
+    spreads = dict(spreads or {})
+    validate_spread_paths(GreenMoneyInputs, spreads)
+    unknown = sorted(set(spreads) - set(SPREADABLE))
+    if unknown:
+        raise ValueError(f"these inputs cannot carry a spread: {', '.join(unknown)}")
+    out = [
+        _throughput_input(
+            role,
+            getattr(inputs, f"{role}_items_per_second"),
+            getattr(inputs, f"{role}_items_per_second_iqr"),
+        )
+        for role in ("current", "candidate")
+        if f"{role}_items_per_second" not in spreads
+    ]
+    if (
+        inputs.iterations_per_sprint == SEED_ITERATIONS[1]
+        and "iterations_per_sprint" not in spreads
+    ):
+        lo, base, hi = SEED_ITERATIONS
+        out.append(
+            Uncertain(
+                key="iterations_per_sprint",
+                label="Iterations per sprint",
+                reference="seed 000: 40–60",
+                kind="triangular",
+                low=lo,
+                base=base,
+                high=hi,
+                source="seed range",
+            )
+        )
+    out += user_spreads(inputs, {k: v for k, v in spreads.items() if v > 0})
+    return out
+
+
+def savings_samples(
+    inputs: GreenMoneyInputs, values: dict[str, np.ndarray]
+) -> dict[str, np.ndarray]:
+    """:func:`green_money`'s hours per sprint, dollars per year and payback weeks on arrays.
+
+    Payback is ``inf`` where a sample saves nothing (it never pays back).
+    """
+
+    def get(key: str) -> np.ndarray:
+        return np.asarray(values.get(key, getattr(inputs, key)), dtype=float)
+
+    items = get("items_per_iteration")
+    current = items / get("current_items_per_second") / SECONDS_PER_MINUTE
+    candidate = items / get("candidate_items_per_second") / SECONDS_PER_MINUTE
+    slower = np.maximum(current, candidate)
+    raw = (
+        current - candidate
+        if inputs.minutes_saved_override is None
+        else np.full_like(slower, inputs.minutes_saved_override)
+    )
+    saved = np.clip(raw, -slower, slower)
+    calendar = inputs.sprint_length_weeks * HOURS_PER_CALENDAR_WEEK
+    counted = np.minimum(get("iterations_per_sprint"), calendar * MINUTES_PER_HOUR / slower)
+    per_sprint = counted * saved / MINUTES_PER_HOUR
+    dollars = per_sprint * get("sprints_per_year") * get("hourly_rate_usd")
+    premium = np.maximum(get("hardware_premium_usd"), 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        weeks = np.where(
+            dollars > 0, premium / np.where(dollars > 0, dollars, 1.0) * WEEKS_PER_YEAR, np.inf
+        )
+    return {"hours_per_sprint": per_sprint, "dollars_per_year": dollars, "payback_weeks": weeks}
+
+
+def green_money_uncertainty(
+    inputs: GreenMoneyInputs,
+    spreads: dict[str, float] | None = None,
+    n: int = DEFAULT_SAMPLES,
+    seed: int = DEFAULT_SEED,
+) -> GreenMoneyUncertainty:
+    """P10 / P50 / P90 of hours per sprint, dollars per year and payback; tornado; basis.
+
+    Notes
+    -----
+    Throughputs are log-normal (multiplicative, known to a factor): from a benchmark run's
+    passes (median and IQR) or ×/÷ 1.10 around a quoted figure; iterations per sprint
+    triangular over seed 000's 40–60 when the seed's 50 is kept; inputs the user marks,
+    triangular around the value.  The points are :func:`green_money`'s figures.
+
+    Examples
+    --------
+    >>> u = green_money_uncertainty(GreenMoneyInputs(), n=500)
+    >>> d = u.dollars_saved_per_year
+    >>> d.p10 <= d.point <= d.p90
+    True
+    """
+    base = green_money(inputs)
+    unc = uncertain_inputs(inputs, spreads)
+    s = savings_samples(inputs, draw(unc, n, seed))
+    never = ~np.isfinite(s["payback_weeks"])
+    payback_point = math.inf if base.payback_weeks is None else base.payback_weeks
+    NEVER = 1e308  # noqa: N806 - a finite stand-in for "never", sorted after every real payback
+    weeks = np.where(never, NEVER, s["payback_weeks"])
+    payback = np.quantile(weeks, [0.1, 0.5, 0.9], method="inverted_cdf")  # no interpolation
+    measured = [
+        f"the {role} machine's benchmark run, median of its passes"
+        for role in ("current", "candidate")
+        if getattr(inputs, f"{role}_items_per_second_iqr") is not None
+    ]
+    changed = [
+        c for c in changed_fields(inputs, GreenMoneyInputs()) if not c.endswith("iqr of the passes")
+    ]
+    marked = [u.label.lower() + " (± spread)" for u in unc if u.source == "your spread"]
+    assumed = [
+        u.label.lower() + " (×/÷ 1.10 around one quoted figure)"
+        for u in unc
+        if u.source == "assumption"
+    ]
+    if any(u.key == "iterations_per_sprint" and u.source == "seed range" for u in unc):
+        assumed.append("iterations per sprint (seed 000: 40–60)")
+    return GreenMoneyUncertainty(
+        samples=n,
+        seed=seed,
+        inputs=tuple(unc),
+        hours_saved_per_sprint=quantiles(s["hours_per_sprint"], base.hours_saved_per_sprint),
+        dollars_saved_per_year=quantiles(s["dollars_per_year"], base.dollars_saved_per_year),
+        payback_weeks=Range(
+            point=payback_point if math.isfinite(payback_point) else NEVER,
+            p10=float(payback[0]),
+            p50=float(payback[1]),
+            p90=float(payback[2]),
+        ),
+        share_never_pays_back=float(never.mean()),
+        tornado=tuple(tornado(lambda v: savings_samples(inputs, v)["dollars_per_year"], unc)),
+        basis=Basis(
+            assumed=tuple(assumed),
+            given=tuple(marked + [c for c in changed if c not in marked]),
+            measured=tuple(measured),
+        ).sentence(),
+    )
+
+
+def format_payback_range(r: Range) -> str:
+    """``"likely 2.9–3.7 weeks"``; ranges that reach "never" say so.
+
+    Examples
+    --------
+    >>> format_payback_range(Range(point=3.2, p10=2.9, p50=3.2, p90=3.7))
+    'likely 2.9 weeks – 3.7 weeks'
+    """
+    lo = format_payback(r.p10 if r.p10 < 1e300 else None)
+    hi = format_payback(r.p90 if r.p90 < 1e300 else None)
+    return f"likely {lo}" if lo == hi else f"likely {lo} – {hi}"

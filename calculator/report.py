@@ -570,6 +570,11 @@ class Domain:
     """Shell command reproducing the section from ``<key>.json`` (its inputs) or scenario.json."""
     from_answers: str | None = None
     """``module:function`` deriving default inputs from the assessment answers (full report)."""
+    ranges: str | None = None
+    """Engine function ``inputs → uncertainty`` (P10–P90, ``.basis``, ``.samples``); the
+    domain's ``key_figures(result, ranges)`` then prints each headline with its range."""
+    tornado: str | None = None
+    """Chart function ``(uncertainty, result) → Vega-Lite spec`` of the domain's tornado."""
 
 
 WHAT_IFS: tuple[Domain, ...] = (
@@ -614,6 +619,8 @@ GREEN_MONEY = Domain(
     "calculator.charts.benchmark",
     "benchmark",
     "python -m calculator greenmoney --input green_money.json",
+    ranges="green_money_uncertainty",
+    tornado="savings_tornado_spec",
 )
 ASSESSMENT = Domain(
     "assessment",
@@ -1148,8 +1155,11 @@ class _Builder:
             for months in TRAJECTORY_MONTHS
         ]
         tornadoes = [
-            ("What moves the risk score", f"{ASSESSMENT.charts}:score_tornado_spec",
-             (ranges, result.score)),
+            (
+                "What moves the risk score",
+                f"{ASSESSMENT.charts}:score_tornado_spec",
+                (ranges, result.score),
+            ),
             ("What moves the month-36 cost", f"{ASSESSMENT.charts}:cost_tornado_spec", (ranges,)),
         ]
         self.charts.request([drivers, *trajectories, *tornadoes])
@@ -1227,8 +1237,14 @@ class _Builder:
             lay.h2("Top recommendations")
             lay.table(
                 [_recommendation_row(r) for r in recs],
-                headings=("Action", "Saves", "Payback", f"ROI at {recs[0].horizon_months:,} months",
-                          "Investment", "Phase"),
+                headings=(
+                    "Action",
+                    "Saves",
+                    "Payback",
+                    f"ROI at {recs[0].horizon_months:,} months",
+                    "Investment",
+                    "Phase",
+                ),
                 col_widths=(62, 27, 27, 24, 27, 13),
                 align=("LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "RIGHT"),
                 size=8,
@@ -1292,7 +1308,19 @@ class _Builder:
         self.commands.append((domain.title, domain.command))
         self.used_what_if[domain.key] = model.model_dump(mode="json")
         chart = (domain.title, f"{domain.charts}:main_chart", (result,))
-        self.charts.request([chart])
+        ranges = getattr(api.module, domain.ranges)(model) if domain.ranges else None
+        tornado = (
+            [
+                (
+                    f"{domain.title}: what moves it",
+                    f"{domain.charts}:{domain.tornado}",
+                    (ranges, result),
+                )
+            ]
+            if ranges is not None and domain.tornado
+            else []
+        )
+        self.charts.request([chart, *tornado])
 
         def render() -> None:
             if domain is GREEN_MONEY:
@@ -1305,12 +1333,24 @@ class _Builder:
                     "Not opened in this session: the page's default inputs are shown"
                     + (" (starting point from the assessment answers)." if derive else ".")
                 )
-            figures = figures_of(api, result)
-            self.lay.table(figures, headings=("Key result", "Value"), col_widths=(95, 85), size=9.5)
+            figures = (
+                figures_of(api, result)
+                if ranges is None
+                else [(str(a), str(b)) for a, b in api.module.key_figures(result, ranges)]
+            )
+            heading = "Value" if ranges is None else "Value (likely: P10–P90)"
+            self.lay.table(figures, headings=("Key result", heading), col_widths=(95, 85), size=9.5)
             # a domain may already print a warning beside the figure it qualifies (a "Note" row)
             beside = {value for _, value in figures}
             self.lay.warnings([w for w in getattr(result, "warnings", ()) if w not in beside])
+            if ranges is not None:
+                self.lay.note(
+                    clean_text(ranges.basis)
+                    + f" Likely: P10–P90 of {ranges.samples:,} simulations (seed {ranges.seed})."
+                )
             self._figures([chart])
+            if tornado:
+                self._figures(tornado, max_height=60)
             self.lay.h2("Inputs", level=2)
             self.lay.table(
                 field_rows(type(model), model.model_dump(mode="json")),
@@ -1383,12 +1423,13 @@ class _Builder:
             align=("LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "RIGHT"),
             size=8,
         )
-        self.lay.note(
-            "Items/s: the median of the timed passes ± half their interquartile range."
-        )
+        self.lay.note("Items/s: the median of the timed passes ± half their interquartile range.")
         self.lay.warnings(
-            [f"{clean_text(r.model, 40)}: {clean_text(r.trust_note)}" for r in latest.runs
-             if not r.trusted]
+            [
+                f"{clean_text(r.model, 40)}: {clean_text(r.trust_note)}"
+                for r in latest.runs
+                if not r.trusted
+            ]
         )
         if latest.scaling_penalty:
             self.lay.para(

@@ -33,6 +33,7 @@ from bench.protocol import (
 )
 from calculator import greenmoney
 from calculator.charts import benchmark as charts
+from calculator.charts.tornado import tornado_spec
 from calculator.errors import InputError, describe_validation_error
 from calculator.greenmoney import REFERENCE_MACHINES, GreenMoneyInputs
 from ui.widgets import field_info, number_field
@@ -203,6 +204,14 @@ def normalised(result: dict[str, Any]) -> dict[str, Any]:
         return BenchResult.model_validate(result).model_dump(mode="json")
     except ValidationError:
         return result
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _green_money_ranges(inputs_json: str, spreads_json: str) -> greenmoney.GreenMoneyUncertainty:
+    """P10–P90 of the savings and payback (fixed-seed simulation), cached per inputs."""
+    return greenmoney.green_money_uncertainty(
+        GreenMoneyInputs.model_validate_json(inputs_json), json.loads(spreads_json)
+    )
 
 
 def plain(text: str) -> str:
@@ -716,6 +725,7 @@ with g1:
         field = f"{role}_items_per_second"
         value = machines[choice].get(workload)
         speeds[f"{role}_measurement_warning"] = None
+        speeds[f"{role}_items_per_second_iqr"] = None
         if value is None:
             if choice != "Custom throughput":
                 st.caption(f"{choice} has no {workload} figure: type one.")
@@ -731,6 +741,7 @@ with g1:
                     f"{name}: {plain(throughput_text(run))}"
                     + (" · trusted" if trusted else " · **not trustworthy**")
                 )
+                speeds[f"{role}_items_per_second_iqr"] = run.get("items_per_second_iqr")
                 if not trusted:
                     speeds[f"{role}_measurement_warning"] = (
                         run.get("trust_note") or "measured in a single pass."
@@ -804,6 +815,28 @@ except ValidationError as exc:
 if gm_inputs is not None:
     st.session_state.setdefault("what_if", {})["green_money"] = gm_inputs.model_dump(mode="json")
     gm = greenmoney.green_money(gm_inputs)
+    with st.expander("Inputs you are unsure of"):
+        unsure = st.multiselect(
+            "Unsure inputs",
+            list(greenmoney.SPREADABLE),
+            format_func=lambda k: field_info(GreenMoneyInputs, k)["label"],
+            key="w.green_money.spreads.paths",
+            persist_state="session",
+            placeholder="None: only the measured or assumed spreads",
+        )
+        spread = st.slider(
+            "± spread (%)",
+            5,
+            90,
+            30,
+            step=5,
+            key="w.green_money.spreads.size",
+            persist_state="session",
+            help="How far off each marked input may be, as a share of it.",
+        )
+    gm_spreads = {k: spread / 100 for k in unsure}
+    gm_ranges = _green_money_ranges(gm_inputs.model_dump_json(), json.dumps(gm_spreads))
+    likely = greenmoney.range_texts(gm_ranges)
     figures = greenmoney.figure_rows(gm)
     for start in range(0, len(figures), 3):
         row = figures[start : start + 3]
@@ -815,6 +848,8 @@ if gm_inputs is not None:
                 if label in FIGURE_FIELDS
                 else None,
             )
+            if label in likely:
+                col.caption(plain(likely[label]))
         for (
             label,
             _,
@@ -837,7 +872,20 @@ if gm_inputs is not None:
             else ""
         )
     )
+    st.caption(plain(gm_ranges.basis) + f" Likely: P10–P90 of {gm_ranges.samples:,} simulations.")
     st.altair_chart(charts.main_chart(gm), width="stretch")
+    if any(b.swing > 0 for b in gm_ranges.tornado):
+        st.vega_lite_chart(
+            tornado_spec(
+                gm_ranges.tornado,
+                gm.dollars_saved_per_year,
+                "What moves the savings per year most",
+                "Savings per year (USD)",
+                "$,.0f",
+                "$~s",
+            ),
+            width="stretch",
+        )
 
 with st.expander("Where seed 000's own figures round"):
     st.dataframe(

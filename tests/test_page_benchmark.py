@@ -536,3 +536,14 @@ def test_trusted_run_shows_median_and_iqr_without_warnings(app_test, fake_engine
     assert any("more than the 336 hours" in w.value for w in at.warning)
     assert at.session_state["what_if"]["green_money"]["current_measurement_warning"] is None
     assert not at.exception
+
+
+def test_green_money_shows_its_likely_ranges(app_test):
+    from calculator.greenmoney import GreenMoneyInputs, green_money_uncertainty, range_texts
+
+    at = app_test("pages/benchmark.py")
+    assert not at.exception
+    expected = range_texts(green_money_uncertainty(GreenMoneyInputs()))  # the page's defaults
+    captions = " ".join(c.value for c in at.caption)
+    assert expected["Savings per year"].replace("$", "\\$") in captions
+    assert "How sure:" in captions

@@ -24,6 +24,7 @@ import pandas as pd
 from calculator.greenmoney import (
     REFERENCE_MACHINES,
     GreenMoneyResult,
+    GreenMoneyUncertainty,
     format_payback,
     scaling_penalty,
 )
@@ -331,3 +332,17 @@ def savings_chart(result: GreenMoneyResult) -> alt.Chart:
 def main_chart(result: GreenMoneyResult) -> alt.Chart:
     """The chart the PDF report shows for this page: :func:`savings_chart`."""
     return savings_chart(result)
+
+
+def savings_tornado_spec(ranges: GreenMoneyUncertainty, result: GreenMoneyResult) -> dict:
+    """Which uncertain input moves the savings per year most (Vega-Lite tornado)."""
+    from calculator.charts.tornado import tornado_spec
+
+    return tornado_spec(
+        ranges.tornado,
+        result.dollars_saved_per_year,
+        "What moves the savings per year most",
+        "Savings per year (USD)",
+        "$,.0f",
+        "$~s",
+    )

@@ -24,8 +24,12 @@ from typing import Any
 from pydantic import ValidationError
 
 from calculator import greenmoney as gm
-from calculator.cli.argtypes import number
+from calculator.cli.argtypes import number, spread
 from calculator.errors import InputError, describe_validation_error, load_model_file
+from calculator.uncertainty import DEFAULT_SAMPLES, DEFAULT_SEED, MAX_SAMPLES
+
+NEVER_WEEKS = 1e300
+"""Payback weeks at or above this are the simulation's stand-in for "never"."""
 
 FLAG_FIELDS = {
     "iterations": "iterations_per_sprint",
@@ -128,6 +132,29 @@ def register(sub: argparse._SubParsersAction) -> None:
     w.add_argument(
         "--horizon-weeks", type=number(1, 520, integer=True), metavar="W", help="chart horizon (52)"
     )
+    p.add_argument(
+        "--samples",
+        type=number(100, MAX_SAMPLES, integer=True),
+        default=DEFAULT_SAMPLES,
+        metavar="N",
+        help=f"simulations behind the ranges (default {DEFAULT_SAMPLES:,})",
+    )
+    p.add_argument(
+        "--seed",
+        type=number(0, 2**32 - 1, integer=True),
+        default=DEFAULT_SEED,
+        metavar="S",
+        help=f"random seed of the simulation (default {DEFAULT_SEED}: the page's ranges)",
+    )
+    p.add_argument(
+        "--spread",
+        type=spread,
+        action="append",
+        default=[],
+        metavar="PATH=FRACTION",
+        help="mark an input as uncertain by ± FRACTION of its value, e.g. "
+        f"hourly_rate_usd=0.2 (repeatable; one of: {', '.join(gm.SPREADABLE)})",
+    )
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=run)
 
@@ -146,8 +173,10 @@ def _reference(name: str, model: str) -> float:
     return match.items_per_second[model]
 
 
-def _from_history(run_id: str, model: str, path: str | None, flag: str) -> tuple[float, str | None]:
-    """(items/s, measurement warning or None) of ``model`` in a stored benchmark."""
+def _from_history(
+    run_id: str, model: str, path: str | None, flag: str
+) -> tuple[float, str | None, float | None]:
+    """(items/s, measurement warning or None, IQR of the passes) of ``model`` in a stored run."""
     from bench.history import History  # pydantic + sqlite only: no torch
 
     store = History(path)
@@ -171,7 +200,7 @@ def _from_history(run_id: str, model: str, path: str | None, flag: str) -> tuple
             f"benchmark #{entry.id} has no {model} run (it ran: "
             f"{', '.join(r.model for r in entry.result.runs)}); choose one with --model"
         )
-    return run.items_per_second, None if run.trusted else run.trust_note
+    return run.items_per_second, None if run.trusted else run.trust_note, run.items_per_second_iqr
 
 
 def build_inputs(args: argparse.Namespace) -> gm.GreenMoneyInputs:
@@ -189,26 +218,75 @@ def build_inputs(args: argparse.Namespace) -> gm.GreenMoneyInputs:
             getattr(args, f"{role}_run"),
         )
         if ips is not None:
-            data.update({f"{role}_items_per_second": ips, f"{role}_measurement_warning": None})
+            data.update(
+                {
+                    f"{role}_items_per_second": ips,
+                    f"{role}_measurement_warning": None,
+                    f"{role}_items_per_second_iqr": None,
+                }
+            )
         elif name is not None:
             data.update(
                 {
                     f"{role}_items_per_second": _reference(name, args.model),
                     f"{role}_measurement_warning": None,
+                    f"{role}_items_per_second_iqr": None,
                 }
             )
         elif run_id is not None:
-            value, warning = _from_history(run_id, args.model, args.history, f"--{role}-run")
-            data.update({f"{role}_items_per_second": value, f"{role}_measurement_warning": warning})
+            value, warning, iqr = _from_history(run_id, args.model, args.history, f"--{role}-run")
+            data.update(
+                {
+                    f"{role}_items_per_second": value,
+                    f"{role}_measurement_warning": warning,
+                    f"{role}_items_per_second_iqr": iqr,
+                }
+            )
     try:
         return gm.GreenMoneyInputs.model_validate(data)
     except ValidationError as exc:
         raise InputError("invalid inputs:\n" + describe_validation_error(exc)) from None
 
 
-def to_json(result: gm.GreenMoneyResult) -> dict[str, Any]:
+def ranges_json(u: gm.GreenMoneyUncertainty) -> dict[str, Any]:
+    """``ranges`` ({p10, p50, p90} per headline; payback "never" as null) and ``sensitivity``."""
+
+    def weeks(x: float) -> float | None:
+        return None if x >= NEVER_WEEKS else x
+
+    payback = u.payback_weeks
+    return {
+        "ranges": {
+            "samples": u.samples,
+            "seed": u.seed,
+            "hours_saved_per_sprint": u.hours_saved_per_sprint.as_dict(),
+            "dollars_saved_per_year": u.dollars_saved_per_year.as_dict(),
+            "payback_weeks": {k: weeks(v) for k, v in payback.as_dict().items()},
+            "share_never_pays_back": u.share_never_pays_back,
+            "basis": u.basis,
+        },
+        "sensitivity": [
+            {
+                "input": b.label,
+                "key": b.key,
+                "input_low": b.input_low,
+                "input_high": b.input_high,
+                "low": b.low,
+                "high": b.high,
+                "swing": b.swing,
+            }
+            for b in u.tornado
+        ],
+    }
+
+
+def to_json(
+    result: gm.GreenMoneyResult, ranges: gm.GreenMoneyUncertainty | None = None
+) -> dict[str, Any]:
     """The JSON object printed by ``--json`` (the weekly series left out)."""
     data = result.model_dump(mode="json", exclude={"series"})
+    if ranges is not None:
+        data.update(ranges_json(ranges))
     data["key_figures"] = [
         {"label": label, "value": value, "notes": list(notes)}
         for label, value, notes in gm.figure_rows(result)
@@ -217,8 +295,9 @@ def to_json(result: gm.GreenMoneyResult) -> dict[str, Any]:
     return data
 
 
-def render_text(result: gm.GreenMoneyResult) -> str:
+def render_text(result: gm.GreenMoneyResult, ranges: gm.GreenMoneyUncertainty | None = None) -> str:
     """The page's figures and warnings as text: each warning indented under its figure."""
+    likely = {} if ranges is None else gm.range_texts(ranges)
     i = result.inputs
     lines = [
         f"Green Money: current machine {i.current_items_per_second:,.1f} items/s → candidate "
@@ -228,7 +307,7 @@ def render_text(result: gm.GreenMoneyResult) -> str:
         "",
     ]
     for label, value, notes in gm.figure_rows(result):
-        lines.append(f"{label}: {value}")
+        lines.append(f"{label}: {value}" + (f" ({likely[label]})" if label in likely else ""))
         lines.extend(f"  Note: {text}" for text in notes)
     lines += [
         "",
@@ -244,9 +323,15 @@ def render_text(result: gm.GreenMoneyResult) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    result = gm.green_money(build_inputs(args))
+    inputs = build_inputs(args)
+    result = gm.green_money(inputs)
+    try:
+        ranges = gm.green_money_uncertainty(inputs, dict(args.spread), args.samples, args.seed)
+    except ValueError as exc:
+        raise InputError(f"--spread: {exc}") from None
     if args.json:
-        print(json.dumps(to_json(result), indent=2, allow_nan=False))
+        print(json.dumps(to_json(result, ranges), indent=2, allow_nan=False))
     else:
-        print(render_text(result))
+        text = render_text(result, ranges)
+        print(text + f"\n{ranges.basis} Ranges: P10–P90 of {ranges.samples:,} simulations.")
     return 0
