@@ -103,3 +103,48 @@ def test_dollar_amounts_are_not_rendered_as_latex(app_test, page):
              for e in getattr(at, kind)]
     unescaped = [t[:120] for t in texts if t.count("$") - t.count("\\$") - 2 * t.count("$$") >= 2]
     assert unescaped == []
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _project_imports(path: Path, known: set[str]) -> set[str]:
+    """Project modules ``path`` imports at any level (``from calculator import risk`` counts
+    ``calculator.risk``), lazy imports inside functions included."""
+    out: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            out.update(a.name for a in node.names if a.name in known)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            for alias in node.names:
+                full = f"{node.module}.{alias.name}"
+                out.add(full if full in known else node.module)
+    return {m for m in out if m in known}
+
+
+def test_no_import_cycles_in_the_engine_packages():
+    """Issue 13: modules form a layered graph (risk above mitigation, never both ways)."""
+    files = [p for pkg in ("calculator", "bench", "ui") for p in (ROOT / pkg).rglob("*.py")]
+    known = {_module_name(p) for p in files}
+    graph = {_module_name(p): _project_imports(p, known) - {_module_name(p)} for p in files}
+    state: dict[str, int] = {}
+    cycles: list[list[str]] = []
+
+    def visit(node: str, stack: list[str]) -> None:
+        state[node] = 1
+        for nxt in sorted(graph[node]):
+            # a package's __init__ importing its own submodules is not a cycle of layers
+            if nxt.startswith(node + ".") or node.startswith(nxt + "."):
+                continue
+            if state.get(nxt) == 1:
+                cycles.append([*stack[stack.index(nxt):], nxt])
+            elif nxt not in state:
+                visit(nxt, [*stack, nxt])
+        state[node] = 2
+
+    for module in sorted(graph):
+        if module not in state:
+            visit(module, [module])
+    assert cycles == []

@@ -1,6 +1,6 @@
 """Does the harness slow the model down, and what does the tuned mode gain?  Side by side.
 
-    python -m bench.measure_overhead [--model minilm-l6] [--items 64] [--repeats 10]
+    python scripts/measure_overhead.py [--model minilm-l6] [--items 64] [--repeats 10]
 
 On the same texts, same process, same loaded model, interleaved repeats (so background
 load hits all three alike):
@@ -34,7 +34,7 @@ from bench.runner import REFERENCE_BATCH, RunContext, encode_timed, tune
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(
-        prog="python -m bench.measure_overhead", description=__doc__.split("\n\n")[0]
+        prog="python scripts/measure_overhead.py", description=__doc__.split("\n\n")[0]
     )
     p.add_argument("--model", default="minilm-l6")
     p.add_argument("--items", type=int, default=64)
