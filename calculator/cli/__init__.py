@@ -13,7 +13,16 @@ import sys
 
 from calculator.errors import InputError
 
-SUBCOMMAND_MODULES = ("assess", "schema", "sizing", "finetune", "roi", "greenmoney", "report")
+SUBCOMMAND_MODULES = (
+    "assess",
+    "schema",
+    "sizing",
+    "finetune",
+    "roi",
+    "greenmoney",
+    "report",
+    "diff",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

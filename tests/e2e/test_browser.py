@@ -65,3 +65,31 @@ def test_questionnaire_score_charts_page_switch_and_pdf(page, app_url):
     path = download_info.value.path()
     with open(path, "rb") as fh:
         assert fh.read(5) == b"%PDF-"
+
+
+def test_reload_keeps_the_scenario_and_a_link_opens_it_elsewhere(browser, page, app_url):
+    """Issue 13: the scenario lives in the URL — a reload and a shared link both restore it."""
+    page.goto(app_url)
+    wait_idle(page)
+    before = read_score(page)
+    page.get_by_role("tab", name="Inference").click()
+    page.get_by_role("combobox", name="Serving architecture").click()
+    page.get_by_role("option", name=re.compile("per-user", re.I)).first.click()
+    after = wait_for_score(page, lambda score: score != before)
+    page.wait_for_function("() => location.search.includes('s=')")
+
+    page.reload()
+    assert wait_for_score(page, lambda score: score == after) == after
+
+    # the sidebar's share link, opened in a fresh browser context (another machine)
+    page.get_by_role("button", name=re.compile("Share this scenario")).click()
+    link = page.locator("[data-testid='stCode'] code").first.inner_text().strip()
+    assert link.startswith(app_url) and "?s=" in link
+    other = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        fresh = other.new_page()
+        fresh.set_default_timeout(60_000)
+        fresh.goto(link)
+        assert wait_for_score(fresh, lambda score: score == after) == after
+    finally:
+        other.close()
