@@ -235,7 +235,8 @@ def _from_csv(text: str, field: str | None, path: Path) -> list[str]:
                 field = columns[0]
             else:
                 raise InputError(
-                    f"{path} has several columns ({', '.join(columns)}); name the one holding the text "
+                    f"{path} has several columns ({', '.join(columns)}); name the one holding the "
+                    "text "
                     "(--corpus-field in the CLI)"
                 )
         if field not in columns:

@@ -28,7 +28,8 @@ INTERESTING_CPU_FLAGS = (
 
 
 def _catalogue_key(name: str) -> list[str]:
-    """Model keys of a catalogue name: 'A100 80GB' → ['A100']; 'DGX Spark (GB10)' → ['DGX Spark', 'GB10'].
+    """Model keys of a catalogue name: 'A100 80GB' → ['A100']; 'DGX Spark (GB10)' → ['DGX Spark',
+    'GB10'].
 
     >>> _catalogue_key("RTX 4090 24GB")
     ['RTX 4090']
@@ -43,7 +44,8 @@ def _catalogue_key(name: str) -> list[str]:
 
 
 def match_catalogue(device_name: str, memory_gb: float | None = None):
-    """The catalogue GPU whose model name appears as a word in ``device_name`` (closest memory wins).
+    """The catalogue GPU whose model name appears as a word in ``device_name`` (closest memory
+    wins).
 
     >>> match_catalogue("NVIDIA H200", 139.8).name
     'H200 141GB'
@@ -103,7 +105,8 @@ def cpu_name() -> str:
 
 
 def cpu_flags() -> tuple[str, ...]:
-    """The :data:`INTERESTING_CPU_FLAGS` this CPU advertises (Linux /proc/cpuinfo; Apple arm64 → 'neon', 'bf16')."""
+    """The :data:`INTERESTING_CPU_FLAGS` this CPU advertises (Linux /proc/cpuinfo; Apple arm64 →
+    'neon', 'bf16')."""
     try:
         text = Path("/proc/cpuinfo").read_text(errors="replace")
     except OSError:

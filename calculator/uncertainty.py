@@ -63,7 +63,8 @@ class Uncertain(BaseModel, frozen=True, extra="forbid"):
     source: Source = Field(description="Where the range comes from.")
     reference: str = Field("", description="The section the range is taken from, if any.")
     floor: float | None = Field(
-        None, description="Samples are clipped to [floor, ceiling], the input's bounds (None: none)."
+        None,
+        description="Samples are clipped to [floor, ceiling], the input's bounds (None: none).",
     )
     ceiling: float | None = Field(None)
 
@@ -71,7 +72,8 @@ class Uncertain(BaseModel, frozen=True, extra="forbid"):
     def _ordered(self) -> Uncertain:
         if not self.low <= self.base <= self.high:
             raise ValueError(
-                f"{self.label}: need low ≤ base ≤ high (got {self.low:g}, {self.base:g}, {self.high:g})"
+                f"{self.label}: need low ≤ base ≤ high (got {self.low:g}, {self.base:g}, "
+                f"{self.high:g})"
             )
         if self.kind == "lognormal" and self.low <= 0:
             raise ValueError(f"{self.label}: a log-normal input must be positive")
@@ -87,7 +89,8 @@ class Uncertain(BaseModel, frozen=True, extra="forbid"):
 
         Examples
         --------
-        >>> u = Uncertain(key="a", label="A", kind="uniform", low=1.2, base=1.3, high=1.6, source="seed range")
+        >>> u = Uncertain(key="a", label="A", kind="uniform", low=1.2, base=1.3, high=1.6,
+        ...               source="seed range")
         >>> x = u.sample(np.random.default_rng(0), 1000)
         >>> bool(x.min() >= 1.2 and x.max() <= 1.6)
         True
@@ -148,7 +151,8 @@ def draw(
 
     Examples
     --------
-    >>> u = Uncertain(key="a", label="A", kind="uniform", low=0.0, base=0.5, high=1.0, source="seed range")
+    >>> u = Uncertain(key="a", label="A", kind="uniform", low=0.0, base=0.5, high=1.0,
+    ...               source="seed range")
     >>> bool((draw([u], 10, seed=1)["a"] == draw([u], 10, seed=1)["a"]).all())
     True
     """
@@ -233,8 +237,10 @@ def tornado(
 
     Examples
     --------
-    >>> a = Uncertain(key="a", label="A", kind="uniform", low=1, base=2, high=3, source="seed range")
-    >>> b = Uncertain(key="b", label="B", kind="uniform", low=0, base=1, high=5, source="seed range")
+    >>> a = Uncertain(key="a", label="A", kind="uniform", low=1, base=2, high=3,
+    ...               source="seed range")
+    >>> b = Uncertain(key="b", label="B", kind="uniform", low=0, base=1, high=5,
+    ...               source="seed range")
     >>> [(t.key, t.low, t.high) for t in tornado(lambda x: x["a"] * x["b"], [a, b])]
     [('b', 0.0, 10.0), ('a', 1.0, 3.0)]
     """
@@ -365,7 +371,8 @@ def validate_spread_paths(model: type[BaseModel], spreads: Mapping[str, float]) 
     unknown = [p for p in spreads if p not in fields]
     if unknown:
         raise ValueError(
-            f"spreads name inputs that do not exist or are not numbers: {', '.join(sorted(unknown))}"
+            "spreads name inputs that do not exist or are not numbers: "
+            f"{', '.join(sorted(unknown))}"
         )
 
 
@@ -393,8 +400,8 @@ class Basis(BaseModel, frozen=True, extra="forbid"):
 
         Examples
         --------
-        >>> Basis(assumed=("cost growth exponents (seed ranges)",), given=("user growth",)).sentence()
-        'How sure: from formulas only; you gave user growth; assumed: cost growth exponents (seed ranges).'
+        >>> Basis(assumed=("growth exponents",), given=("user growth",)).sentence()
+        'How sure: from formulas only; you gave user growth; assumed: growth exponents.'
         """
         parts = [
             "from "

@@ -32,25 +32,79 @@ DEFAULT_SPREAD_PERCENT = 30
 
 # (tab title, answers key, section model, {field: (step, format)})
 SECTIONS: list[tuple[str, str, type[BaseModel], dict[str, tuple[Any, str | None]]]] = [
-    ("Workload", "workload", risk.Workload,
-     {"monthly_active_users": (1_000, None), "requests_per_day": (1_000, None)}),
-    ("Current costs", "current_monthly_cost_usd", risk.CurrentCosts,
-     {c: (500.0, "%.0f") for c in ("inference", "storage", "training", "operations")}),
-    ("Budget", "economics", risk.EconomicsAnswers,
-     {"monthly_budget_usd": (10_000.0, "%.0f"), "value_per_user_usd": (0.1, "%.2f")}),
-    ("Growth", "growth", risk.GrowthScenario,
-     {"users_multiple": (1.0, "%.2f"), "data_multiple": (1.0, "%.2f"), "models_multiple": (1.0, "%.2f"),
-      "horizon_months": (1, None), "after_horizon": (None, None)}),
-    ("Inference", "inference", risk.InferenceAnswers,
-     {"architecture": (None, None), "cache_hit_rate": (0.05, "%.2f"), "context_tokens": (500, None),
-      "model_params": (1e9, "%.3g"), "gpu_utilization": (0.05, "%.2f")}),
-    ("Data", "data", risk.DataAnswers,
-     {"ingest_tb_per_month": (0.5, "%.2f"), "retention": (None, None), "pipeline": (None, None),
-      "monitoring_metrics": (10, None)}),
-    ("Models", "models", risk.ModelsAnswers,
-     {"in_production": (1, None), "retraining": (None, None), "deploys_per_month": (1.0, "%.1f")}),
-    ("Team", "team", risk.TeamAnswers,
-     {"ml_engineers": (0.5, "%.1f"), "infra_engineers": (0.5, "%.1f"), "loaded_cost_per_fte_usd": (10_000.0, "%.0f")}),
+    (
+        "Workload",
+        "workload",
+        risk.Workload,
+        {"monthly_active_users": (1_000, None), "requests_per_day": (1_000, None)},
+    ),
+    (
+        "Current costs",
+        "current_monthly_cost_usd",
+        risk.CurrentCosts,
+        {c: (500.0, "%.0f") for c in ("inference", "storage", "training", "operations")},
+    ),
+    (
+        "Budget",
+        "economics",
+        risk.EconomicsAnswers,
+        {"monthly_budget_usd": (10_000.0, "%.0f"), "value_per_user_usd": (0.1, "%.2f")},
+    ),
+    (
+        "Growth",
+        "growth",
+        risk.GrowthScenario,
+        {
+            "users_multiple": (1.0, "%.2f"),
+            "data_multiple": (1.0, "%.2f"),
+            "models_multiple": (1.0, "%.2f"),
+            "horizon_months": (1, None),
+            "after_horizon": (None, None),
+        },
+    ),
+    (
+        "Inference",
+        "inference",
+        risk.InferenceAnswers,
+        {
+            "architecture": (None, None),
+            "cache_hit_rate": (0.05, "%.2f"),
+            "context_tokens": (500, None),
+            "model_params": (1e9, "%.3g"),
+            "gpu_utilization": (0.05, "%.2f"),
+        },
+    ),
+    (
+        "Data",
+        "data",
+        risk.DataAnswers,
+        {
+            "ingest_tb_per_month": (0.5, "%.2f"),
+            "retention": (None, None),
+            "pipeline": (None, None),
+            "monitoring_metrics": (10, None),
+        },
+    ),
+    (
+        "Models",
+        "models",
+        risk.ModelsAnswers,
+        {
+            "in_production": (1, None),
+            "retraining": (None, None),
+            "deploys_per_month": (1.0, "%.1f"),
+        },
+    ),
+    (
+        "Team",
+        "team",
+        risk.TeamAnswers,
+        {
+            "ml_engineers": (0.5, "%.1f"),
+            "infra_engineers": (0.5, "%.1f"),
+            "loaded_cost_per_fte_usd": (10_000.0, "%.0f"),
+        },
+    ),
 ]
 
 BAND_BOX = {"low": st.success, "elevated": st.warning, "high": st.error, "critical": st.error}
@@ -131,8 +185,14 @@ def _widget(section: str, model: type[BaseModel], name: str, step: Any, fmt: str
         options = _options(model, name)
         if key not in st.session_state or st.session_state[key] not in options:
             st.session_state[key] = info["default"]
-        return st.selectbox(info["label"], options, format_func=lambda o: OPTION_LABELS.get(o, o),
-                            help=info["help"], key=key, persist_state="session")
+        return st.selectbox(
+            info["label"],
+            options,
+            format_func=lambda o: OPTION_LABELS.get(o, o),
+            help=info["help"],
+            key=key,
+            persist_state="session",
+        )
     return number_field(model, name, key=key, step=step, fmt=fmt)
 
 
@@ -164,13 +224,24 @@ def _spread_controls() -> dict[str, float]:
         if SPREAD_PATHS_KEY not in st.session_state:
             st.session_state[SPREAD_PATHS_KEY] = []
         paths = st.multiselect(
-            "Unsure answers", list(risk.SPREADABLE), format_func=risk.answer_label.__call__,
-            key=SPREAD_PATHS_KEY, persist_state="session", placeholder="None: only the seed's ranges",
+            "Unsure answers",
+            list(risk.SPREADABLE),
+            format_func=risk.answer_label.__call__,
+            key=SPREAD_PATHS_KEY,
+            persist_state="session",
+            placeholder="None: only the seed's ranges",
         )
         if SPREAD_SIZE_KEY not in st.session_state:
             st.session_state[SPREAD_SIZE_KEY] = DEFAULT_SPREAD_PERCENT
-        size = st.slider("± spread (%)", 5, 90, step=5, key=SPREAD_SIZE_KEY, persist_state="session",
-                         help="How far off each marked answer may be, as a share of its value.")
+        size = st.slider(
+            "± spread (%)",
+            5,
+            90,
+            step=5,
+            key=SPREAD_SIZE_KEY,
+            persist_state="session",
+            help="How far off each marked answer may be, as a share of its value.",
+        )
     return {p: size / 100 for p in paths}
 
 
@@ -192,7 +263,8 @@ def _money(x: float) -> str:
 
 st.title("Scalability risk assessment")
 st.caption(
-    "Answer the questionnaire; the score, drivers, cost trajectories and recommendations update as you go "
+    "Answer the questionnaire; the score, drivers, cost trajectories and recommendations update as "
+    "you go "
     "(seed 001 §7). Every number is reproducible with `python -m calculator assess answers.json`."
 )
 
@@ -200,16 +272,29 @@ _restore_missing_state()
 top = st.columns([2, 2, 3])
 with top[0]:
     st.text_input(
-        "Scenario name", key=_key(None, "scenario_name"), max_chars=200,
-        help=Answers.model_fields["scenario_name"].description, persist_state="session",
+        "Scenario name",
+        key=_key(None, "scenario_name"),
+        max_chars=200,
+        help=Answers.model_fields["scenario_name"].description,
+        persist_state="session",
     )
 with top[1]:
-    st.selectbox("Start from a preset", list(PRESETS), key="assess.preset",
-                 help="The seed's §6 worked example, or an archetype. Replaces all answers.", persist_state="session")
+    st.selectbox(
+        "Start from a preset",
+        list(PRESETS),
+        key="assess.preset",
+        help="The seed's §6 worked example, or an archetype. Replaces all answers.",
+        persist_state="session",
+    )
     st.button("Apply preset", on_click=_apply_preset, key="assess.apply_preset")
 with top[2]:
-    st.file_uploader("Upload answers (JSON)", type=["json"], key=UPLOAD_KEY, on_change=_on_upload,
-                     help="A file downloaded from this page (schema: `python -m calculator schema assess`).")
+    st.file_uploader(
+        "Upload answers (JSON)",
+        type=["json"],
+        key=UPLOAD_KEY,
+        on_change=_on_upload,
+        help="A file downloaded from this page (schema: `python -m calculator schema assess`).",
+    )
 
 message = st.session_state.pop(MESSAGE_KEY, None)
 if message:
@@ -221,17 +306,26 @@ with left:
     st.subheader("Questionnaire")
     raw: dict[str, Any] = {}
     tabs = st.tabs([title for title, *_ in SECTIONS] + ["Stage"])
-    for tab, (_, section, model, fields) in zip(tabs, SECTIONS):
+    for tab, (_, section, model, fields) in zip(tabs, SECTIONS, strict=False):
         with tab:
-            raw[section] = {name: _widget(section, model, name, step, fmt) for name, (step, fmt) in fields.items()}
+            raw[section] = {
+                name: _widget(section, model, name, step, fmt)
+                for name, (step, fmt) in fields.items()
+            }
     with tabs[-1]:
         info = field_info(Answers, "stage")
         stage_key = _key(None, "stage")
         if stage_key not in st.session_state:
             st.session_state[stage_key] = info["default"]
-        raw["stage"] = st.radio(info["label"], list(get_args(Answers.model_fields["stage"].annotation)),
-                                format_func=lambda o: OPTION_LABELS.get(o, o), help=info["help"], key=stage_key,
-                                horizontal=True, persist_state="session")
+        raw["stage"] = st.radio(
+            info["label"],
+            list(get_args(Answers.model_fields["stage"].annotation)),
+            format_func=lambda o: OPTION_LABELS.get(o, o),
+            help=info["help"],
+            key=stage_key,
+            horizontal=True,
+            persist_state="session",
+        )
     raw["scenario_name"] = st.session_state.get(_key(None, "scenario_name"), "")
     raw["what_if"] = st.session_state.get(WHAT_IF_KEY, {})
     raw["spreads"] = _spread_controls()
@@ -248,10 +342,17 @@ st.session_state["scenario_name"] = answers.scenario_name
 
 with left:
     slug = re.sub(r"[^A-Za-z0-9]+", "-", answers.scenario_name).strip("-").lower() or "answers"
-    download = answers.model_copy(update={"what_if": {**answers.what_if, **st.session_state.get("what_if", {})}})
-    st.download_button("Download answers (JSON)", download.model_dump_json(indent=2), file_name=f"{slug}.json",
-                       mime="application/json", key="assess.download",
-                       help="Includes the what-if pages' current inputs, so the file restores the whole scenario.")
+    download = answers.model_copy(
+        update={"what_if": {**answers.what_if, **st.session_state.get("what_if", {})}}
+    )
+    st.download_button(
+        "Download answers (JSON)",
+        download.model_dump_json(indent=2),
+        file_name=f"{slug}.json",
+        mime="application/json",
+        key="assess.download",
+        help="Includes the what-if pages' current inputs, so the file restores the whole scenario.",
+    )
 
 key_json = answers.model_copy(update={"what_if": {}, "scenario_name": ""}).model_dump_json()
 result = _assess(key_json)
@@ -261,10 +362,20 @@ ranges = _ranges(key_json)
 with right:
     st.subheader(answers.scenario_name or "Results")
     c1, c2 = st.columns([1, 2])
-    c1.metric("Scalability risk score", f"{result.score:.1f} / 100", help="0–100; > 70 requires immediate "
-              "intervention, > 85 imminent budget crisis (seed 001 §7).")
-    c1.caption(_likely(ranges.score, lambda x: f"{x:.1f}")
-               + (f"; above 85 in {ranges.share_critical:.0%} of simulations" if ranges.share_critical else ""))
+    c1.metric(
+        "Scalability risk score",
+        f"{result.score:.1f} / 100",
+        help="0–100; > 70 requires immediate "
+        "intervention, > 85 imminent budget crisis (seed 001 §7).",
+    )
+    c1.caption(
+        _likely(ranges.score, lambda x: f"{x:.1f}")
+        + (
+            f"; above 85 in {ranges.share_critical:.0%} of simulations"
+            if ranges.share_critical
+            else ""
+        )
+    )
     with c2:
         BAND_BOX[result.band](f"**{result.band.capitalize()}** — {result.band_meaning}")
     st.vega_lite_chart(specs["gauge"], width="stretch")
@@ -275,126 +386,251 @@ with right:
     h = result.horizon_months
     m = st.columns(2) + st.columns(2)
     m[0].metric("Cost today", _money(result.current_monthly_cost.total))
-    m[1].metric(f"Projected at {h} months (base)", _money(result.projected_monthly_cost.total),
-                help=f"With every constant at the low / high end of the seed's ranges at once: "
-                f"{_money(result.projected_low.total)} – {_money(result.projected_high.total)}. The likely range "
-                f"below is the P10–P90 of {ranges.samples:,} simulations.")
-    m[2].metric(f"Naive linear at {h} months", _money(result.naive_linear_monthly_usd),
-                help="Today's total × user growth (seed 001 §6).")
-    m[3].metric("Growth above linear, 12 months", f"{result.excess_over_linear:,.1f}×",
-                help="How much more the components cost in 12 months than if each grew only in step with its own "
-                "users, data and models, in multiples of today's total bill (seed 001 §6, §1). Projected ÷ naive "
-                f"linear is {result.cost_multiple_vs_linear:,.2f}×.")
-    st.caption(dollars(
-        f"Monthly cost in month 12: {risk.format_money(ranges.cost[12]['total'].point)}, "
-        f"{_likely(ranges.cost[12]['total'], risk.format_money)}; in month 36: "
-        f"{risk.format_money(ranges.cost[36]['total'].point)}, "
-        f"{_likely(ranges.cost[36]['total'], risk.format_money)} (P10–P90 of {ranges.samples:,} simulations)."
-    ))
+    m[1].metric(
+        f"Projected at {h} months (base)",
+        _money(result.projected_monthly_cost.total),
+        help=f"With every constant at the low / high end of the seed's ranges at once: "
+        f"{_money(result.projected_low.total)} – {_money(result.projected_high.total)}. The likely "
+        "range "
+        f"below is the P10–P90 of {ranges.samples:,} simulations.",
+    )
+    m[2].metric(
+        f"Naive linear at {h} months",
+        _money(result.naive_linear_monthly_usd),
+        help="Today's total × user growth (seed 001 §6).",
+    )
+    m[3].metric(
+        "Growth above linear, 12 months",
+        f"{result.excess_over_linear:,.1f}×",
+        help="How much more the components cost in 12 months than if each grew only in step with "
+        "its own "
+        "users, data and models, in multiples of today's total bill (seed 001 §6, §1). Projected ÷ "
+        "naive "
+        f"linear is {result.cost_multiple_vs_linear:,.2f}×.",
+    )
+    st.caption(
+        dollars(
+            f"Monthly cost in month 12: {risk.format_money(ranges.cost[12]['total'].point)}, "
+            f"{_likely(ranges.cost[12]['total'], risk.format_money)}; in month 36: "
+            f"{risk.format_money(ranges.cost[36]['total'].point)}, "
+            f"{_likely(ranges.cost[36]['total'], risk.format_money)} (P10–P90 of "
+            f"{ranges.samples:,} simulations)."
+        )
+    )
     st.caption(ranges.basis)
     m2 = st.columns(2)
-    m2[0].metric("Cost per user", f"${result.cost_per_user_now_usd:,.2f} → ${result.cost_per_user_projected_usd:,.2f}",
-                 help="USD per active user per month, today → at the horizon"
-                 + ("" if result.value_per_user_usd is None else
-                    f"; a user is worth ${result.value_per_user_usd:,.2f}/month (Budget tab)") + ".")
+    m2[0].metric(
+        "Cost per user",
+        f"${result.cost_per_user_now_usd:,.2f} → ${result.cost_per_user_projected_usd:,.2f}",
+        help="USD per active user per month, today → at the horizon"
+        + (
+            ""
+            if result.value_per_user_usd is None
+            else f"; a user is worth ${result.value_per_user_usd:,.2f}/month (Budget tab)"
+        )
+        + ".",
+    )
     if result.budget_monthly_usd is not None:
         crossing = result.budget_crossing_month
-        m2[1].metric("Budget ceiling", _money(result.budget_monthly_usd),
-                     delta=("not reached in 36 months" if crossing is None else "exceeded today" if crossing == 0
-                            else f"reached in month {crossing}"),
-                     delta_color="normal" if crossing is None else "inverse",
-                     help=f"The projection peaks at {result.budget_peak_share:.0%} of the budget within 36 months.")
+        m2[1].metric(
+            "Budget ceiling",
+            _money(result.budget_monthly_usd),
+            delta=(
+                "not reached in 36 months"
+                if crossing is None
+                else "exceeded today"
+                if crossing == 0
+                else f"reached in month {crossing}"
+            ),
+            delta_color="normal" if crossing is None else "inverse",
+            help=f"The projection peaks at {result.budget_peak_share:.0%} of the budget within 36 "
+            "months.",
+        )
 
     t_drivers, t_moves, t12, t36, t_comp, t_rec = st.tabs(
-        ["Drivers", "What moves it", "12-month trajectory", "36-month trajectory", "Components", "Recommendations"]
+        [
+            "Drivers",
+            "What moves it",
+            "12-month trajectory",
+            "36-month trajectory",
+            "Components",
+            "Recommendations",
+        ]
     )
     with t_moves:
-        st.caption("Each uncertain input moved alone to the low and the high end of its range, the others at "
-                   "their values: the longer the bar, the more the result hangs on that input.")
+        st.caption(
+            "Each uncertain input moved alone to the low and the high end of its range, the others "
+            "at "
+            "their values: the longer the bar, the more the result hangs on that input."
+        )
         st.vega_lite_chart(specs["score_tornado"], width="stretch")
         st.vega_lite_chart(specs["cost_tornado"], width="stretch")
         st.dataframe(
-            pd.DataFrame([{"Input": u.label, "Range": f"{u.low:,.3g} – {u.high:,.3g}", "Used": f"{u.base:,.3g}",
-                           "From": u.reference or "your ± spread"}
-                          for u in ranges.inputs if not u.fixed]),
-            hide_index=True, width="stretch",
+            pd.DataFrame(
+                [
+                    {
+                        "Input": u.label,
+                        "Range": f"{u.low:,.3g} – {u.high:,.3g}",
+                        "Used": f"{u.base:,.3g}",
+                        "From": u.reference or "your ± spread",
+                    }
+                    for u in ranges.inputs
+                    if not u.fixed
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
         )
-        st.caption("Seed ranges are drawn likeliest at the value the seed's own example uses; your ± spreads "
-                   "likeliest at your answer (Methodology → Ranges).")
+        st.caption(
+            "Seed ranges are drawn likeliest at the value the seed's own example uses; your ± "
+            "spreads "
+            "likeliest at your answer (Methodology → Ranges)."
+        )
     with t_drivers:
         st.vega_lite_chart(specs["drivers"], width="stretch")
         st.dataframe(
-            pd.DataFrame([{"Driver": d.name, "Points": d.points, "Source": d.seed_ref, "Why it costs money": d.why}
-                          for d in result.drivers], columns=["Driver", "Points", "Source", "Why it costs money"]),
-            hide_index=True, width="stretch",
+            pd.DataFrame(
+                [
+                    {
+                        "Driver": d.name,
+                        "Points": d.points,
+                        "Source": d.seed_ref,
+                        "Why it costs money": d.why,
+                    }
+                    for d in result.drivers
+                ],
+                columns=["Driver", "Points", "Source", "Why it costs money"],
+            ),
+            hide_index=True,
+            width="stretch",
             column_config={"Points": st.column_config.NumberColumn(format="%.1f")},
         )
-        st.caption("Points sum to the score. Weights are ScaleRisk's (the seed names the patterns and the 70/85 "
-                   "thresholds, not a formula); see the methodology page.")
+        st.caption(
+            "Points sum to the score. Weights are ScaleRisk's (the seed names the patterns and the "
+            "70/85 "
+            "thresholds, not a formula); see the methodology page."
+        )
     with t12:
         st.vega_lite_chart(specs["t12"], width="stretch")
     with t36:
         st.vega_lite_chart(specs["t36"], width="stretch")
-        st.caption(f"After month {h}: growth {OPTION_LABELS[answers.growth.after_horizon].lower()} "
-                   "(Growth tab). Storage without sampling keeps growing with time either way (seed 001 §4.4).")
+        st.caption(
+            f"After month {h}: growth {OPTION_LABELS[answers.growth.after_horizon].lower()} "
+            "(Growth tab). Storage without sampling keeps growing with time either way (seed 001 "
+            "§4.4)."
+        )
     with t_comp:
         st.dataframe(
-            pd.DataFrame([
-                {"Component": c.component, "Today (USD/month)": c.current_usd,
-                 f"Base at {h} months (USD/month)": c.projected_usd["base"],
-                 "Low (USD/month)": c.projected_usd["low"], "High (USD/month)": c.projected_usd["high"],
-                 "Multiple (×)": c.multiple, "Vs linear (×)": c.ratio_to_linear,
-                 "Growth": c.classification, "Law": c.formula}
-                for c in result.forecast.components
-            ]),
-            hide_index=True, width="stretch",
-            column_config={col: st.column_config.NumberColumn(format="$%,.0f") for col in
-                           ("Today (USD/month)", f"Base at {h} months (USD/month)", "Low (USD/month)", "High (USD/month)")}
-            | {"Multiple (×)": st.column_config.NumberColumn(format="%.2f"),
-               "Vs linear (×)": st.column_config.NumberColumn(format="%.2f")},
+            pd.DataFrame(
+                [
+                    {
+                        "Component": c.component,
+                        "Today (USD/month)": c.current_usd,
+                        f"Base at {h} months (USD/month)": c.projected_usd["base"],
+                        "Low (USD/month)": c.projected_usd["low"],
+                        "High (USD/month)": c.projected_usd["high"],
+                        "Multiple (×)": c.multiple,
+                        "Vs linear (×)": c.ratio_to_linear,
+                        "Growth": c.classification,
+                        "Law": c.formula,
+                    }
+                    for c in result.forecast.components
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+            column_config={
+                col: st.column_config.NumberColumn(format="$%,.0f")
+                for col in (
+                    "Today (USD/month)",
+                    f"Base at {h} months (USD/month)",
+                    "Low (USD/month)",
+                    "High (USD/month)",
+                )
+            }
+            | {
+                "Multiple (×)": st.column_config.NumberColumn(format="%.2f"),
+                "Vs linear (×)": st.column_config.NumberColumn(format="%.2f"),
+            },
         )
-        st.caption("Linear: ≤ 1.2× the component's own linear growth (seed 001 §4.1, ±20%); exponential: > 3× "
-                   "(§1: 3–5×); super-linear between.")
-        st.info(dollars(
-            "**Operations model.** Seed 001 §6 writes C_ops = k₄·(u·m)^β with β = 1.4–1.8, which gives "
-            "$4K × 50^1.5 ≈ $1.41M for its own example, yet quotes $89K. ScaleRisk keeps the product of load and "
-            "models but applies the super-linear exponent to the number of models only — the engineering overhead "
-            "O(n^1.4) measured in §2.5 — and grows the load with the pipeline's own law (§2.2): "
-            "C_ops = C_ops,0 · max(users×, data×)^e_pipe · models×^1.4 (band 1.26–1.8)."
-        ))
+        st.caption(
+            "Linear: ≤ 1.2× the component's own linear growth (seed 001 §4.1, ±20%); exponential: "
+            "> 3× "
+            "(§1: 3–5×); super-linear between."
+        )
+        st.info(
+            dollars(
+                "**Operations model.** Seed 001 §6 writes C_ops = k₄·(u·m)^β with β = 1.4–1.8, "
+                "which gives "
+                "$4K × 50^1.5 ≈ $1.41M for its own example, yet quotes $89K. ScaleRisk keeps the "
+                "product of load and "
+                "models but applies the super-linear exponent to the number of models only — the "
+                "engineering overhead "
+                "O(n^1.4) measured in §2.5 — and grows the load with the pipeline's own law "
+                "(§2.2): "
+                "C_ops = C_ops,0 · max(users×, data×)^e_pipe · models×^1.4 (band 1.26–1.8)."
+            )
+        )
         c3, c4 = st.columns(2)
         if result.cost_per_1k_requests_now_usd is not None:
-            c3.metric("Inference cost per 1,000 requests",
-                      f"${result.cost_per_1k_requests_now_usd:,.2f} → ${result.cost_per_1k_requests_projected_usd:,.2f}",
-                      help="Today → at the horizon, assuming requests grow with users (seed 001 §4.1: investigate "
-                      "if it rises > 30%).")
-        c4.metric("Engineers (FTE): today → needed at the horizon",
-                  f"{result.engineers_now_fte:,.1f} → {result.engineers_needed_fte:,.1f}",
-                  help="2.5 FTE at 5 models, growing as O(n^1.4) (seed 001 §2.5).")
+            c3.metric(
+                "Inference cost per 1,000 requests",
+                f"${result.cost_per_1k_requests_now_usd:,.2f} → "
+                f"${result.cost_per_1k_requests_projected_usd:,.2f}",
+                help="Today → at the horizon, assuming requests grow with users (seed 001 §4.1: "
+                "investigate "
+                "if it rises > 30%).",
+            )
+        c4.metric(
+            "Engineers (FTE): today → needed at the horizon",
+            f"{result.engineers_now_fte:,.1f} → {result.engineers_needed_fte:,.1f}",
+            help="2.5 FTE at 5 models, growing as O(n^1.4) (seed 001 §2.5).",
+        )
     with t_rec:
         if result.recommendations:
             st.dataframe(
-                pd.DataFrame([
-                    {"Rank": i + 1, "Action": r.name, "Saves (USD/month)": r.monthly_savings_usd,
-                     "Payback": format_payback(r.payback_months, r.horizon_months),
-                     f"ROI at {r.horizon_months:,} months": format_multiple(r.roi_multiple),
-                     "Investment (USD)": r.investment_usd, "Of which engineering (USD)": r.engineering_usd,
-                     "Phase": r.phase, "Works on": r.addresses, "Reduces": ", ".join(r.components),
-                     "Expected reduction": f"{r.reduction:.0%}", "Seed pattern": r.seed_ref}
-                    for i, r in enumerate(result.recommendations)
-                ]),
-                hide_index=True, width="stretch",
-                column_config={c: st.column_config.NumberColumn(format="$%,.0f") for c in
-                               ("Saves (USD/month)", "Investment (USD)", "Of which engineering (USD)")},
+                pd.DataFrame(
+                    [
+                        {
+                            "Rank": i + 1,
+                            "Action": r.name,
+                            "Saves (USD/month)": r.monthly_savings_usd,
+                            "Payback": format_payback(r.payback_months, r.horizon_months),
+                            f"ROI at {r.horizon_months:,} months": format_multiple(r.roi_multiple),
+                            "Investment (USD)": r.investment_usd,
+                            "Of which engineering (USD)": r.engineering_usd,
+                            "Phase": r.phase,
+                            "Works on": r.addresses,
+                            "Reduces": ", ".join(r.components),
+                            "Expected reduction": f"{r.reduction:.0%}",
+                            "Seed pattern": r.seed_ref,
+                        }
+                        for i, r in enumerate(result.recommendations)
+                    ]
+                ),
+                hide_index=True,
+                width="stretch",
+                column_config={
+                    c: st.column_config.NumberColumn(format="$%,.0f")
+                    for c in ("Saves (USD/month)", "Investment (USD)", "Of which engineering (USD)")
+                },
             )
-            st.caption(dollars(
-                f"Ranked by ROI (savings ÷ investment) over the {h}-month growth horizon. Investment = the seed's "
-                f"cash range + engineering time (engineers × weeks × ${answers.team.loaded_cost_per_fte_usd:,.0f} "
-                "per engineer-year, Team tab). Actions that do not apply to these answers are left out. The "
-                "Mitigation ROI page deepens this."))
+            st.caption(
+                dollars(
+                    f"Ranked by ROI (savings ÷ investment) over the {h}-month growth horizon. "
+                    "Investment = the seed's "
+                    "cash range + engineering time (engineers × weeks × "
+                    f"${answers.team.loaded_cost_per_fte_usd:,.0f} "
+                    "per engineer-year, Team tab). Actions that do not apply to these answers are "
+                    "left out. The "
+                    "Mitigation ROI page deepens this."
+                )
+            )
             for w in dict.fromkeys(w for r in result.recommendations for w in r.warnings):
                 st.warning(dollars(w), icon=":material/warning:")
-            st.page_link("pages/mitigation.py", label="Open the mitigation plan", icon=":material/savings:")
+            st.page_link(
+                "pages/mitigation.py", label="Open the mitigation plan", icon=":material/savings:"
+            )
         else:
             st.info("No mitigation action applies with positive savings.")
 

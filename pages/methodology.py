@@ -1,4 +1,5 @@
-"""Methodology: every formula, constant and threshold with its source, and the seed inconsistencies."""
+"""Methodology: every formula, constant and threshold with its source, and the seed
+inconsistencies."""
 
 import streamlit as st
 
@@ -13,6 +14,6 @@ st.write(
 sections = [(name, title, methodology.load(name)) for name, title in methodology.SECTIONS]
 available = [(name, title, text) for name, title, text in sections if text]
 tabs = st.tabs([title for _, title, _ in available])
-for tab, (_, _, text) in zip(tabs, available):
+for tab, (_, _, text) in zip(tabs, available, strict=False):
     with tab:
         st.markdown(text)

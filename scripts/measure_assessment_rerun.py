@@ -1,4 +1,5 @@
-"""Measure the assessment page's rerun time in AppTest after changing one answer (issue 2: median < 150 ms).
+"""Measure the assessment page's rerun time in AppTest after changing one answer (issue 2: median <
+150 ms).
 
 Each sample sets the cache hit rate to a value not seen before (so the assessment and its
 charts are recomputed — the honest case for "the user changed an answer") and times
@@ -26,8 +27,11 @@ def _summary(label: str, samples: list[float]) -> str:
     ms = sorted(s * 1000 for s in samples)
     q = statistics.quantiles(ms, n=20) if len(ms) >= 2 else ms * 19
     p25, p75 = statistics.quantiles(ms, n=4)[0], statistics.quantiles(ms, n=4)[2]
-    return (f"{label}: n={len(ms)} median {statistics.median(ms):.1f} ms, IQR {p25:.1f}–{p75:.1f} ms, "
-            f"p95 {q[18]:.1f} ms, min {ms[0]:.1f} ms\n  samples (ms): {', '.join(f'{x:.1f}' for x in ms)}")
+    return (
+        f"{label}: n={len(ms)} median {statistics.median(ms):.1f} ms, IQR {p25:.1f}–{p75:.1f} ms, "
+        f"p95 {q[18]:.1f} ms, min {ms[0]:.1f} ms\n  samples (ms): "
+        f"{', '.join(f'{x:.1f}' for x in ms)}"
+    )
 
 
 def measure(n: int = 20) -> tuple[list[float], list[float]]:

@@ -50,7 +50,8 @@ def main(argv: list[str] | None = None) -> int:
     loaded = load(spec, dev)
     texts = [spec.passage_prefix + t for t in generate(args.items)]
     print(
-        f"{spec.name} ({loaded.weights}) on {device.name} [{dev}], {len(texts)} texts, {args.repeats} repeats"
+        f"{spec.name} ({loaded.weights}) on {device.name} [{dev}], {len(texts)} texts, "
+        f"{args.repeats} repeats"
     )
 
     ctx = RunContext(
@@ -61,7 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     setting, fidelity, tuned_model = tune(ctx, loaded, texts)
     print(
-        f"tuned search: {setting.label} (cosine {fidelity:.5f}) in {time.perf_counter() - t0:.0f} s; tried: "
+        f"tuned search: {setting.label} (cosine {fidelity:.5f}) in {time.perf_counter() - t0:.0f} "
+        "s; tried: "
         + "; ".join(
             f"{c.setting} {c.items_per_second or 0:.1f}/s{'' if c.accepted else ' rejected'}"
             for c in ctx.candidates
@@ -94,7 +96,8 @@ def main(argv: list[str] | None = None) -> int:
             samples[n].append(runners[n]())
         print(
             f"  repeat {i + 1} ({' → '.join(order)}): plain encode {samples['plain'][-1]:.2f}, "
-            f"harness reference {samples['reference'][-1]:.2f}, harness tuned {samples['tuned'][-1]:.2f} items/s"
+            f"harness reference {samples['reference'][-1]:.2f}, harness tuned "
+            f"{samples['tuned'][-1]:.2f} items/s"
         )
 
     med = {n: stats.median(v) for n, v in samples.items()}
@@ -127,14 +130,17 @@ def main(argv: list[str] | None = None) -> int:
         },
     }
     print(
-        f"median items/s: plain encode {med['plain']:.2f} · harness reference {med['reference']:.2f} · "
-        f"tuned {med['tuned']:.2f}   (best: {best['plain']:.2f} · {best['reference']:.2f} · {best['tuned']:.2f})"
+        f"median items/s: plain encode {med['plain']:.2f} · harness reference "
+        f"{med['reference']:.2f} · "
+        f"tuned {med['tuned']:.2f}   (best: {best['plain']:.2f} · {best['reference']:.2f} · "
+        f"{best['tuned']:.2f})"
     )
     for key, target in (("reference_over_plain", "≥ 0.95"), ("tuned_over_reference", "≥ 1.5")):
         f = figures[key]
         print(
             f"{key.replace('_over_', ' ÷ ')} = {f['of_best']:.3f} of bests (target {target}); "
-            f"{f['of_medians']:.3f} of medians, {f['median_of_pairs']:.3f} median of per-repeat ratios"
+            f"{f['of_medians']:.3f} of medians, {f['median_of_pairs']:.3f} median of per-repeat "
+            "ratios"
         )
     if args.json:
         print(json.dumps(figures))

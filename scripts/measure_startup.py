@@ -31,7 +31,9 @@ def one_start(browser) -> tuple[float, float]:
         ready = time.perf_counter() - t0
         page.goto(f"http://127.0.0.1:{port}", timeout=60_000)
         page.wait_for_selector("h1", timeout=60_000)
-        page.wait_for_selector("[data-test-script-state='notRunning']", state="attached", timeout=60_000)
+        page.wait_for_selector(
+            "[data-test-script-state='notRunning']", state="attached", timeout=60_000
+        )
         return ready, time.perf_counter() - t0
     finally:
         page.close()
@@ -42,13 +44,17 @@ def one_start(browser) -> tuple[float, float]:
 def main() -> None:
     repeats = int(sys.argv[1]) if len(sys.argv) > 1 else 5
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
+        )
         samples = [one_start(browser) for _ in range(repeats)]
         browser.close()
     for ready, rendered in samples:
         print(f"server ready {ready:.2f} s · first page rendered {rendered:.2f} s")
-    print(f"median of {repeats}: server ready {statistics.median(r for r, _ in samples):.2f} s, "
-          f"first page rendered {statistics.median(t for _, t in samples):.2f} s")
+    print(
+        f"median of {repeats}: server ready {statistics.median(r for r, _ in samples):.2f} s, "
+        f"first page rendered {statistics.median(t for _, t in samples):.2f} s"
+    )
 
 
 if __name__ == "__main__":

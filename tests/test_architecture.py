@@ -65,9 +65,22 @@ def test_pages_open_without_importing_torch(page):
 
 # Widgets whose state Streamlit 1.67 can keep across page switches with persist_state.
 PERSISTABLE = {
-    "radio", "segmented_control", "pills", "slider", "select_slider", "color_picker",
-    "number_input", "selectbox", "feedback", "text_input", "text_area", "multiselect",
-    "checkbox", "toggle", "date_input", "time_input",
+    "radio",
+    "segmented_control",
+    "pills",
+    "slider",
+    "select_slider",
+    "color_picker",
+    "number_input",
+    "selectbox",
+    "feedback",
+    "text_input",
+    "text_area",
+    "multiselect",
+    "checkbox",
+    "toggle",
+    "date_input",
+    "time_input",
 }
 
 
@@ -78,7 +91,11 @@ def widget_calls_without_persist_state(path: Path) -> list[str]:
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
             continue
         target = node.func
-        if not (isinstance(target.value, ast.Name) and target.value.id == "st" and target.attr in PERSISTABLE):
+        if not (
+            isinstance(target.value, ast.Name)
+            and target.value.id == "st"
+            and target.attr in PERSISTABLE
+        ):
             continue
         keywords = {k.arg for k in node.keywords}
         if "persist_state" not in keywords and None not in keywords:  # None: **PERSIST
@@ -99,8 +116,11 @@ def test_dollar_amounts_are_not_rendered_as_latex(app_test, page):
     like "$4K × 50^1.5 ≈ $1.41M"; every shown text escapes its dollar signs (ui.widgets.dollars).
     The methodology page is excluded: it uses ``$…$`` for real formulas."""
     at = app_test(page)
-    texts = [e.value for kind in ("caption", "markdown", "info", "warning", "success", "error")
-             for e in getattr(at, kind)]
+    texts = [
+        e.value
+        for kind in ("caption", "markdown", "info", "warning", "success", "error")
+        for e in getattr(at, kind)
+    ]
     unescaped = [t[:120] for t in texts if t.count("$") - t.count("\\$") - 2 * t.count("$$") >= 2]
     assert unescaped == []
 
@@ -139,7 +159,7 @@ def test_no_import_cycles_in_the_engine_packages():
             if nxt.startswith(node + ".") or node.startswith(nxt + "."):
                 continue
             if state.get(nxt) == 1:
-                cycles.append([*stack[stack.index(nxt):], nxt])
+                cycles.append([*stack[stack.index(nxt) :], nxt])
             elif nxt not in state:
                 visit(nxt, [*stack, nxt])
         state[node] = 2

@@ -29,7 +29,8 @@ def env(monkeypatch, tmp_path):
 
 def test_light_modules_do_not_import_torch():
     code = (
-        "import sys, bench.protocol, bench.process, bench.history, bench.stats, bench.corpus, bench.models, "
+        "import sys, bench.protocol, bench.process, bench.history, bench.stats, bench.corpus, "
+        "bench.models, "
         "bench.device; print('torch' in sys.modules, 'sentence_transformers' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)

@@ -1,4 +1,5 @@
-"""`python -m calculator assess` (issue 2): JSON keys, --fail-above exit codes, bad input → exit 2."""
+"""`python -m calculator assess` (issue 2): JSON keys, --fail-above exit codes, bad input → exit
+2."""
 
 from __future__ import annotations
 
@@ -41,13 +42,17 @@ def test_json_output_keys_and_values(seed6_file, capsys):
 def test_readable_summary(seed6_file, capsys):
     assert main(["assess", str(seed6_file)]) == 0
     out = capsys.readouterr().out
-    assert "Scalability risk score" in out and "naive linear" in out and "Top actions by ROI" in out
+    assert "Scalability risk score" in out
+    assert "naive linear" in out
+    assert "Top actions by ROI" in out
 
 
 def test_fail_above(seed6_file, capsys):
     score = assess(PRESETS["Seed 001 §6 recommendation system"]).score
     assert main(["assess", str(seed6_file), "--json", "--fail-above", str(score - 0.1)]) == 1
-    assert main(["assess", str(seed6_file), "--json", "--fail-above", str(score)]) == 0  # "exceeds" is strict
+    assert (
+        main(["assess", str(seed6_file), "--json", "--fail-above", str(score)]) == 0
+    )  # "exceeds" is strict
     assert main(["assess", str(seed6_file), "--fail-above", "100"]) == 0
     capsys.readouterr()
 
@@ -70,7 +75,8 @@ def test_bad_input_exit_2_naming_the_field(tmp_path, capsys, content, expected):
     p.write_text(content, encoding="utf-8")
     assert main(["assess", str(p), "--json"]) == 2
     err = capsys.readouterr().err
-    assert expected in err and "Traceback" not in err
+    assert expected in err
+    assert "Traceback" not in err
 
 
 def test_missing_file_and_bad_threshold(tmp_path, seed6_file, capsys):
@@ -83,10 +89,16 @@ def test_missing_file_and_bad_threshold(tmp_path, seed6_file, capsys):
 def test_subprocess_bad_input_has_no_traceback(tmp_path):
     p = tmp_path / "a.json"
     p.write_text('{"workload": {"monthly_active_users": -5}}', encoding="utf-8")
-    out = subprocess.run([sys.executable, "-m", "calculator", "assess", str(p)], capture_output=True, text=True,
-                         cwd=ROOT, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-m", "calculator", "assess", str(p)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
     assert out.returncode == 2
-    assert "workload.monthly_active_users" in out.stderr and "Traceback" not in out.stderr
+    assert "workload.monthly_active_users" in out.stderr
+    assert "Traceback" not in out.stderr
 
 
 def test_schema_assess_lists_sections(capsys):
@@ -101,8 +113,22 @@ def test_json_carries_ranges_and_sensitivity(tmp_path, capsys):
 
     f = tmp_path / "a.json"
     f.write_text("{}")
-    assert main(["assess", str(f), "--json", "--samples", "500", "--seed", "3",
-                 "--spread", "growth.users_multiple=0.3"]) == 0
+    assert (
+        main(
+            [
+                "assess",
+                str(f),
+                "--json",
+                "--samples",
+                "500",
+                "--seed",
+                "3",
+                "--spread",
+                "growth.users_multiple=0.3",
+            ]
+        )
+        == 0
+    )
     data = json.loads(capsys.readouterr().out)
     r = assess_ranges(Answers(spreads={"growth.users_multiple": 0.3}), n=500, seed=3)
     assert data["ranges"]["score"] == r.score.as_dict()
@@ -120,4 +146,5 @@ def test_bad_spread_is_one_message_and_status_2(tmp_path, capsys, bad):
         code = exc.code
     assert code == 2
     err = capsys.readouterr().err
-    assert "Traceback" not in err and "--spread" in err
+    assert "Traceback" not in err
+    assert "--spread" in err

@@ -93,7 +93,9 @@ def test_issue_16_item_run_figures_and_warnings(capsys):
     line = next(x for x in out.splitlines() if x.startswith("Hours saved per sprint:"))
     assert line.startswith("Hours saved per sprint: 334.2 h (likely")
     note = out.splitlines()[out.splitlines().index(line) + 1]
-    assert note.startswith("  Note: On the current machine the 50 iterations would run for 1,296 hours")
+    assert note.startswith(
+        "  Note: On the current machine the 50 iterations would run for 1,296 hours"
+    )
     assert "more than the 80 working hours" in out
     lines = out.splitlines()
     payback = next(x for x in lines if x.startswith("Payback:"))

@@ -43,7 +43,8 @@ def test_seed6_storage(seed6):
 
 
 def test_seed6_training(seed6):
-    # seed 001 §6: $6K × 5 × 5^1.3; independent calculation 6000 × 5 × 8.1033 = 243,098 (seed rounds to $240K)
+    # seed 001 §6: $6K × 5 × 5^1.3; independent calculation 6000 × 5 × 8.1033 = 243,098 (seed
+    # rounds to $240K)
     assert seed6.projected["base"].training == pytest.approx(6_000 * 5 * 5**1.3)
     assert seed6.projected["base"].training == pytest.approx(243_098, abs=1)
 
@@ -75,10 +76,12 @@ def test_operations_band_uses_engineering_exponent_range():
 
 def test_seed6_classification(seed6):
     kinds = {c.component: c.classification for c in seed6.components}
-    # seed 001 §6 table: inference linear (with caching); training super-linear (α = 1.3 → 5^0.3 = 1.62 vs linear)
+    # seed 001 §6 table: inference linear (with caching); training super-linear (α = 1.3 → 5^0.3 =
+    # 1.62 vs linear)
     assert kinds["inference"] == "linear"
     assert kinds["training"] == "super-linear"
-    # storage: × 1.5 over linear from time (§6 "Linear × Linear (time)") → super-linear under the 1.2 band
+    # storage: × 1.5 over linear from time (§6 "Linear × Linear (time)") → super-linear under the
+    # 1.2 band
     assert kinds["storage"] == "super-linear"
 
 
@@ -109,7 +112,9 @@ def test_inference_band_is_the_seed_range(arch, lo, hi):
 
 @pytest.mark.parametrize(
     ("strategy", "multiple"),
-    [  # seed 001 §2.3 for 10× users (here data and models do not grow): 8k → 8k, → 200k (25×), → 400k (50×)
+    # seed 001 §2.3 for 10× users (here data and models do not grow):
+    # 8k → 8k, → 200k (25×), → 400k (50×)
+    [
         ("static", 1.0),
         ("per_user", 25.0),
         ("active_learning", 50.0),
@@ -139,14 +144,16 @@ def test_self_hosted_streaming_kafka_example():
     ("retention", "factor"), [("none", 1 + 12 / 18), ("tiered", 1.5), ("tiered_sampling", 1.0)]
 )
 def test_storage_time_factor_at_12_months(retention, factor):
-    # tiered: seed 001 §6 × 1.5; none: 18-month-old data (§3.6) grows by 12/18 in a year; sampling: flat (§3.6)
+    # tiered: seed 001 §6 × 1.5; none: 18-month-old data (§3.6) grows by 12/18 in a year; sampling:
+    # flat (§3.6)
     inp = SEED6.model_copy(update={"retention": retention, "data_multiple": 1.0})
     assert fc.forecast(inp).projected["base"].storage == pytest.approx(3_000 * factor)
 
 
 def test_trajectory_starts_at_today_and_reaches_projection(seed6):
     base = seed6.trajectories["base"]
-    assert len(seed6.months) == 37 and seed6.months[0] == 0
+    assert len(seed6.months) == 37
+    assert seed6.months[0] == 0
     for c, v in SEED6_CURRENT.as_dict().items():
         assert base[c][0] == pytest.approx(v)
         assert base[c][12] == pytest.approx(getattr(seed6.projected["base"], c))
@@ -167,8 +174,9 @@ def test_hold_and_continue_after_horizon():
 
 def test_low_base_high_ordered_everywhere(seed6):
     for c in ("inference", "storage", "training", "operations"):
-        for lo, mid, hi in zip(*(seed6.trajectories[v][c] for v in fc.VARIANTS)):
-            assert lo <= mid * (1 + 1e-12) and mid <= hi * (1 + 1e-12)
+        for lo, mid, hi in zip(*(seed6.trajectories[v][c] for v in fc.VARIANTS), strict=False):
+            assert lo <= mid * (1 + 1e-12)
+            assert mid <= hi * (1 + 1e-12)
 
 
 @given(
@@ -198,7 +206,8 @@ def test_projection_finite_nonnegative_and_ordered(u, d, m, h, arch, ret, pipe, 
     f = fc.forecast(inp)
     for v in fc.VARIANTS:
         for value in f.projected[v].as_dict().values():
-            assert math.isfinite(value) and value >= 0
+            assert math.isfinite(value)
+            assert value >= 0
     assert (
         f.projected["low"].total
         <= f.projected["base"].total * (1 + 1e-9)

@@ -75,7 +75,9 @@ def test_ranges_are_ordered_finite_and_within_the_physical_cap(inputs):
 def test_seed_example_point_inside_its_likely_range():
     u = green_money_uncertainty(GreenMoneyInputs())
     d = u.dollars_saved_per_year
-    assert d.point == pytest.approx(23_783, abs=1)  # seed 000's throughputs: 14.64 min × 50 × 26 × $75
+    assert d.point == pytest.approx(
+        23_783, abs=1
+    )  # seed 000's throughputs: 14.64 min × 50 × 26 × $75
     assert d.p10 < d.point < d.p90
     assert u.tornado[0].key == "iterations_per_sprint"  # seed 000's 40–60 moves it most
 
@@ -100,5 +102,7 @@ def test_cli_rejects_a_spread_on_an_unknown_input(capsys):
 
 
 def test_same_seed_same_range():
-    assert green_money_uncertainty(GreenMoneyInputs()) == green_money_uncertainty(GreenMoneyInputs())
+    assert green_money_uncertainty(GreenMoneyInputs()) == green_money_uncertainty(
+        GreenMoneyInputs()
+    )
     assert np.isfinite(green_money_uncertainty(GreenMoneyInputs()).payback_weeks.p90)

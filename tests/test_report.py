@@ -210,7 +210,8 @@ def test_appendix_b_lists_only_the_inconsistencies_behind_the_shown_numbers(empt
     sizing_only = flat(build_report(request(what_if={"sizing": {}})))
     appendix_b = sizing_only.split(APPENDICES[1])[-1].split(APPENDICES[2])[0]
     assert "~20 tokens per parameter" in appendix_b
-    assert "Green Money" not in appendix_b and "LoRA" not in appendix_b
+    assert "Green Money" not in appendix_b
+    assert "LoRA" not in appendix_b
     assert "the Methodology page lists them all" in appendix_b
     empty_b = flat(empty.pdf).split(APPENDICES[1])[-1].split(APPENDICES[2])[0]
     assert "no seed inconsistency applies" in empty_b
@@ -393,7 +394,8 @@ def test_wrap_breaks_at_spaces_and_cuts_only_overlong_words():
     assert lay.wrap("alpha beta alpha beta", width) == ["alpha beta", "alpha beta"]
     long_word = "x" * 200
     parts = lay.wrap(long_word, width)
-    assert "".join(parts) == long_word and len(parts) > 1
+    assert "".join(parts) == long_word
+    assert len(parts) > 1
 
 
 # ─── answers file → request (used by the CLI) ───────────────────────────────────────────

@@ -82,14 +82,16 @@ def test_every_field_has_description_and_numeric_fields_bounds_and_unit():
             if isinstance(info.default, (int, float)):
                 bounds = {type(m).__name__ for m in info.metadata}
                 assert {"Ge", "Le"} <= bounds, name
-                assert info.json_schema_extra and info.json_schema_extra.get("unit"), name
+                assert info.json_schema_extra, name
+                assert info.json_schema_extra.get("unit"), name
 
 
 def test_round_trip_and_partial_file_uses_defaults():
     a = SEED6
     assert Answers.model_validate_json(a.model_dump_json()) == a
     partial = Answers.model_validate({"growth": {"users_multiple": 4}})
-    assert partial.growth.users_multiple == 4 and partial.inference == Answers().inference
+    assert partial.growth.users_multiple == 4
+    assert partial.inference == Answers().inference
 
 
 @pytest.mark.parametrize(
@@ -127,7 +129,8 @@ def test_what_if_carried():
     ),
 )
 def test_exponential_on_every_axis_scores_above_85(arch, pipeline, retraining):
-    # issue 2 calibration: the seed's exponential patterns on every axis → > 85 ("imminent budget crisis", §7)
+    # issue 2 calibration: the seed's exponential patterns on every axis → > 85 ("imminent budget
+    # crisis", §7)
     a = _with(
         EXPONENTIAL,
         inference={"architecture": arch},
@@ -185,7 +188,8 @@ def test_seed6_preset_reproduces_worked_example():
 @given(answers())
 def test_score_bounded_finite_and_drivers_sum(a):
     r = assess(a)
-    assert math.isfinite(r.score) and 0 <= r.score <= 100
+    assert math.isfinite(r.score)
+    assert 0 <= r.score <= 100
     assert sum(d.points for d in r.drivers) == pytest.approx(r.score, abs=1e-9)
     assert all(d.points >= 0 and d.raw > 0 for d in r.drivers)
     assert r.band == risk.band_of(r.score)[0]
@@ -221,12 +225,10 @@ def test_each_seed_pattern_appears_as_named_driver(change, driver):
     before = {d.name: d.raw for d in assess(LINEAR).drivers}
     after = assess(_with(LINEAR, **change))
     named = {d.name: d for d in after.drivers}
-    assert (
-        driver in named
-        and named[driver].points > 0
-        and named[driver].why
-        and named[driver].seed_ref
-    )
+    assert driver in named
+    assert named[driver].points > 0
+    assert named[driver].why
+    assert named[driver].seed_ref
     assert named[driver].raw > before.get(driver, 0.0)
     assert after.score > assess(LINEAR).score
 
@@ -244,7 +246,8 @@ def test_saturation_formula():
 
 
 def test_engineers_needed_anchor():
-    # seed 001 §2.5 anchor: 5 models → 2.5 FTE; 50 models → 2.5 × 10^1.4 = 62.8 (seed quotes 45, see methodology)
+    # seed 001 §2.5 anchor: 5 models → 2.5 FTE; 50 models → 2.5 × 10^1.4 = 62.8 (seed quotes 45,
+    # see methodology)
     assert risk.engineers_needed(5) == pytest.approx(2.5)
     assert risk.engineers_needed(50) == pytest.approx(2.5 * 10**1.4)
 
@@ -276,12 +279,12 @@ def test_mitigation_inputs_drop_what_does_not_apply():
         "federated_learning",
     }
     assert all(inp.not_applicable[i] for i in ("enable_caching", "lifecycle_policies"))
-    assert inp.stage == "design" and inp.growth_horizon_months == LINEAR.growth.horizon_months
-    # issue 11: the mitigation horizon starts from the assessment's (18 months here), any number accepted
-    assert (
-        inp.horizon_months == 18
-        and inp.loaded_cost_per_fte_usd == LINEAR.team.loaded_cost_per_fte_usd
-    )
+    assert inp.stage == "design"
+    assert inp.growth_horizon_months == LINEAR.growth.horizon_months
+    # issue 11: the mitigation horizon starts from the assessment's (18 months here), any number
+    # accepted
+    assert inp.horizon_months == 18
+    assert inp.loaded_cost_per_fte_usd == LINEAR.team.loaded_cost_per_fte_usd
     assert inp.projected_monthly_cost == assess(LINEAR).projected_monthly_cost
     exp_ids = {
         a.id for a in risk.mitigation_inputs_from(EXPONENTIAL, assess(EXPONENTIAL)).applicable
@@ -326,7 +329,8 @@ def _score_at(a: Answers, **growth) -> float:
 def test_more_user_growth_never_lowers_the_seed6_score():
     # issue 11: seed 001 §6 preset read 64.5 → 56.5 → 49.9 → 49.0 for 1× → 1,000× users
     scores = [_score_at(SEED6, users_multiple=u) for u in (1, 10, 100, 1000, 10_000)]
-    assert scores == sorted(scores) and scores[-1] > scores[0]
+    assert scores == sorted(scores)
+    assert scores[-1] > scores[0]
 
 
 @given(more_growth_pairs())
@@ -368,7 +372,8 @@ def test_budget_anchors_the_top_bands(budget, band, low, high):
     assert low < r.score <= high
     if band:
         assert r.band == band
-    assert r.score_basis == "budget" and "budget" in r.score_meaning
+    assert r.score_basis == "budget"
+    assert "budget" in r.score_meaning
     assert sum(d.points for d in r.drivers) == pytest.approx(r.score, abs=1e-9)
 
 
@@ -380,18 +385,23 @@ def test_budget_crossing_month_matches_the_trajectory():
     ]
     t = r.budget_crossing_month
     # independent check: the first month whose total reaches $740K, and the month before stays under
-    assert t is not None and 12 < t <= 36 and totals[t] >= 740_000 > totals[t - 1]
+    assert t is not None
+    assert 12 < t <= 36
+    assert totals[t] >= 740_000 > totals[t - 1]
     assert r.drivers[0].name == f"Budget reached in month {t}"
 
 
 def test_without_budget_the_score_says_it_measures_structure():
     r = assess(SEED6)
-    assert r.score_basis == "structure" and "No budget was given" in r.score_meaning
-    assert r.budget_crossing_month is None and r.budget_peak_share is None
+    assert r.score_basis == "structure"
+    assert "No budget was given" in r.score_meaning
+    assert r.budget_crossing_month is None
+    assert r.budget_peak_share is None
 
 
 def test_value_per_user_below_cost_per_user_warns():
-    # seed 001 §6 preset: $730,329/month for 1M users at 12 months = $0.73/user/month (independent calculation)
+    # seed 001 §6 preset: $730,329/month for 1M users at 12 months = $0.73/user/month (independent
+    # calculation)
     r = assess(_with(SEED6, economics={"value_per_user_usd": 0.5}))
     assert r.cost_per_user_projected_usd == pytest.approx(730_329 / 1_000_000, rel=1e-5)
     assert any("more than the $0.50/month a user is worth" in w for w in r.warnings)
@@ -399,8 +409,10 @@ def test_value_per_user_below_cost_per_user_warns():
 
 
 def test_growth_above_linear_on_the_seed_example():
-    # independent calculation (seed 001 §6, month 12): storage 3K × 5 × 0.5 = 7.5K; training 6K × (5 × 5^1.3 − 25)
-    # = 93.1K; operations 4K × (10 × 5^1.4 − 50) = 180.7K; inference linear → 0.  281.3K ÷ 25K = 11.25
+    # independent calculation (seed 001 §6, month 12): storage 3K × 5 × 0.5 = 7.5K; training 6K ×
+    # (5 × 5^1.3 − 25)
+    # = 93.1K; operations 4K × (10 × 5^1.4 − 50) = 180.7K; inference linear → 0.  281.3K ÷ 25K =
+    # 11.25
     assert risk.excess_over_linear(SEED6) == pytest.approx(
         (7_500 + 93_098.5 + 180_730.8) / 25_000, rel=1e-4
     )

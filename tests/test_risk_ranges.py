@@ -67,11 +67,13 @@ def test_user_spread_samples_equal_a_slow_scalar_loop():
 def test_ranges_are_ordered_finite_and_bounded(a):
     r = assess_ranges(a, n=300)
     assert r.score.p10 <= r.score.p50 <= r.score.p90
-    assert 0 <= r.score.p10 and r.score.p90 <= 100
+    assert 0 <= r.score.p10
+    assert r.score.p90 <= 100
     assert 0 <= r.share_critical <= 1
     for month in risk.RANGE_MONTHS:
         for c, rng in r.cost[month].items():
-            assert math.isfinite(rng.p90) and 0 <= rng.p10 <= rng.p50 <= rng.p90, c
+            assert math.isfinite(rng.p90), c
+            assert 0 <= rng.p10 <= rng.p50 <= rng.p90, c
     assert all(lo <= hi for lo, hi in zip(r.band_p10, r.band_p90, strict=True))
     swings = [b.swing for b in r.score_tornado]
     assert swings == sorted(swings, reverse=True)
@@ -123,4 +125,5 @@ def test_basis_names_the_spread_and_the_assumption():
     a = Answers(spreads={"growth.users_multiple": 0.3})
     basis = assess_ranges(a, n=100).basis
     assert basis.startswith("How sure: from formulas only")
-    assert "user growth (± spread)" in basis and "growth exponents (seed 001 ranges)" in basis
+    assert "user growth (± spread)" in basis
+    assert "growth exponents (seed 001 ranges)" in basis

@@ -1,1 +1,2 @@
-"""Streamlit helpers shared by the pages (the only package besides ``pages/`` that may import streamlit)."""
+"""Streamlit helpers shared by the pages (the only package besides ``pages/`` that may import
+streamlit)."""

@@ -57,19 +57,27 @@ def number_field(
     """
     meta = field_info(model, name)
     default = meta["default"] if value is None else value
-    is_int = integer if integer is not None else isinstance(default, int) and not isinstance(default, bool)
+    is_int = (
+        integer
+        if integer is not None
+        else isinstance(default, int) and not isinstance(default, bool)
+    )
     cast = int if is_int else float
     lo = None if meta["min"] is None else cast(meta["min"])
     hi = None if meta["max"] is None else cast(meta["max"])
     if key in st.session_state and st.session_state[key] is not None:
         current = st.session_state[key]
-        clamped = min(max(current, lo if lo is not None else current), hi if hi is not None else current)
+        clamped = min(
+            max(current, lo if lo is not None else current), hi if hi is not None else current
+        )
         if clamped != current:
             st.session_state[key] = cast(clamped)
     kwargs: dict[str, Any] = {"min_value": lo, "max_value": hi, "help": meta["help"], "key": key}
     kwargs["persist_state"] = "session"  # keeps the value while the user visits other pages
     if key not in st.session_state:
-        kwargs["value"] = None if default is None else cast(default)  # None: an optional field, left empty
+        kwargs["value"] = (
+            None if default is None else cast(default)
+        )  # None: an optional field, left empty
     if step is not None:
         kwargs["step"] = cast(step)
     if fmt is not None:

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from calculator.common import COMPONENTS
 from calculator.charts.tornado import tornado_spec
+from calculator.common import COMPONENTS
 from calculator.risk import BANDS, Assessment, AssessmentRanges
 
 if TYPE_CHECKING:  # altair is imported lazily: the page needs only the specs
@@ -173,7 +173,8 @@ def drivers_spec(result: Assessment) -> Spec:
 def trajectory_rows(
     result: Assessment, months: int, ranges: AssessmentRanges | None = None
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """(base components per month, long form; naive / low / high / base totals per month) for 0…``months``.
+    """(base components per month, long form; naive / low / high / base totals per month) for
+    0…``months``.
 
     With ``ranges`` the band (low, high) is the simulation's P10–P90 of the total; without,
     the forecast's all-low / all-high exponents.
@@ -235,7 +236,8 @@ def trajectory_spec(
         "$schema": SCHEMA,
         "autosize": AUTOSIZE,
         "title": {
-            "text": f"Monthly cost over {months} months: components (base), {band_name}, naive linear",
+            "text": f"Monthly cost over {months} months: components (base), {band_name}, naive "
+            "linear",
             "anchor": "start",
             "limit": 0,
         },

@@ -70,7 +70,8 @@ def summary_text(data: dict) -> str:
     proj = data["projection"]
     h = proj["horizon_months"]
     lines = [
-        f"Scalability risk score: {data['score']:.1f} / 100 — {data['band']}: {data['band_meaning']}",
+        f"Scalability risk score: {data['score']:.1f} / 100 — {data['band']}: "
+        f"{data['band_meaning']}",
         data["score_meaning"],
         "",
         "Drivers (points):",
@@ -89,7 +90,8 @@ def summary_text(data: dict) -> str:
     ]
     unit = data["unit_economics"]
     lines.append(
-        f"  cost per user: ${unit['cost_per_user_now_usd']:,.2f} → ${unit['cost_per_user_projected_usd']:,.2f}"
+        f"  cost per user: ${unit['cost_per_user_now_usd']:,.2f} → "
+        f"${unit['cost_per_user_projected_usd']:,.2f}"
         "/user/month"
         + (
             f" (a user is worth ${unit['value_per_user_usd']:,.2f})"
@@ -116,9 +118,11 @@ def summary_text(data: dict) -> str:
         for i, r in enumerate(data["recommendations"], 1):
             roi = mitigation.format_multiple(r["roi_multiple"])
             lines.append(
-                f"  {i}. {r['name']} (phase {r['phase']}, {r['seed_ref']}): −{r['reduction']:.0%} on its "
+                f"  {i}. {r['name']} (phase {r['phase']}, {r['seed_ref']}): −{r['reduction']:.0%} "
+                "on its "
                 f"components, saves {_money(r['monthly_savings_usd'])} at today's cost, for "
-                f"${r['investment_usd']:,.0f} (${r['engineering_usd']:,.0f} of it engineering time): "
+                f"${r['investment_usd']:,.0f} (${r['engineering_usd']:,.0f} of it engineering "
+                "time): "
                 f"{roi} over {r['horizon_months']:,} months"
             )
     if "ranges" in data:
@@ -134,7 +138,8 @@ def ranges_text(data: dict) -> list[str]:
     score = r["score"]
     lines = [
         f"Ranges (P10–P90 of {r['samples']:,} simulations, seed {r['seed']}):",
-        f"  risk score {score['p10']:.1f}–{score['p90']:.1f} (above 85 in {r['share_above_85']:.0%})",
+        f"  risk score {score['p10']:.1f}–{score['p90']:.1f} (above 85 in "
+        f"{r['share_above_85']:.0%})",
     ]
     for month, costs in r["cost_monthly_usd"].items():
         t = costs["total"]

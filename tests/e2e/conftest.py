@@ -14,7 +14,11 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = os.environ.get("SCALERISK_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM = (
+    os.environ.get("SCALERISK_CHROMIUM")
+    or shutil.which("chromium")
+    or shutil.which("chromium-browser")
+)
 
 
 def free_port() -> int:
@@ -26,17 +30,33 @@ def free_port() -> int:
 def start_streamlit(port: int, env: dict[str, str] | None = None) -> subprocess.Popen:
     """Start the app exactly as the README does, on loopback only."""
     cmd = [
-        sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-        "--server.address", "127.0.0.1", "--server.port", str(port),
-        "--server.headless", "true", "--browser.gatherUsageStats", "false",
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(ROOT / "app.py"),
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
     ]
     return subprocess.Popen(
-        cmd, cwd=ROOT, env={**os.environ, **(env or {})},
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+        cmd,
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
     )
 
 
-def wait_healthy(port: int, proc: subprocess.Popen, timeout: float = 60, poll_s: float = 0.2) -> None:
+def wait_healthy(
+    port: int, proc: subprocess.Popen, timeout: float = 60, poll_s: float = 0.2
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -69,7 +89,9 @@ def app_url(tmp_path_factory):
 @pytest.fixture(scope="session")
 def browser():
     if CHROMIUM is None:
-        pytest.skip("chromium not installed (scripts/test.sh installs it with apt-get when run as root)")
+        pytest.skip(
+            "chromium not installed (scripts/test.sh installs it with apt-get when run as root)"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:

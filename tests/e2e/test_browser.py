@@ -84,7 +84,8 @@ def test_reload_keeps_the_scenario_and_a_link_opens_it_elsewhere(browser, page, 
     # the sidebar's share link, opened in a fresh browser context (another machine)
     page.get_by_role("button", name=re.compile("Share this scenario")).click()
     link = page.locator("[data-testid='stCode'] code").first.inner_text().strip()
-    assert link.startswith(app_url) and "?s=" in link
+    assert link.startswith(app_url)
+    assert "?s=" in link
     other = browser.new_context(viewport={"width": 1280, "height": 900})
     try:
         fresh = other.new_page()
