@@ -587,6 +587,8 @@ WHAT_IFS: tuple[Domain, ...] = (
         "calculator.charts.sizing",
         "sizing",
         "python -m calculator sizing --input sizing.json",
+        ranges="sizing_uncertainty",
+        tornado="cost_tornado_spec",
     ),
     Domain(
         "finetune",

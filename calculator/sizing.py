@@ -28,11 +28,31 @@ disagree on tokens per parameter at large budgets (seed README, "known inconsist
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Literal
 
+import numpy as np
 from pydantic import BaseModel, Field, model_validator
 
+from calculator.errors import InputError
 from calculator.hardware import get_gpu
+from calculator.uncertainty import (
+    DEFAULT_SAMPLES,
+    DEFAULT_SEED,
+    MAX_SAMPLES,
+    Basis,
+    Range,
+    TornadoBar,
+    Uncertain,
+    changed_paths,
+    draw,
+    field_label,
+    numeric_fields,
+    quantiles,
+    tornado,
+    user_spreads,
+    validate_spread_paths,
+)
 
 FitName = Literal["rule20", "hoffmann2022", "besiroglu2024"]
 Verdict = Literal["over-sized", "under-sized", "near-optimal", "data-bound", "fine-tune"]
@@ -1435,13 +1455,30 @@ def notes_for(result: SizingResult, *figures: Figure) -> list[str]:
     return [n.text for n in result.notes if n.figure in figures]
 
 
-def key_figures(result: SizingResult) -> list[tuple[str, str]]:
-    """Headline figures (label, value with unit) for the PDF report; every warning follows the
-    figure it qualifies as a ("Note", sentence) row.
+def _no_across(text: str) -> str:
+    return text.replace(" across the fits", "")
+
+
+def key_figures(
+    result: SizingResult, ranges: SizingUncertainty | None = None
+) -> list[tuple[str, str]]:
+    """Headline figures (label, value with unit) for the PDF report and the CLI; every warning
+    follows the figure it qualifies as a ("Note", sentence) row; with ``ranges``
+    (:func:`sizing_uncertainty`) each money and time headline carries its likely range
+    (P10–P90) and the size and waste their range across the published fits.
 
     >>> dict(key_figures(evaluate_sizing(SizingInputs())))["Verdict"]
     'Fine-tune: compute-optimal waste does not apply'
+    >>> u = sizing_uncertainty(SizingInputs(), n=500)
+    >>> dict(key_figures(evaluate_sizing(SizingInputs()), u))["Proposal cost"]
+    '$335, 0.974 days; likely $242–$468, 0.73–1.2 days'
     """
+    likely = {} if ranges is None else range_texts(ranges)
+
+    def with_range(value: str, *keys: str) -> str:
+        extra = [likely[k].removeprefix("likely ") for k in keys if k in likely]
+        return f"{value}; likely {', '.join(extra)}" if extra else value
+
     out: list[tuple[str, str]] = [("Scaling fit", result.fit_label)]
 
     def add_notes(*figures: Figure) -> None:
@@ -1460,6 +1497,15 @@ def key_figures(result: SizingResult) -> list[tuple[str, str]]:
                 _run(result.recommended),
             )
         )
+        if ranges is not None:
+            out.append(
+                (
+                    "Its cost",
+                    with_range(fmt_usd(result.recommended.cost_usd), "recommended_usd"),
+                )
+            )
+            if "fit_params" in likely:
+                out.append(("Its size across the fits", _no_across(likely["fit_params"])))
     add_notes("data")
     if result.proposal:
         p = result.proposal
@@ -1473,15 +1519,31 @@ def key_figures(result: SizingResult) -> list[tuple[str, str]]:
             )
         )
         out.append(("Verdict", result.verdict_label or ""))
-        out.append(("Proposal cost", f"{fmt_usd(p.cost_usd)}, {p.days:.3g} days"))
+        out.append(
+            (
+                "Proposal cost",
+                with_range(
+                    f"{fmt_usd(p.cost_usd)}, {p.days:.3g} days", "proposal_usd", "proposal_days"
+                ),
+            )
+        )
     if finetune:
         out.append(("Compute wasted", "does not apply to a fine-tune"))
     elif result.waste:
         w = result.waste
         up_to = "up to " if w.upper_bound and w.wasted_share > 0 else ""
         out.append(
-            ("Compute wasted", f"{up_to}{fmt_share(w.wasted_share)} ({fmt_usd(w.wasted_usd)})")
+            (
+                "Compute wasted",
+                with_range(
+                    f"{up_to}{fmt_share(w.wasted_share)} ({fmt_usd(w.wasted_usd)})",
+                    "wasted_share",
+                    "wasted_usd",
+                ),
+            )
         )
+        if "fit_share" in likely:
+            out.append(("Compute wasted across the fits", _no_across(likely["fit_share"])))
         if w.equal_loss_exceeds_data and result.equal_loss_optimum:
             out.append(
                 (
@@ -1510,3 +1572,538 @@ def key_figures(result: SizingResult) -> list[tuple[str, str]]:
             )
         )
     return out
+
+
+# --------------------------------------------------------------------------- ranges (issue 12)
+
+MFU_FACTOR = 1.3
+"""P90 ÷ median of the achieved utilisation: log-normal ×/÷ 1.3 around the input (issue 12:
+"nobody knows MFU to better than ±30 %"), capped at 1."""
+
+PRICE_FACTOR = 1.25
+"""P90 ÷ median of the price of a GPU-hour: log-normal ×/÷ 1.25 around the catalogue's (or
+the user's) price.  ScaleRisk's assumption, not a seed figure: one GPU type's hourly price
+varies between clouds, commitments and months by at least this much."""
+
+POSITIVE_FLOOR = 0.01
+"""A ± spread on an input that must stay positive (MFU, availability, usable fraction, peak,
+hours) stops at 1 % of its value, so a ±100 % spread never divides by zero."""
+
+SPREADABLE: tuple[str, ...] = tuple(numeric_fields(SizingInputs))
+"""Every numeric input may carry a ± spread (those the scenario uses: :func:`spreadable_paths`)."""
+
+WASTE_PATHS = frozenset(
+    {"dataset_tokens", "usable_fraction", "epochs", "proposal_params", "proposal_tokens"}
+)
+"""Inputs the wasted share depends on: it compares FLOPs (6·N·D) on the usable tokens, so the
+utilisation, prices and cluster do not move it."""
+
+HEADLINES: dict[str, str] = {
+    "proposal_usd": "Proposal cost",
+    "proposal_days": "Proposal wall-clock days",
+    "recommended_usd": "Recommended run's cost",
+    "wasted_usd": "Money wasted",
+    "wasted_share": "Compute wasted",
+}
+"""The simulated headlines (keys of :func:`sizing_samples`) as a person reads them."""
+
+
+class FitFigure(BaseModel, frozen=True, extra="forbid"):
+    """The size and waste of one scenario under one published fit (everything else equal)."""
+
+    fit: FitName
+    label: str
+    recommended_params: float | None = Field(
+        description="Compute-optimal model for the budget or the data, under this fit.",
+        json_schema_extra={"unit": "parameters"},
+    )
+    wasted_share: float | None = Field(
+        description="Compute wasted by the proposal under this fit (none: fine-tune, no proposal).",
+        json_schema_extra={"unit": "fraction"},
+    )
+    wasted_usd: float | None = Field(json_schema_extra={"unit": "USD"})
+    upper_bound: bool = Field(description="True for the 20-token rule (its waste is a bound).")
+
+
+class FitSpan(BaseModel, frozen=True, extra="forbid"):
+    """Smallest and largest value of a figure across the published fits — the spread between
+    fits (model uncertainty), not a simulation."""
+
+    low: float
+    high: float
+    low_fit: FitName
+    high_fit: FitName
+
+
+class SizingUncertainty(BaseModel, frozen=True, extra="forbid"):
+    """The sizing headlines as P10 / P50 / P90 of a simulation, what moves them, and how far
+    the published scaling fits disagree."""
+
+    samples: int
+    seed: int
+    inputs: tuple[Uncertain, ...] = Field(description="The uncertain inputs, as drawn.")
+    proposal_usd: Range | None = Field(description="The proposal's cost (none: no proposal).")
+    proposal_days: Range | None = Field(description="The proposal's wall-clock days.")
+    recommended_usd: Range | None = Field(
+        description="The compute-optimal (recommended) run's cost: the budget's optimum, or the "
+        "data's when data is the limit (none: neither budget nor data given)."
+    )
+    wasted_usd: Range | None = Field(description="Money wasted (none: fine-tune, no proposal).")
+    wasted_share: Range | None = Field(
+        description="Share of compute wasted; FLOP-based, so it moves only with the inputs of "
+        "WASTE_PATHS the user marks (otherwise P10 = P50 = P90 = the point)."
+    )
+    share_moves: bool = Field(description="True when a marked input moves the wasted share.")
+    tornado: tuple[TornadoBar, ...] = Field(description="Swings of the cost named by tornado_of.")
+    tornado_of: str = Field(description="Which headline the tornado swings (USD).")
+    fits: tuple[FitFigure, ...] = Field(description="Size and waste under each published fit.")
+    fit_params: FitSpan | None = Field(description="Recommended size: min–max over the fits.")
+    fit_share: FitSpan | None = Field(description="Wasted share: min–max over the fits.")
+    basis: str = Field(description="How sure: what is assumed, what the user gave.")
+
+
+def spreadable_paths(inputs: SizingInputs) -> tuple[str, ...]:
+    """The numeric inputs this scenario uses (those a ± spread can move).
+
+    >>> spreadable_paths(SizingInputs())[:4]
+    ('dataset_tokens', 'usable_fraction', 'epochs', 'gpu_peak_tflops')
+    """
+    unused = set()
+    if inputs.dataset_tokens is None:
+        unused |= {"dataset_tokens", "usable_fraction", "epochs"}
+    if inputs.compute_mode != "flops":
+        unused.add("compute_flops")
+    if inputs.compute_mode != "gpus":
+        unused.add("hours")
+    unused |= {p for p in ("proposal_params", "proposal_tokens") if getattr(inputs, p) is None}
+    return tuple(p for p in SPREADABLE if p not in unused)
+
+
+def _positive(path: str) -> bool:
+    """True when the field excludes 0 (``gt=0``)."""
+    info = SizingInputs.model_fields[path]
+    return any(getattr(m, "gt", None) is not None for m in info.metadata)
+
+
+def assumed_inputs(mfu: float | None, usd_per_hour: float | None) -> list[Uncertain]:
+    """MFU ×/÷ 1.3 (capped at 1) and the GPU-hour price ×/÷ 1.25, log-normal; ``None`` (or a
+    free GPU) leaves that one out.
+
+    >>> [(u.key, u.kind, round(u.low, 4), u.high) for u in assumed_inputs(0.4, 1.79)]
+    [('mfu', 'lognormal', 0.3077, 0.52), ('gpu_usd_per_hour', 'lognormal', 1.432, 2.2375)]
+    """
+    out = []
+    if mfu is not None:
+        out.append(
+            Uncertain(
+                key="mfu",
+                label=field_label(SizingInputs.model_fields["mfu"], "mfu"),
+                kind="lognormal",
+                low=mfu / MFU_FACTOR,
+                base=mfu,
+                high=min(mfu * MFU_FACTOR, 1.0),
+                source="assumption",
+                reference="×/÷ 1.3 around your value (issue 12: not known to better than ±30 %)",
+                ceiling=1.0,
+            )
+        )
+    if usd_per_hour is not None and usd_per_hour > 0:
+        out.append(
+            Uncertain(
+                key="gpu_usd_per_hour",
+                label=field_label(
+                    SizingInputs.model_fields["gpu_usd_per_hour"], "gpu_usd_per_hour"
+                ),
+                kind="lognormal",
+                low=usd_per_hour / PRICE_FACTOR,
+                base=usd_per_hour,
+                high=usd_per_hour * PRICE_FACTOR,
+                source="assumption",
+                reference="×/÷ 1.25 around the catalogue's price (ScaleRisk's assumption)",
+            )
+        )
+    return out
+
+
+def uncertain_inputs(
+    inputs: SizingInputs, spreads: Mapping[str, float] | None = None
+) -> list[Uncertain]:
+    """MFU ×/÷ 1.3 and the GPU-hour price ×/÷ 1.25 (log-normal), then the user's ± spreads.
+
+    An input the user marks replaces its assumed spread (a ±0 spread: "I know it exactly").
+
+    Raises
+    ------
+    ValueError : a path that is not a numeric input, or one this scenario does not use.
+
+    >>> [(u.key, u.kind, u.source) for u in uncertain_inputs(SizingInputs(), {"epochs": 0.5})]
+    [('mfu', 'lognormal', 'assumption'), ('gpu_usd_per_hour', 'lognormal', 'assumption'), \
+('epochs', 'triangular', 'your spread')]
+    """
+    spreads = dict(spreads or {})
+    validate_spread_paths(SizingInputs, spreads)
+    usable = spreadable_paths(inputs)
+    unused = sorted(set(spreads) - set(usable))
+    if unused:
+        raise ValueError(
+            f"{', '.join(unused)} does not enter this what-if; inputs that do: {', '.join(usable)}"
+        )
+    out = assumed_inputs(
+        None if "mfu" in spreads else inputs.mfu,
+        None if "gpu_usd_per_hour" in spreads else inputs.gpu_usd_per_hour,
+    )
+    for u in user_spreads(inputs, {k: v for k, v in spreads.items() if v > 0}):
+        if _positive(u.key):
+            least = u.base * POSITIVE_FLOOR
+            u = Uncertain(
+                **{**u.model_dump(), "low": max(u.low, least), "floor": max(u.floor or 0, least)}
+            )
+        out.append(u)
+    return out
+
+
+def _optimum(compute: np.ndarray, fit: ScalingFit) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`compute_optimal` on arrays (same operations, ``np.sqrt`` for ``math.sqrt``)."""
+    x = compute / FLOPS_PER_PARAM_TOKEN
+    if fit.kind == "ratio":
+        n = np.sqrt(x / fit.tokens_per_param)
+        return n, fit.tokens_per_param * n
+    a, b, g = allocation_exponents(fit)
+    return g * x**a, x**b / g
+
+
+def _feasible_share(
+    n_p: np.ndarray, d_p: np.ndarray, fit: ScalingFit, usable: np.ndarray | None
+) -> np.ndarray:
+    """:func:`_counterfactual_waste`'s share on arrays: ``1 − C(feasible equal-loss run)/C_p``
+    clipped to [0, 1], 0 where no run on the usable data reaches the proposal's result."""
+    c_p = training_flops(n_p, d_p)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        if fit.kind == "ratio":
+            r = fit.tokens_per_param
+            m = np.minimum(n_p, d_p / r)
+            d = r * m
+            ok = np.ones_like(c_p, dtype=bool) if usable is None else d <= usable * (1 + 1e-12)
+            c = training_flops(m, d)
+        else:
+            loss = fit.E + fit.A / n_p**fit.alpha + fit.B / d_p**fit.beta
+            k, gamma = _frontier(fit)
+            c_eq = np.where(
+                loss <= fit.E,
+                np.inf,
+                FLOPS_PER_PARAM_TOKEN * ((loss - fit.E) / k) ** (-1 / gamma),
+            )
+            n_eq, d_eq = _optimum(c_eq, fit)
+            c = training_flops(n_eq, d_eq)
+            ok = np.ones_like(c_p, dtype=bool)
+            if usable is not None:
+                inside = d_eq <= usable
+                headroom = loss - fit.E - fit.B / usable**fit.beta
+                n_b = (fit.A / np.where(headroom > 0, headroom, 1.0)) ** (1 / fit.alpha)
+                c = np.where(inside, c, training_flops(n_b, usable))
+                ok = inside | (headroom > 0)
+        share = np.fmin(1.0, np.fmax(0.0, 1.0 - c / c_p))
+    return np.where(ok, share, 0.0)
+
+
+def sizing_samples(inputs: SizingInputs, values: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """:func:`evaluate_sizing`'s money and time headlines on arrays of input samples.
+
+    Parameters
+    ----------
+    inputs : the scenario; an input missing from ``values`` keeps its value.
+    values : input path → samples (e.g. :func:`~calculator.uncertainty.draw`'s).
+
+    Returns
+    -------
+    dict : ``proposal_usd``, ``proposal_days`` (with a proposal), ``recommended_usd`` (with a
+    budget or data), ``wasted_usd`` and ``wasted_share`` (for a proposal trained from scratch),
+    each an array as long as the samples.
+
+    Notes
+    -----
+    The same formulas in the same order as :func:`evaluate_sizing`: usable tokens
+    ``D·f·epochs``; budget ``count·h·3600·a·peak·MFU`` (or the FLOPs given); cost
+    ``6ND/(peak·MFU·3600)·price``; days ``GPU-h/(count·a)/24``; the recommended run is the
+    data's optimum where the budget's needs more tokens than are usable; waste against the
+    cheapest run on the usable data of equal loss (:func:`feasible_equal_loss`).  GPU counts
+    are rounded to whole GPUs.
+
+    >>> s = sizing_samples(SizingInputs(), {"mfu": np.array([0.2, 0.4])})
+    >>> [round(float(x), 2) for x in s["proposal_usd"]]  # 6·7e9·2e9/(312e12·MFU·3600)·$1.79
+    [669.34, 334.67]
+    """
+    fit = FITS[inputs.fit]
+    size = max((np.size(v) for v in values.values()), default=1)
+
+    def get(path: str) -> np.ndarray:
+        return np.asarray(values[path] if path in values else getattr(inputs, path), dtype=float)
+
+    peak = get("gpu_peak_tflops") * 1e12
+    mfu, price, availability = get("mfu"), get("gpu_usd_per_hour"), get("availability")
+    count = np.maximum(1.0, np.rint(get("gpu_count")))
+    usable = (
+        None
+        if inputs.dataset_tokens is None
+        else get("dataset_tokens") * get("usable_fraction") * get("epochs")
+    )
+
+    def priced(n: np.ndarray, d: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        hours = gpu_hours(training_flops(n, d), peak, mfu)
+        return hours * price, calendar_days(hours, count, availability)
+
+    budget = None
+    if inputs.compute_mode == "flops":
+        budget = get("compute_flops")
+    elif inputs.compute_mode == "gpus":
+        budget = cluster_flops(count, get("hours"), availability, peak, mfu)
+    out: dict[str, np.ndarray] = {}
+    rec = None
+    if budget is not None:
+        rec = _optimum(budget, fit)
+        if usable is not None:
+            data = optimal_for_tokens(usable, fit)
+            limited = rec[1] > data[1]
+            rec = (np.where(limited, data[0], rec[0]), np.where(limited, data[1], rec[1]))
+    elif usable is not None:
+        rec = optimal_for_tokens(usable, fit)
+    if rec is not None:
+        out["recommended_usd"] = priced(*rec)[0]
+    if inputs.proposal_params is not None:
+        n_p = get("proposal_params")
+        d_p = get("proposal_tokens") if inputs.proposal_tokens is not None else usable
+        out["proposal_usd"], out["proposal_days"] = priced(n_p, d_p)
+        if inputs.purpose == "pretrain":
+            out["wasted_share"] = _feasible_share(n_p, d_p, fit, usable)
+            out["wasted_usd"] = out["wasted_share"] * out["proposal_usd"]
+    return {k: np.broadcast_to(np.asarray(v, dtype=float), (size,)) for k, v in out.items()}
+
+
+def _fit_figures(inputs: SizingInputs) -> tuple[FitFigure, ...]:
+    out = []
+    for key, fit in FITS.items():
+        r = evaluate_sizing(SizingInputs.model_validate({**inputs.model_dump(), "fit": key}))
+        out.append(
+            FitFigure(
+                fit=key,
+                label=fit.label,
+                recommended_params=r.recommended.params if r.recommended else None,
+                wasted_share=r.waste.wasted_share if r.waste else None,
+                wasted_usd=r.waste.wasted_usd if r.waste else None,
+                upper_bound=fit.kind == "ratio",
+            )
+        )
+    return tuple(out)
+
+
+def _span(figures: tuple[FitFigure, ...], attr: str) -> FitSpan | None:
+    pairs = [(getattr(f, attr), f.fit) for f in figures if getattr(f, attr) is not None]
+    if not pairs:
+        return None
+    (lo, lo_fit), (hi, hi_fit) = min(pairs), max(pairs)
+    return FitSpan(low=lo, high=hi, low_fit=lo_fit, high_fit=hi_fit)
+
+
+def _reference_inputs(inputs: SizingInputs) -> SizingInputs:
+    """The defaults with the chosen GPU's catalogue peak and price: what the user did not give."""
+    try:
+        gpu = get_gpu(inputs.gpu_name)
+    except InputError:
+        return SizingInputs()
+    return SizingInputs(
+        gpu_peak_tflops=gpu.peak_flops("bf16") / 1e12, gpu_usd_per_hour=gpu.usd_per_hour
+    )
+
+
+def _lower(label: str) -> str:
+    """A label inside a sentence: 'Achieved utilisation (MFU)' → 'achieved …', 'GPU count' kept.
+
+    >>> _lower("Price per GPU-hour"), _lower("GPU count")
+    ('price per GPU-hour', 'GPU count')
+    """
+    return label if label[:2].isupper() else label[:1].lower() + label[1:]
+
+
+def sizing_uncertainty(
+    inputs: SizingInputs,
+    spreads: Mapping[str, float] | None = None,
+    n: int = DEFAULT_SAMPLES,
+    seed: int = DEFAULT_SEED,
+) -> SizingUncertainty:
+    """P10 / P50 / P90 of the proposal's cost and days, the recommended run's cost and the waste;
+    a tornado of the proposal's cost; the size and waste under each published fit; the basis.
+
+    Parameters
+    ----------
+    inputs : the scenario (:class:`SizingInputs`).
+    spreads : input path → ± spread as a fraction (0.3 = ±30 %), triangular around the value.
+    n, seed : samples and random seed (the page, CLI and PDF use the defaults).
+
+    Notes
+    -----
+    MFU is log-normal ×/÷ 1.3 (P10 / P90) around the input (issue 12) and the GPU-hour price
+    ×/÷ 1.25 (ScaleRisk's assumption); inputs the user marks are triangular around their
+    values (:func:`uncertain_inputs`).  Headlines are :func:`sizing_samples` on the draws;
+    every point is :func:`evaluate_sizing`'s own figure.  The wasted share is FLOP-based:
+    it moves only when a marked input of :data:`WASTE_PATHS` moves it, else its range is the
+    point.  The fits' disagreement is model uncertainty, reported apart (``fits``,
+    ``fit_params``, ``fit_share``): each fit's figure with all else equal, min–max — the
+    spread between published fits, not a simulation.
+
+    >>> u = sizing_uncertainty(SizingInputs(), n=1000)
+    >>> c = u.proposal_usd
+    >>> c.p10 < c.point < c.p90, u.wasted_share, u.tornado[0].key
+    (True, None, 'mfu')
+    """
+    if not 1 <= n <= MAX_SAMPLES:
+        raise ValueError(f"samples must be 1–{MAX_SAMPLES:,}, not {n}")
+    spreads = dict(spreads or {})
+    result = evaluate_sizing(inputs)
+    unc = uncertain_inputs(inputs, spreads)
+    s = sizing_samples(inputs, draw(unc, n, seed))
+    p, rec, w = result.proposal, result.recommended, result.waste
+    moving = {u.key for u in unc if not u.fixed}
+    share_moves = bool(w and moving & WASTE_PATHS)
+    share = None
+    if w is not None:
+        share = (
+            quantiles(s["wasted_share"], w.wasted_share)
+            if share_moves
+            else Range(
+                point=w.wasted_share, p10=w.wasted_share, p50=w.wasted_share, p90=w.wasted_share
+            )
+        )
+    key = "proposal_usd" if p else "recommended_usd" if rec else None
+    bars = tornado(lambda v: sizing_samples(inputs, v)[key], unc) if key else []
+    figures = _fit_figures(inputs)
+    fields = numeric_fields(SizingInputs)
+    used = spreadable_paths(inputs)
+    changed_keys = [k for k in changed_paths(inputs, _reference_inputs(inputs)) if k in used]
+    changed = [_lower(field_label(fields[k], k)) for k in changed_keys]
+    marked = [_lower(u.label) + " (± spread)" for u in unc if u.source == "your spread"]
+    keys = {u.key for u in unc if u.source == "assumption"}
+    assumed = []
+    if "mfu" in keys:
+        assumed.append(f"MFU ×/÷ {MFU_FACTOR:g}")
+    if "gpu_usd_per_hour" in keys:
+        assumed.append(
+            f"GPU price ×/÷ {PRICE_FACTOR:g}"
+            + ("" if "gpu_usd_per_hour" in changed_keys else " around the catalogue's")
+        )
+    assumed.append(f"scaling fit ({FITS[inputs.fit].short}; others in the fit range)")
+    return SizingUncertainty(
+        samples=n,
+        seed=seed,
+        inputs=tuple(unc),
+        proposal_usd=quantiles(s["proposal_usd"], p.cost_usd) if p else None,
+        proposal_days=quantiles(s["proposal_days"], p.days) if p else None,
+        recommended_usd=quantiles(s["recommended_usd"], rec.cost_usd) if rec else None,
+        wasted_usd=quantiles(s["wasted_usd"], w.wasted_usd) if w else None,
+        wasted_share=share,
+        share_moves=share_moves,
+        tornado=tuple(bars),
+        tornado_of={
+            "proposal_usd": "the proposal's cost",
+            "recommended_usd": "the recommended run's cost",
+        }.get(key or "", ""),
+        fits=figures,
+        fit_params=_span(figures, "recommended_params"),
+        fit_share=_span(figures, "wasted_share"),
+        basis=Basis(
+            assumed=tuple(assumed),
+            given=tuple(marked + [c for c in changed if c + " (± spread)" not in marked]),
+            measured=(),
+        ).sentence(),
+    )
+
+
+def range_texts(u: SizingUncertainty) -> dict[str, str]:
+    """Headline key → its likely range ("likely $237–$473"), only for ranges that move; and
+    ``fit_params`` / ``fit_share``: the spread between the fits ("77.7M–100M across the fits").
+
+    >>> t = range_texts(sizing_uncertainty(SizingInputs(), n=500))
+    >>> sorted(t)
+    ['fit_params', 'proposal_days', 'proposal_usd', 'recommended_usd']
+    >>> t["fit_params"]
+    '77.7M–100M across the fits'
+    """
+    out = {}
+    formats = {
+        "proposal_usd": fmt_usd,
+        "recommended_usd": fmt_usd,
+        "wasted_usd": fmt_usd,
+        "proposal_days": lambda x: f"{x:.2g}",
+        "wasted_share": lambda x: fmt_share(0.0 if x < 1e-9 else x),  # rounding noise is 0
+    }
+    for key, fmt in formats.items():
+        r = getattr(u, key)
+        if r is None or (key == "wasted_share" and not u.share_moves):
+            continue
+        lo, hi = fmt(r.p10), fmt(r.p90)
+        if lo != hi:  # a range that rounds to one figure adds nothing
+            out[key] = f"likely {lo}–{hi}" + (" days" if key == "proposal_days" else "")
+    for key, fmt in (("fit_params", fmt_count), ("fit_share", fmt_share)):
+        span = getattr(u, key)
+        if span is not None:
+            lo, hi = fmt(span.low), fmt(span.high)
+            out[key] = f"{lo} under every fit" if lo == hi else f"{lo}–{hi} across the fits"
+            if key == "fit_share" and FITS[span.high_fit].kind == "ratio" and span.high > 0:
+                out[key] += f" ({FITS[span.high_fit].short}: an upper bound)"
+    return out
+
+
+class RunCostUncertainty(BaseModel, frozen=True, extra="forbid"):
+    """GPU-hours and cost of one run of known compute, with MFU and price uncertain (the CLI's
+    ``--compute-flops`` / ``--tokens`` / ``--params`` modes)."""
+
+    samples: int
+    seed: int
+    gpu_hours: Range
+    cost_usd: Range
+    tornado: tuple[TornadoBar, ...] = Field(description="Swings of the cost.")
+    basis: str
+
+
+def run_cost_uncertainty(
+    compute_flops: float,
+    peak_flops: float,
+    mfu: float,
+    usd_per_hour: float,
+    n: int = DEFAULT_SAMPLES,
+    seed: int = DEFAULT_SEED,
+    given: tuple[str, ...] = (),
+) -> RunCostUncertainty:
+    """P10 / P50 / P90 of ``GPU-h = C/(peak·MFU·3600)`` and ``cost = GPU-h × price``
+    (``given``: what the user gave, for the basis line).
+
+    Notes
+    -----
+    MFU ×/÷ 1.3 and price ×/÷ 1.25, log-normal (:func:`assumed_inputs`): the cost is then
+    log-normal too, its P90 ÷ median ``exp(√(ln²1.3 + ln²1.25)) ≈ 1.41``.
+
+    >>> u = run_cost_uncertainty(3e19, 989e12, 0.5, 2.99)
+    >>> round(u.cost_usd.point, 2), round(u.cost_usd.p90 / u.cost_usd.p50, 1)
+    (50.39, 1.4)
+    """
+    if not 1 <= n <= MAX_SAMPLES:
+        raise ValueError(f"samples must be 1–{MAX_SAMPLES:,}, not {n}")
+    unc = assumed_inputs(mfu, usd_per_hour)
+
+    def evaluate(v: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+        m = np.asarray(v.get("mfu", mfu), dtype=float)
+        hours = gpu_hours(compute_flops, peak_flops, m)
+        return {"hours": hours, "cost": hours * np.asarray(v.get("gpu_usd_per_hour", usd_per_hour))}
+
+    s = evaluate(draw(unc, n, seed))
+    hours = gpu_hours(compute_flops, peak_flops, mfu)
+    return RunCostUncertainty(
+        samples=n,
+        seed=seed,
+        gpu_hours=quantiles(np.broadcast_to(s["hours"], (n,)), hours),
+        cost_usd=quantiles(np.broadcast_to(s["cost"], (n,)), hours * usd_per_hour),
+        tornado=tuple(tornado(lambda v: evaluate(v)["cost"], unc)),
+        basis=Basis(
+            assumed=(f"MFU ×/÷ {MFU_FACTOR:g}", f"GPU price ×/÷ {PRICE_FACTOR:g}"),
+            given=given,
+        ).sentence(),
+    )

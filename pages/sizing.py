@@ -1,10 +1,13 @@
 """What-if: compute-optimal model sizing (Chinchilla) and the dollars a mis-sized run wastes.
 
 Thin page: widgets → :class:`calculator.sizing.SizingInputs` → :func:`evaluate_sizing` → render.
+Ranges (issue 12): :func:`calculator.sizing.sizing_uncertainty`, cached on the inputs' JSON and
+the spreads the user marks ("Inputs you are unsure of").
 """
 
 from __future__ import annotations
 
+import json
 import math
 
 import pandas as pd
@@ -70,6 +73,8 @@ DEFAULTS = {
     "w.sizing.has_proposal": True,
     "w.sizing.purpose": SizingInputs.model_fields["purpose"].default,
     "w.sizing.proposal_all_data": True,
+    "w.sizing.spreads.paths": [],
+    "w.sizing.spreads.size": 30,
 }
 for _key, _value in DEFAULTS.items():
     st.session_state.setdefault(_key, _value)
@@ -233,8 +238,69 @@ except ValidationError as exc:
         )
     st.stop()
 
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _ranges(inputs_json: str, spreads_json: str) -> sizing.SizingUncertainty:
+    """P10–P90 of the money and time headlines (fixed seed), tornado, fit range, basis."""
+    return sizing.sizing_uncertainty(
+        SizingInputs.model_validate_json(inputs_json), json.loads(spreads_json)
+    )
+
+
+SPREAD_LABELS = {
+    "dataset_tokens": "Dataset size",
+    "usable_fraction": "Usable share",
+    "epochs": "Epochs",
+    "compute_flops": "FLOP budget",
+    "gpu_peak_tflops": "GPU peak",
+    "gpu_usd_per_hour": "GPU price",
+    "gpu_count": "GPU count",
+    "hours": "Hours",
+    "availability": "Availability",
+    "mfu": "MFU",
+    "proposal_params": "Model size",
+    "proposal_tokens": "Train tokens",
+}
+"""Short names for the multiselect's chips (long labels are cut off in the narrow column)."""
+
+
+def spread_controls(inputs: SizingInputs) -> dict[str, float]:
+    """Inputs the user marks as uncertain, with one ± spread for all of them."""
+    options = list(sizing.spreadable_paths(inputs))
+    key = "w.sizing.spreads.paths"
+    st.session_state[key] = [p for p in st.session_state.get(key, []) if p in options]
+    with st.expander("Inputs you are unsure of"):
+        st.caption(
+            "MFU (×/÷ 1.3) and GPU price (×/÷ 1.25) are always uncertain. A marked input is "
+            "drawn within ± the spread, likeliest at your value."
+        )
+        paths = st.multiselect(
+            "Unsure inputs",
+            options,
+            format_func=lambda k: SPREAD_LABELS.get(k, k),
+            help="Marking MFU or the GPU price replaces its assumed spread.",
+            key=key,
+            **PERSIST,
+            placeholder="None: only MFU and price",
+        )
+        size = st.slider(
+            "± spread (%)",
+            5,
+            90,
+            step=5,
+            key="w.sizing.spreads.size",
+            **PERSIST,
+            help="How far off each marked input may be, as a share of its value.",
+        )
+    return {p: size / 100 for p in paths}
+
+
+with inputs_col:
+    spreads = spread_controls(inputs)
 st.session_state.setdefault("what_if", {})["sizing"] = inputs.model_dump(mode="json")
 result = sizing.evaluate_sizing(inputs)
+ranges = _ranges(inputs.model_dump_json(), json.dumps(spreads, sort_keys=True))
+likely = sizing.range_texts(ranges)
 
 VERDICT_BOX = {
     None: st.info,
@@ -253,12 +319,31 @@ def show_notes(*figures: str) -> None:
         st.warning(dollars(text), icon=":material/warning:")
 
 
-def metric_grid(items: list[tuple[str, str, str | None]]) -> None:
-    """(label, value, help) metrics two to a row, so labels are never cut off."""
+def metric_grid(items: list[tuple]) -> None:
+    """(label, value, help[, caption]) metrics two to a row, so labels are never cut off; the
+    caption (a likely range, the spread between fits) goes right under its metric."""
     for start in range(0, len(items), 2):
         row = items[start : start + 2]
-        for col, (label, value, help_text) in zip(st.columns(2), row, strict=False):
+        for col, (label, value, help_text, *caption) in zip(st.columns(2), row, strict=False):
             col.metric(label, value, help=help_text)
+            if caption and caption[0]:
+                col.caption(dollars(caption[0]))
+
+
+def sentence(*parts: str | None) -> str:
+    """Caption parts joined into one line, each capitalised ('Likely $237–$475. …')."""
+    return " ".join(p[:1].upper() + p[1:] + "." for p in parts if p)
+
+
+def show_ranges() -> None:
+    """The tornado of the cost and the basis line (how sure the ranges are)."""
+    if any(b.swing > 0 for b in ranges.tornado):
+        st.vega_lite_chart(charts.cost_tornado_spec(ranges, result), width="stretch")
+    st.caption(
+        dollars(ranges.basis)
+        + f" Likely: P10–P90 of {ranges.samples:,} simulations; the range across the fits is "
+        "the spread between the published fits (all else equal), not a simulation."
+    )
 
 
 with results_col:
@@ -293,6 +378,11 @@ with results_col:
                     if finetune
                     else "."
                 ),
+                sentence(
+                    likely.get("fit_params"),
+                    f"costs {fmt_usd(result.recommended.cost_usd)}"
+                    + (f", {likely['recommended_usd']}" if "recommended_usd" in likely else ""),
+                ),
             ),
             (
                 "Tokens per parameter",
@@ -313,8 +403,18 @@ with results_col:
                     fmt_count(p.compute_flops),
                     "6 × parameters × tokens: every weight gets a forward and a backward pass.",
                 ),
-                ("Full fine-tune cost (USD)", fmt_usd(p.cost_usd), None),
-                ("Wall-clock days", f"{p.days:.2g}", "On the cluster set on the left."),
+                (
+                    "Full fine-tune cost (USD)",
+                    fmt_usd(p.cost_usd),
+                    None,
+                    sentence(likely.get("proposal_usd")),
+                ),
+                (
+                    "Wall-clock days",
+                    f"{p.days:.2g}",
+                    "On the cluster set on the left.",
+                    sentence(likely.get("proposal_days")),
+                ),
                 (
                     "Compute-optimal waste",
                     "n/a",
@@ -324,6 +424,7 @@ with results_col:
         )
         for text in notes_for(result, "waste"):
             st.info(dollars(text), icon=":material/info:")
+        show_ranges()
         st.page_link(
             "pages/finetune.py",
             label="Compare full fine-tuning, LoRA and QLoRA on the Fine-tuning cost page",
@@ -338,13 +439,21 @@ with results_col:
                     "Compute wasted (%)",
                     ("≤ " if w.upper_bound else "") + fmt_share(w.wasted_share),
                     "Share of the proposal's compute that the cheapest run reaching the same "
-                    "loss on at most your usable data would not need.",
+                    "loss on at most your usable data would not need. FLOP-based: MFU and "
+                    "prices do not move it.",
+                    sentence(likely.get("wasted_share"), likely.get("fit_share")),
                 ),
-                ("Money wasted (USD)", fmt_usd(w.wasted_usd), None),
+                (
+                    "Money wasted (USD)",
+                    fmt_usd(w.wasted_usd),
+                    None,
+                    sentence(likely.get("wasted_usd")),
+                ),
                 (
                     "Proposal cost (USD)",
                     fmt_usd(p.cost_usd),
                     f"{p.days:.3g} wall-clock days on the cluster.",
+                    sentence(likely.get("proposal_usd"), likely.get("proposal_days")),
                 ),
                 (
                     "Same result, cheapest (USD)",
@@ -361,6 +470,9 @@ with results_col:
             ]
         )
         show_notes("waste")
+        show_ranges()
+    elif not p:
+        show_ranges()
 
     alt = result.data_alternative
     if alt:
@@ -467,7 +579,7 @@ with results_col:
         st.altair_chart(charts.tokens_per_param_chart(result), width="stretch")
     with later_tab:
         if result.later:
-            st.altair_chart(charts.cost_later_chart(result), width="stretch")
+            st.altair_chart(charts.cost_later_chart(result, ranges), width="stretch")
             st.dataframe(
                 pd.DataFrame(
                     [

@@ -115,8 +115,12 @@ def test_seed_case_study_from_scratch_reports_no_infeasible_waste(tmp_path, caps
     assert text.startswith("Limited by data, not wasteful for it.")
     lines = text.splitlines()
     wasted = lines.index("Compute wasted: 0% ($0.00)")
-    assert lines[wasted + 1].startswith("Same loss, compute-optimal: 346M parameters on 8.29B")
-    assert lines[wasted + 2].startswith("  Note: No compute is wasted on the data you have")
+    # rule: 1 − 1/70 = 98.6 % (an upper bound); Besiroglu 2024: 0 % (tests/test_sizing_ranges.py)
+    assert lines[wasted + 1] == (
+        "Compute wasted across the fits: 0%–99% (20-token rule: an upper bound)"
+    )
+    assert lines[wasted + 2].startswith("Same loss, compute-optimal: 346M parameters on 8.29B")
+    assert lines[wasted + 3].startswith("  Note: No compute is wasted on the data you have")
     assert "Compared with the data-optimal model: With your 2B usable tokens" in text
 
 
@@ -147,6 +151,11 @@ def test_input_from_standard_input():
         (["--tokens", "1e9", "--mfu", "2"], "outside 0–1"),
         (["--tokens", "1e9", "--purpose", "pretrain"], "--purpose needs --input"),
         (["--input", "x.json", "--purpose", "scratch"], "invalid choice"),
+        (["--tokens", "1e9", "--spread", "mfu=0.2"], "--spread needs --input"),
+        (["--input", "x.json", "--spread", "mfu"], "is not PATH=FRACTION"),
+        (["--input", "x.json", "--spread", "mfu=1.5"], "outside 0–1"),
+        (["--tokens", "1e9", "--samples", "5"], "outside 100–100000"),
+        (["--tokens", "1e9", "--seed", "-1"], "outside"),
     ],
 )
 def test_bad_arguments_exit_2(argv, message, capsys):
@@ -201,3 +210,82 @@ def test_module_entry_point_exit_code():
     )
     assert ok.returncode == 0
     assert json.loads(ok.stdout)["compute_flops"] == pytest.approx(1e21)
+
+
+def test_ranges_in_json(tmp_path, capsys):
+    # seed 002 case study from scratch; oracle: sizing_uncertainty (tests/test_sizing_ranges.py)
+    from calculator.sizing import SizingInputs, sizing_uncertainty
+
+    path = write(tmp_path, {"purpose": "pretrain"})
+    out = run_json(capsys, "--input", path, "--spread", "dataset_tokens=0.5", "--samples", "500")
+    expected = sizing_uncertainty(SizingInputs(purpose="pretrain"), {"dataset_tokens": 0.5}, n=500)
+    r = out["ranges"]
+    assert (r["samples"], r["seed"]) == (500, 2026)
+    assert r["proposal_usd"] == pytest.approx(expected.proposal_usd.as_dict())
+    assert set(r["proposal_days"]) == {"p10", "p50", "p90"}
+    assert r["proposal_usd"]["p10"] < out["proposal"]["cost_usd"] < r["proposal_usd"]["p90"]
+    assert r["share_moves"] is True
+    assert "dataset size (± spread)" in r["basis"]
+    fits = out["fit_range"]
+    assert "not a simulation" in fits["what"]
+    assert fits["recommended_params"]["high"] == pytest.approx(1e8)  # 2e9 / 20 (seed 002)
+    assert fits["wasted_share"]["high"] == pytest.approx(1 - 1 / 70)  # rule: 7B on 2B
+    assert [b["key"] for b in out["sensitivity"]][0] == "dataset_tokens"
+    assert out["sensitivity_of"] == "the proposal's cost"
+
+
+def test_fine_tune_json_has_no_waste_range(tmp_path, capsys):
+    out = run_json(capsys, "--input", write(tmp_path, {}), "--samples", "200")
+    assert out["ranges"]["wasted_usd"] is None
+    assert out["ranges"]["wasted_share"] is None
+    assert out["fit_range"]["wasted_share"] is None
+    assert {b["key"] for b in out["sensitivity"]} == {"mfu", "gpu_usd_per_hour"}
+
+
+def test_seed_changes_ranges_not_points(tmp_path, capsys):
+    path = write(tmp_path, {})
+    a = run_json(capsys, "--input", path, "--samples", "300", "--seed", "1")
+    b = run_json(capsys, "--input", path, "--samples", "300", "--seed", "2")
+    assert a["proposal"]["cost_usd"] == b["proposal"]["cost_usd"]
+    assert a["ranges"]["proposal_usd"] != b["ranges"]["proposal_usd"]
+
+
+def test_ranges_in_text(tmp_path, capsys):
+    assert main(["sizing", "--input", write(tmp_path, {})]) == 0
+    text = capsys.readouterr().out
+    # $334.67 at 40 % MFU and $1.79/h; MFU ×/÷ 1.3 and price ×/÷ 1.25 → roughly ÷/× 1.41
+    assert "Proposal cost: $335, 0.974 days; likely $2" in text
+    assert "Its size across the fits: 77.7M–100M" in text
+    assert "What moves the proposal's cost most: Achieved utilisation (MFU) ($257–$435); " in text
+    assert "Price per GPU-hour ($268–$418)" in text
+    assert "not a simulation" in text
+    assert "P10–P90 of 4,000 simulations (seed 2026)" in text
+
+
+def test_bad_spread_path_exit_2(tmp_path, capsys):
+    path = write(tmp_path, {})
+    assert main(["sizing", "--input", path, "--spread", "nonsense=0.2"]) == 2
+    assert "nonsense" in capsys.readouterr().err
+    assert main(["sizing", "--input", path, "--spread", "hours=0.2", "--spread", "fit=0.1"]) == 2
+    assert "fit" in capsys.readouterr().err
+    flops = write(tmp_path, {"compute_mode": "flops"})
+    assert main(["sizing", "--input", flops, "--spread", "hours=0.2"]) == 2
+    err = capsys.readouterr().err
+    assert "hours does not enter this what-if" in err
+    assert "Traceback" not in err
+
+
+def test_simple_modes_carry_cost_ranges(capsys):
+    # 3e19 FLOP on an H100 at 50 % MFU: $50.39 (test_cost_is_priced_on_gpu), ×/÷ ≈ 1.41
+    out = run_json(capsys, "--tokens", "1e10", "--fit", "rule20", "--gpu", "H100", "--mfu", "0.5")
+    c = out["ranges"]["cost_usd"]
+    assert c["p10"] < out["cost_usd"] < c["p90"]
+    assert c["p90"] / c["p50"] == pytest.approx(1.4112, rel=0.04)
+    assert [b["key"] for b in out["sensitivity"]] == ["mfu", "gpu_usd_per_hour"]
+    assert (
+        main(["sizing", "--tokens", "1e10", "--fit", "rule20", "--gpu", "H100", "--mfu", "0.5"])
+        == 0
+    )
+    text = capsys.readouterr().out
+    assert "$50.39 (likely $3" in text
+    assert "you gave the tokens" in text

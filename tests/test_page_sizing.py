@@ -179,3 +179,73 @@ def test_rule20_waste_is_shown_as_an_upper_bound(app_test):
     # rule: 1 − (6 × 20 × (2e9/20)²)/(6 × 7e9 × 2e9) = 1 − 1/70 = 98.6 % — an upper bound
     assert metrics(at)["Compute wasted (%)"] == "≤ 99%"
     assert any(w.value.startswith("Upper bound") for w in at.warning)
+
+
+def captions(at) -> list[str]:
+    return [c.value.replace("\\$", "$") for c in at.caption]
+
+
+def specs(at) -> list[dict]:
+    import json
+
+    return [json.loads(e.proto.spec) for e in at.get("vega_lite_chart")]
+
+
+def chart_titles(at) -> list[str]:
+    out = []
+    for spec in specs(at):
+        title = spec.get("title")
+        out.append(title.get("text") if isinstance(title, dict) else str(title))
+    return out
+
+
+def test_headlines_carry_their_ranges_and_basis(app_test):
+    # the case study's ranges: tests/test_sizing_ranges.py (MFU ×/÷ 1.3, price ×/÷ 1.25);
+    # the fit range: 77.7M (Besiroglu 2024) – 100M (2e9 / 20, seed 002)
+    at = app_test(PAGE)
+    assert not at.exception
+    got = captions(at)
+    assert "77.7M–100M across the fits. Costs $3.71, likely $2.63–$5.27." in got
+    assert "Likely $237–$475." in got  # under "Full fine-tune cost (USD)"
+    assert "Likely 0.75–1.3 days." in got
+    basis = next(c for c in got if c.startswith("How sure:"))
+    assert "MFU ×/÷ 1.3" in basis
+    assert "not a simulation" in basis
+    assert "What moves the proposal's cost most" in chart_titles(at)
+    assert metrics(at)["Full fine-tune cost (USD)"] == "$335"  # the metric itself stays short
+    # the later-start chart draws the band (P10–P90 whiskers)
+    later = next(s for s in specs(at) if "started later" in str(s.get("title")))
+    assert any(layer["mark"]["type"] == "errorbar" for layer in later["layer"])
+
+
+def test_inputs_marked_unsure_widen_the_ranges(app_test):
+    at = app_test(PAGE)
+    at.radio(key="w.sizing.purpose").set_value("pretrain").run()
+    before = captions(at)
+    at.multiselect(key="w.sizing.spreads.paths").set_value(["dataset_tokens"]).run()
+    at.slider(key="w.sizing.spreads.size").set_value(50).run()
+    assert not at.exception
+    after = captions(at)
+    assert after != before
+    basis = next(c for c in after if c.startswith("How sure:"))
+    assert "you gave dataset size (± spread)" in basis
+    tornado = next(s for s in specs(at) if "What moves" in str(s.get("title")))
+    assert "Dataset size" in json_dump(tornado)
+    # a marked input the scenario stops using is dropped, not an error
+    at.multiselect(key="w.sizing.spreads.paths").set_value(["hours", "dataset_tokens"]).run()
+    at.radio(key="w.sizing.compute_mode").set_value("flops").run()
+    assert not at.exception
+    assert at.multiselect(key="w.sizing.spreads.paths").value == ["dataset_tokens"]
+
+
+def test_waste_caption_shows_the_fit_range(app_test):
+    at = app_test(PAGE)
+    at.radio(key="w.sizing.purpose").set_value("pretrain").run()
+    # rule: 1 − 1/70 = 98.6 % (an upper bound); Besiroglu 2024: 0 % on the 2B tokens
+    assert "0%–99% across the fits (20-token rule: an upper bound)." in captions(at)
+
+
+def json_dump(spec: dict) -> str:
+    import json
+
+    return json.dumps(spec)

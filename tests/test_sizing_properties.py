@@ -111,3 +111,46 @@ def test_every_warning_is_in_key_figures_next_to_a_figure(inp):
     for text in r.warnings:
         assert text.endswith(".")
         assert "_" not in text  # no internal identifiers in a sentence a person reads
+
+
+@st.composite
+def marked_spreads(draw: st.DrawFn) -> tuple[SizingInputs, dict[str, float]]:
+    """A scenario and up to four of its inputs marked with a ± spread (0–100 %)."""
+    inp = draw(sizing_inputs())
+    paths = draw(st.lists(st.sampled_from(sizing.spreadable_paths(inp)), unique=True, max_size=4))
+    return inp, {p: draw(st.floats(0.0, 1.0)) for p in paths}
+
+
+@given(case=marked_spreads())
+def test_ranges_are_finite_ordered_and_keep_the_point(case):
+    # issue 12: every headline's range is finite, P10 ≤ P50 ≤ P90, and its point is the
+    # headline evaluate_sizing reports; the CLI's JSON of them is finite (allow_nan=False)
+    import json
+
+    from calculator.cli.sizing import ranges_json
+
+    inp, spreads = case
+    u = sizing.sizing_uncertainty(inp, spreads, n=200)
+    r = evaluate_sizing(inp)
+    points = {
+        "proposal_usd": r.proposal and r.proposal.cost_usd,
+        "proposal_days": r.proposal and r.proposal.days,
+        "recommended_usd": r.recommended and r.recommended.cost_usd,
+        "wasted_usd": r.waste and r.waste.wasted_usd,
+        "wasted_share": r.waste and r.waste.wasted_share,
+    }
+    for key, value in points.items():
+        got = getattr(u, key)
+        assert (got is None) == (value is None), key
+        if got is not None:
+            assert got.point == value, key
+            assert all(math.isfinite(x) for x in (got.p10, got.p50, got.p90)), key
+            assert got.p10 <= got.p50 <= got.p90, key
+    if u.wasted_share is not None:
+        assert 0 <= u.wasted_share.p10
+        assert u.wasted_share.p90 <= 1
+    for bar in u.tornado:
+        assert math.isfinite(bar.low)
+        assert math.isfinite(bar.high)
+    json.dumps(ranges_json(u), allow_nan=False)
+    assert u.basis.startswith("How sure: from formulas only")

@@ -1,5 +1,6 @@
 """Charts of the sizing what-if (Altair, no streamlit): iso-FLOP curves, tokens per parameter
-by fit across budgets, and the cost of starting later."""
+by fit across budgets, the cost of starting later (with its likely band), and the tornado of
+what moves the cost."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import math
 import altair as alt
 import pandas as pd
 
-from calculator.sizing import FITS, SizingResult, fmt_count
+from calculator.sizing import FITS, SizingResult, SizingUncertainty, fmt_count
 
 
 def _points(result: SizingResult) -> pd.DataFrame:
@@ -177,29 +178,63 @@ def tokens_per_param_chart(result: SizingResult) -> alt.LayerChart:
     )
 
 
-def cost_later_chart(result: SizingResult) -> alt.Chart:
-    """Cost of the same run started 0/6/12/24 months later (seed 002 hardware trend)."""
+def cost_later_chart(
+    result: SizingResult, ranges: SizingUncertainty | None = None
+) -> alt.Chart | alt.LayerChart:
+    """Cost of the same run started 0/6/12/24 months later (seed 002 hardware trend); with
+    ``ranges`` each bar carries the run's likely band (P10–P90, scaled by the same factor)."""
     df = pd.DataFrame(
         [r.model_dump() for r in result.later], columns=["months", "cost_usd", "days"]
     )
     df["start"] = df["months"].map(lambda m: "now" if m == 0 else f"in {m} months")
-    return (
+    band = None
+    if ranges is not None:
+        band = ranges.proposal_usd if result.proposal is not None else ranges.recommended_usd
+    tooltip = [
+        alt.Tooltip("start:N"),
+        alt.Tooltip("cost_usd:Q", format="$,.0f", title="cost (USD)"),
+        alt.Tooltip("days:Q", format=".3g", title="wall-clock days"),
+    ]
+    if band is not None and band.point > 0:
+        scale = df["cost_usd"] / band.point  # the later factor: cost × 1.3^(−months/12)
+        df["p10"], df["p90"] = band.p10 * scale, band.p90 * scale
+        tooltip += [
+            alt.Tooltip("p10:Q", format="$,.0f", title="likely from (P10)"),
+            alt.Tooltip("p90:Q", format="$,.0f", title="likely to (P90)"),
+        ]
+    x = alt.X("start:N", sort=None, title="Start of the run", axis=alt.Axis(labelAngle=0))
+    bars = (
         alt.Chart(df)
         .mark_bar()
-        .encode(
-            x=alt.X("start:N", sort=None, title="Start of the run", axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("cost_usd:Q", title="Training cost (USD)"),
-            tooltip=[
-                alt.Tooltip("start:N"),
-                alt.Tooltip("cost_usd:Q", format="$,.0f", title="cost (USD)"),
-                alt.Tooltip("days:Q", format=".3g", title="wall-clock days"),
-            ],
-        )
-        .properties(
-            title=f"Cost of {result.later_of} if started later (price-performance +30 %/year)",
-            width="container",
-            height=240,
-        )
+        .encode(x=x, y=alt.Y("cost_usd:Q", title="Training cost (USD)"), tooltip=tooltip)
+    )
+    title = f"Cost of {result.later_of} if started later (price-performance +30 %/year)"
+    props = {"width": "container", "height": 240}
+    if "p10" not in df:
+        return bars.properties(title=title, **props)
+    whiskers = (
+        alt.Chart(df)
+        .mark_errorbar(ticks={"size": 16}, color="#212121", thickness=1.5)
+        .encode(x=x, y=alt.Y("p10:Q", title="Training cost (USD)"), y2="p90:Q", tooltip=tooltip)
+    )
+    return alt.layer(bars, whiskers).properties(
+        title=alt.TitleParams(title, subtitle=["Whiskers: likely range (P10–P90)"], anchor="start"),
+        **props,
+    )
+
+
+def cost_tornado_spec(ranges: SizingUncertainty, result: SizingResult) -> dict:
+    """Which uncertain input moves the proposal's cost (or the recommended run's) most."""
+    from calculator.charts.tornado import tornado_spec
+
+    run = result.proposal or result.recommended
+    return tornado_spec(
+        ranges.tornado,
+        run.cost_usd if run else 0.0,
+        f"What moves {ranges.tornado_of or 'the cost'} most",
+        "Cost (USD)",
+        "$,.2f" if run and run.cost_usd < 100 else "$,.0f",
+        "$~s",
     )
 
 

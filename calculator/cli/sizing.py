@@ -12,17 +12,32 @@ Examples::
 The full what-if's text output starts with the verdict, then the key figures with every
 warning indented under the figure it qualifies; ``--json`` carries the same warnings as
 ``warnings`` (sentences) and ``notes`` (sentence + the figure it qualifies).
+
+Ranges (issue 12): every dollar and day figure carries its likely range, the P10–P90 of
+``--samples`` simulations (seed ``--seed``) with MFU ×/÷ 1.3 and the GPU price ×/÷ 1.25 and
+the inputs marked with ``--spread PATH=FRACTION`` uncertain; the top three inputs that move the
+cost; the recommended size and the waste under each published fit (the spread between fits,
+not a simulation).  ``--json`` adds ``ranges`` ({p10, p50, p90} per headline), ``fit_range``
+and ``sensitivity`` (the tornado bars); every number in it is finite.
+
+    echo '{}' | python -m calculator sizing --input - --purpose pretrain \
+        --spread dataset_tokens=0.5 --spread proposal_params=0.3
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+from typing import Any
 
 from calculator import sizing
-from calculator.cli.argtypes import number
-from calculator.errors import load_model_file
+from calculator.cli.argtypes import number, spread
+from calculator.errors import InputError, load_model_file
 from calculator.hardware import get_gpu
+from calculator.uncertainty import DEFAULT_SAMPLES, DEFAULT_SEED, MAX_SAMPLES, TornadoBar
+
+TOP_DRIVERS = 3
+"""Inputs the text output names as moving the cost most."""
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -79,6 +94,30 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="with --input: override the file's purpose — pretrain (train from scratch: "
         "compute-optimal waste applies) or finetune (it does not)",
     )
+    p.add_argument(
+        "--samples",
+        type=number(100, MAX_SAMPLES, integer=True),
+        default=DEFAULT_SAMPLES,
+        metavar="N",
+        help=f"simulations behind the ranges (default {DEFAULT_SAMPLES:,})",
+    )
+    p.add_argument(
+        "--seed",
+        type=number(0, 2**32 - 1, integer=True),
+        default=DEFAULT_SEED,
+        metavar="S",
+        help=f"random seed of the simulation (default {DEFAULT_SEED}: the page's ranges)",
+    )
+    p.add_argument(
+        "--spread",
+        type=spread,
+        action="append",
+        default=[],
+        metavar="PATH=FRACTION",
+        help="with --input: mark an input as uncertain by ± FRACTION of its value, e.g. "
+        "dataset_tokens=0.5 (repeatable; any numeric input the what-if uses: "
+        f"{', '.join(sizing.SPREADABLE)})",
+    )
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=run, parser=p)
 
@@ -110,31 +149,124 @@ def solve(args: argparse.Namespace) -> dict:
     }
 
 
+def sensitivity_json(bars: tuple[TornadoBar, ...]) -> list[dict[str, Any]]:
+    """Tornado bars as JSON: each input at its low and high end, the others at base."""
+    return [
+        {
+            "input": b.label,
+            "key": b.key,
+            "source": b.source,
+            "input_low": b.input_low,
+            "input_high": b.input_high,
+            "low": b.low,
+            "high": b.high,
+            "swing": b.swing,
+        }
+        for b in bars
+    ]
+
+
+def ranges_json(u: sizing.SizingUncertainty) -> dict[str, Any]:
+    """``ranges`` ({p10, p50, p90} per headline, null where it does not apply), ``fit_range``
+    (min–max over the published fits and each fit's figures) and ``sensitivity``."""
+    ranges: dict[str, Any] = {"samples": u.samples, "seed": u.seed}
+    for key in sizing.HEADLINES:
+        r = getattr(u, key)
+        ranges[key] = None if r is None else r.as_dict()
+    ranges["share_moves"] = u.share_moves
+    ranges["basis"] = u.basis
+    return {
+        "ranges": ranges,
+        "fit_range": {
+            "what": "the spread between the published fits (all else equal), not a simulation",
+            "recommended_params": None if u.fit_params is None else u.fit_params.model_dump(),
+            "wasted_share": None if u.fit_share is None else u.fit_share.model_dump(),
+            "fits": [f.model_dump() for f in u.fits],
+        },
+        "sensitivity_of": u.tornado_of,
+        "sensitivity": sensitivity_json(u.tornado),
+    }
+
+
+def drivers_line(bars: tuple[TornadoBar, ...], of: str) -> str | None:
+    """``"What moves the proposal's cost most: MFU ($257–$435), …"`` (top three), or None."""
+    moving = [b for b in bars if b.swing > 0][:TOP_DRIVERS]
+    if not moving:
+        return None
+    parts = [
+        f"{b.label} ({sizing.fmt_usd(min(b.low, b.high))}–{sizing.fmt_usd(max(b.low, b.high))})"
+        for b in moving
+    ]
+    return f"What moves {of} most: " + "; ".join(parts)
+
+
+def _full_what_if(args: argparse.Namespace) -> int:
+    inputs = load_model_file(args.input, sizing.SizingInputs)
+    if args.purpose is not None:
+        inputs = sizing.SizingInputs.model_validate(
+            {**inputs.model_dump(), "purpose": args.purpose}
+        )
+    result = sizing.evaluate_sizing(inputs)
+    try:
+        ranges = sizing.sizing_uncertainty(inputs, dict(args.spread), args.samples, args.seed)
+    except ValueError as exc:
+        raise InputError(f"--spread: {exc}") from None
+    if args.json:
+        data = json.loads(result.model_dump_json(exclude={"iso_flop", "tokens_per_param_curve"}))
+        data.update(ranges_json(ranges))
+        print(json.dumps(data, indent=2, allow_nan=False))
+        return 0
+    print(result.verdict_text)
+    for label, value in sizing.key_figures(result, ranges):
+        # a note qualifies the figure above it: indent it under that figure
+        print(f"  {label}: {value}" if label == "Note" else f"{label}: {value}")
+    if result.advice:
+        print(result.advice)
+    drivers = drivers_line(ranges.tornado, ranges.tornado_of)
+    if drivers:
+        print(drivers)
+    print(
+        f"{ranges.basis} Likely: P10–P90 of {ranges.samples:,} simulations (seed {ranges.seed}); "
+        "the range across the fits is the spread between published fits, not a simulation."
+    )
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     if args.purpose is not None and args.input is None:
         args.parser.error("--purpose needs --input (the other modes size a model from scratch)")
+    if args.spread and args.input is None:
+        args.parser.error(
+            "--spread needs --input (it marks an input of the full what-if; the other modes "
+            "carry MFU and price ranges only)"
+        )
     if args.input is not None:
-        inputs = load_model_file(args.input, sizing.SizingInputs)
-        if args.purpose is not None:
-            inputs = sizing.SizingInputs.model_validate(
-                {**inputs.model_dump(), "purpose": args.purpose}
-            )
-        result = sizing.evaluate_sizing(inputs)
-        if args.json:
-            print(result.model_dump_json(indent=2, exclude={"iso_flop", "tokens_per_param_curve"}))
-        else:
-            print(result.verdict_text)
-            for label, value in sizing.key_figures(result):
-                # a note qualifies the figure above it: indent it under that figure
-                print(f"  {label}: {value}" if label == "Note" else f"{label}: {value}")
-            if result.advice:
-                print(result.advice)
-        return 0
+        return _full_what_if(args)
     out = solve(args)
+    gpu = get_gpu(args.gpu)
+    given = {"compute": "the FLOP budget", "tokens": "the tokens", "params": "the model size"}
+    cost = sizing.run_cost_uncertainty(
+        out["compute_flops"],
+        gpu.peak_flops("bf16"),
+        args.mfu,
+        gpu.usd_per_hour,
+        args.samples,
+        args.seed,
+        given=(given[out["given"]],),
+    )
     if args.json:
-        print(json.dumps(out, indent=2))
+        out["ranges"] = {
+            "samples": cost.samples,
+            "seed": cost.seed,
+            "gpu_hours": cost.gpu_hours.as_dict(),
+            "cost_usd": cost.cost_usd.as_dict(),
+            "basis": cost.basis,
+        }
+        out["sensitivity"] = sensitivity_json(cost.tornado)
+        print(json.dumps(out, indent=2, allow_nan=False))
         return 0
     f = sizing.fmt_count
+    c = cost.cost_usd
     print(f"fit: {sizing.FITS[out['fit']].label}")
     print(f"params: {f(out['params'], 'parameters')}")
     print(f"tokens: {f(out['tokens'], 'tokens')}")
@@ -146,6 +278,11 @@ def run(args: argparse.Namespace) -> int:
     )
     print(
         f"cost on {out['gpu']} at {out['mfu']:.0%} MFU: {f(out['gpu_hours'], 'GPU-h')}, "
-        f"{sizing.fmt_usd(out['cost_usd'])}"
+        f"{sizing.fmt_usd(out['cost_usd'])} (likely {sizing.fmt_usd(c.p10)}–"
+        f"{sizing.fmt_usd(c.p90)})"
     )
+    drivers = drivers_line(cost.tornado, "the cost")
+    if drivers:
+        print(drivers)
+    print(f"{cost.basis} Likely: P10–P90 of {cost.samples:,} simulations (seed {cost.seed}).")
     return 0
