@@ -19,7 +19,6 @@ Exit codes: 0 done; 1 failed during the run; 2 bad input (corpus, model, option)
 from __future__ import annotations
 
 import argparse
-import json
 import signal
 import sys
 import time
@@ -28,7 +27,17 @@ from typing import Any
 from pydantic import ValidationError
 
 from bench.process import EXIT_BUSY, EXIT_CANCELLED, EXIT_INPUT, BenchLock
-from bench.protocol import SYNTHETIC_LABEL, BenchConfig, BenchResult
+from bench.protocol import (
+    SYNTHETIC_LABEL,
+    BenchConfig,
+    BenchResult,
+    CandidateEvent,
+    ErrorEvent,
+    Event,
+    ProgressEvent,
+    RunEvent,
+    StatusEvent,
+)
 from calculator.errors import InputError, describe_validation_error
 
 
@@ -110,44 +119,40 @@ class ProgressBar:
         self.tty = self.stream.isatty()
         self._last_key: tuple | None = None
 
-    def __call__(self, event: dict) -> None:
-        kind = event.get("event")
-        if kind == "status":
-            self._line(event["message"], newline=True)
-        elif kind == "candidate":
-            c = event["candidate"]
-            verdict = "ok" if c["accepted"] else f"rejected: {c['reason']}"
-            ips = f"{c['items_per_second']:.1f} items/s" if c.get("items_per_second") else "—"
-            fid = (
-                f", cosine {c['fidelity_cosine']:.5f}"
-                if c.get("fidelity_cosine") is not None
-                else ""
-            )
-            self._line(f"  tried {c['setting']}: {ips}{fid} ({verdict})", newline=True)
-        elif kind == "progress":
-            done, total = event["done"], event["total"]
+    def __call__(self, event: Event) -> None:
+        if isinstance(event, StatusEvent):
+            self._line(event.message, newline=True)
+        elif isinstance(event, CandidateEvent):
+            c = event.candidate
+            verdict = "ok" if c.accepted else f"rejected: {c.reason}"
+            ips = f"{c.items_per_second:.1f} items/s" if c.items_per_second else "—"
+            fid = f", cosine {c.fidelity_cosine:.5f}" if c.fidelity_cosine is not None else ""
+            self._line(f"  tried {c.setting}: {ips}{fid} ({verdict})", newline=True)
+        elif isinstance(event, ProgressEvent):
+            done, total = event.done, event.total
             width = 24
             filled = int(width * done / total) if total else width
-            eta = f" ETA {event['eta_s']:.0f} s" if event.get("eta_s") is not None else ""
+            eta = f" ETA {event.eta_s:.0f} s" if event.eta_s is not None else ""
             text = (
-                f"[{event['model']}] {event['phase']:<7} |{'█' * filled}{'·' * (width - filled)}| "
-                f"{done}/{total} {event['elapsed_s']:.1f} s{eta}"
+                f"[{event.model}] {event.phase:<7} |{'█' * filled}{'·' * (width - filled)}| "
+                f"{done}/{total} {event.elapsed_s:.1f} s{eta}"
             )
             if self.tty:
                 self._line(text, newline=False)
             else:  # one line per phase and per quarter
-                key = (event["model"], event["phase"], 4 * done // max(total, 1))
+                key = (event.model, event.phase, 4 * done // max(total, 1))
                 if key != self._last_key:
                     self._last_key = key
                     self._line(text, newline=True)
-        elif kind == "run":
-            r = event["run"]
+        elif isinstance(event, RunEvent):
+            r = event.run
             self._line(
-                f"[{r['model']}] {throughput_text(r)} ({r['precision']}, batch {r['batch_size']})",
+                f"[{r.model}] {throughput_text(r.model_dump())} ({r.precision}, "
+                f"batch {r.batch_size})",
                 newline=True,
             )
-            if not r.get("trusted", False):
-                self._line(f"  not trustworthy: {r.get('trust_note', '')}", newline=True)
+            if not r.trusted:
+                self._line(f"  not trustworthy: {r.trust_note}", newline=True)
 
     def _line(self, text: str, newline: bool) -> None:
         if self.tty:
@@ -157,8 +162,8 @@ class ProgressBar:
         self.stream.flush()
 
 
-def _jsonl(event: dict) -> None:
-    sys.stdout.write(json.dumps(event) + "\n")
+def _jsonl(event: Event) -> None:
+    sys.stdout.write(event.model_dump_json() + "\n")
     sys.stdout.flush()
 
 
@@ -223,7 +228,7 @@ def _on_sigterm(signum: int, frame: Any) -> None:
 def run_main(argv: list[str]) -> int:
     args = build_run_parser().parse_args(argv)
     emit_error = (
-        (lambda kind, msg: _jsonl({"event": "error", "kind": kind, "message": msg}))
+        (lambda kind, msg: _jsonl(ErrorEvent(kind=kind, message=msg)))
         if args.jsonl
         else (lambda kind, msg: print(f"bench: error: {msg}", file=sys.stderr))
     )
@@ -241,7 +246,7 @@ def run_main(argv: list[str]) -> int:
     signal.signal(signal.SIGTERM, _on_sigterm)
     bar = ProgressBar()
 
-    def emit(event: dict) -> None:
+    def emit(event: Event) -> None:
         if args.jsonl:
             _jsonl(event)
         else:

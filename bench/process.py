@@ -11,7 +11,6 @@ ends.  A second benchmark answers ``{"event": "error", "kind": "busy"}``.
 
 from __future__ import annotations
 
-import json
 import os
 import queue
 import signal
@@ -23,7 +22,9 @@ import time
 from pathlib import Path
 from typing import IO
 
-from bench.protocol import BenchConfig, DeviceInfo
+from pydantic import ValidationError
+
+from bench.protocol import EVENTS, FINAL_EVENTS, BenchConfig, DeviceInfo, ErrorEvent, Event
 
 ROOT = Path(__file__).resolve().parents[1]
 EXIT_INPUT = 2
@@ -123,7 +124,7 @@ class BenchProcess:
         self._finished_event = False  # a result or error event was seen
         self._exit_reported = False
         self._cancelled = False
-        self.events: list[dict] = []
+        self.events: list[Event] = []
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
 
@@ -165,11 +166,10 @@ class BenchProcess:
             if not line:
                 continue
             try:
-                event = json.loads(line)
-            except json.JSONDecodeError:
-                continue  # stray library output on stdout
-            if isinstance(event, dict) and "event" in event:
-                self._queue.put(event)
+                event = EVENTS.validate_json(line)  # the one validation of an event
+            except ValidationError:
+                continue  # stray library output on stdout, or a line that is not an event
+            self._queue.put(event)
 
     @property
     def running(self) -> bool:
@@ -192,7 +192,7 @@ class BenchProcess:
         except (OSError, ValueError):
             return ""
 
-    def poll(self) -> list[dict]:
+    def poll(self) -> list[Event]:
         """Events that arrived since the last call (never blocks).
 
         When the child has ended without a ``result`` or ``error`` event, a synthetic
@@ -204,7 +204,7 @@ class BenchProcess:
                 out.append(self._queue.get_nowait())
             except queue.Empty:
                 break
-        if any(e.get("event") in ("result", "error") for e in out):
+        if any(e.event in FINAL_EVENTS for e in out):
             self._finished_event = True
         if not self.running and not self._exit_reported:
             self._reader.join(timeout=2)  # drain what the child wrote before it ended
@@ -214,17 +214,15 @@ class BenchProcess:
                 except queue.Empty:
                     break
                 out.append(event)
-                if event.get("event") in ("result", "error"):
+                if event.event in FINAL_EVENTS:
                     self._finished_event = True
             self._exit_reported = True
             if self._cancelled:
                 if not self._finished_event:
-                    out.append(
-                        {"event": "error", "kind": "cancelled", "message": "Benchmark cancelled."}
-                    )
+                    out.append(ErrorEvent(kind="cancelled", message="Benchmark cancelled."))
             elif not self._finished_event:
                 kind, message = describe_exit(self._popen.returncode, self._stderr_tail())
-                out.append({"event": "error", "kind": kind, "message": message})
+                out.append(ErrorEvent(kind=kind, message=message))
             self._finished_event = True
         self.events.extend(out)
         return out
@@ -247,7 +245,7 @@ class BenchProcess:
                 self._popen.kill()
             self._popen.wait(timeout=10)
 
-    def wait(self, timeout: float | None = None, interval: float = 0.1) -> list[dict]:
+    def wait(self, timeout: float | None = None, interval: float = 0.1) -> list[Event]:
         """Block until the child ends (or ``timeout``); returns every event seen so far."""
         deadline = None if timeout is None else time.monotonic() + timeout
         while self.running and (deadline is None or time.monotonic() < deadline):

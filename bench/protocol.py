@@ -3,7 +3,8 @@
 Light on purpose: pydantic only, no torch, so the page can import it at start-up.
 
 ``python -m bench --jsonl …`` writes one JSON object per line on stdout, each with an
-``event`` key:
+``event`` key — one of the typed models of the :data:`Event` union below, validated once where
+the line is read (:class:`bench.process.BenchProcess`):
 
 * ``{"event": "device", "device": DeviceInfo}``
 * ``{"event": "status", "message": str}`` — e.g. "loading e5-base (synthetic weights)"
@@ -19,9 +20,9 @@ Light on purpose: pydantic only, no torch, so the page can import it at start-up
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, computed_field
+from pydantic import BaseModel, Field, TypeAdapter, computed_field
 
 from bench import stats
 
@@ -220,3 +221,84 @@ class BenchResult(BaseModel, frozen=True):
             return ""
         bad = [r for r in dict.fromkeys((self.runs[0], self.runs[-1])) if not r.trusted]
         return "Not trustworthy: " + " ".join(f"{r.model}: {r.trust_note}" for r in bad)
+
+
+# ---------------------------------------------------------------- events (one union)
+class DeviceEvent(BaseModel, frozen=True, extra="forbid"):
+    """The device the benchmark runs on (first event)."""
+
+    event: Literal["device"] = "device"
+    device: DeviceInfo
+
+
+class StatusEvent(BaseModel, frozen=True, extra="forbid"):
+    """A status line, e.g. "loading e5-base (synthetic weights)"."""
+
+    event: Literal["status"] = "status"
+    message: str
+
+
+class ProgressEvent(BaseModel, frozen=True, extra="forbid"):
+    """Progress of one phase of one model."""
+
+    event: Literal["progress"] = "progress"
+    model: str
+    phase: Literal["warmup", "timed", "fidelity", "tuning"]
+    done: int
+    total: int
+    elapsed_s: float
+    eta_s: float | None = None
+    step: int = Field(0, description="The model's position among the models to run.")
+    steps: int = 1
+
+
+class CandidateEvent(BaseModel, frozen=True, extra="forbid"):
+    """Tuned mode: one setting tried."""
+
+    event: Literal["candidate"] = "candidate"
+    candidate: Candidate
+
+
+class RunEvent(BaseModel, frozen=True, extra="forbid"):
+    """One model finished."""
+
+    event: Literal["run"] = "run"
+    run: RunResult
+
+
+class ResultEvent(BaseModel, frozen=True, extra="forbid"):
+    """The last event of a successful run."""
+
+    event: Literal["result"] = "result"
+    result: BenchResult
+
+
+ErrorKind = Literal["input", "oom", "crash", "busy", "cancelled"]
+
+
+class ErrorEvent(BaseModel, frozen=True, extra="forbid"):
+    """The last event of a failed run."""
+
+    event: Literal["error"] = "error"
+    kind: ErrorKind
+    message: str
+
+
+Event = Annotated[
+    DeviceEvent
+    | StatusEvent
+    | ProgressEvent
+    | CandidateEvent
+    | RunEvent
+    | ResultEvent
+    | ErrorEvent,
+    Field(discriminator="event"),
+]
+"""Every line ``python -m bench --jsonl`` writes: validated once where it is read
+(:mod:`bench.process`), typed everywhere after."""
+
+EVENTS: TypeAdapter[Event] = TypeAdapter(Event)
+"""``EVENTS.validate_json(line)`` → the typed event (``ValidationError`` for anything else)."""
+
+FINAL_EVENTS = ("result", "error")
+"""Events that end a run."""

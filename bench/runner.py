@@ -56,12 +56,19 @@ from bench.protocol import (
     BenchConfig,
     BenchResult,
     Candidate,
+    CandidateEvent,
+    DeviceEvent,
     DeviceInfo,
+    Event,
+    ProgressEvent,
+    ResultEvent,
+    RunEvent,
     RunResult,
+    StatusEvent,
 )
 from calculator.errors import InputError
 
-Emit = Callable[[dict], None]
+Emit = Callable[[Event], None]
 
 FIDELITY_TEXTS = 32  # texts compared with fp32 for each setting
 PROBE_REPEATS = 2  # timed passes per accepted tuning candidate (the fastest counts)
@@ -305,21 +312,20 @@ class RunContext:
         elapsed = time.perf_counter() - started
         eta = elapsed / done * (total - done) if done else None
         self.emit(
-            {
-                "event": "progress",
-                "model": model,
-                "phase": phase,
-                "done": done,
-                "total": total,
-                "elapsed_s": round(elapsed, 3),
-                "eta_s": None if eta is None else round(eta, 3),
-                "step": self.step,
-                "steps": self.steps,
-            }
+            ProgressEvent(
+                model=model,
+                phase=phase,
+                done=done,
+                total=total,
+                elapsed_s=round(elapsed, 3),
+                eta_s=None if eta is None else round(eta, 3),
+                step=self.step,
+                steps=self.steps,
+            )
         )
 
     def status(self, message: str) -> None:
-        self.emit({"event": "status", "message": message})
+        self.emit(StatusEvent(message=message))
 
 
 def _timed_run(
@@ -444,7 +450,7 @@ def tune(
                 else f"not supported here: {str(exc).splitlines()[0][:160]}",
             )
         ctx.candidates.append(c)
-        ctx.emit({"event": "candidate", "candidate": c.model_dump(mode="json")})
+        ctx.emit(CandidateEvent(candidate=c))
         return c
 
     best: tuple[float, Setting, float, Any] | None = None
@@ -567,9 +573,9 @@ def run_benchmark(
     """
     specs = [get_spec(name) for name in config.models]
     texts, source = corpus_texts(config.items, config.corpus_path, config.corpus_field, config.seed)
-    emit({"event": "status", "message": "starting: loading torch"})
+    emit(StatusEvent(message="starting: loading torch"))
     device = detect(config.device)
-    emit({"event": "device", "device": device.model_dump(mode="json")})
+    emit(DeviceEvent(device=device))
     ctx = RunContext(config=config, device=device, emit=emit, steps=len(specs))
     runs: list[RunResult] = []
     lengths: dict[str, Any] = {}
@@ -591,7 +597,7 @@ def run_benchmark(
             **stats.length_summary(run_lengths, spec.max_seq_length),
             "histogram": stats.histogram(run_lengths),
         }
-        emit({"event": "run", "run": run.model_dump(mode="json")})
+        emit(RunEvent(run=run))
         del loaded
         gc.collect()
         if ctx.dev == "cuda":
@@ -611,5 +617,5 @@ def run_benchmark(
         corpus=corpus,
         candidates=tuple(ctx.candidates),
     )
-    emit({"event": "result", "result": result.model_dump(mode="json")})
+    emit(ResultEvent(result=result))
     return result

@@ -30,6 +30,11 @@ from bench.protocol import (
     SYNTHETIC_LABEL,
     BenchConfig,
     BenchResult,
+    ErrorEvent,
+    Event,
+    ProgressEvent,
+    ResultEvent,
+    StatusEvent,
 )
 from calculator import greenmoney
 from calculator.charts import benchmark as charts
@@ -184,18 +189,18 @@ def cancel_run() -> None:
         job["proc"].cancel()
 
 
-def apply_events(job: dict[str, Any], events: list[dict[str, Any]]) -> None:
+def apply_events(job: dict[str, Any], events: list[Event]) -> None:
+    """Fold the subprocess's typed events (:data:`bench.protocol.Event`) into the job."""
     for ev in events:
         job["events"].append(ev)
-        kind = ev.get("event")
-        if kind == "progress":
+        if isinstance(ev, ProgressEvent):
             job["progress"] = ev
-        elif kind == "status":
-            job["status"] = ev.get("message", "")
-        elif kind == "result":
-            job["result"] = ev["result"]
-        elif kind == "error":
-            job["error"] = (ev.get("kind", "crash"), ev.get("message", ""))
+        elif isinstance(ev, StatusEvent):
+            job["status"] = ev.message
+        elif isinstance(ev, ResultEvent):
+            job["result"] = ev.result.model_dump(mode="json")
+        elif isinstance(ev, ErrorEvent):
+            job["error"] = (ev.kind, ev.message)
 
 
 def normalised(result: dict[str, Any]) -> dict[str, Any]:
@@ -249,15 +254,12 @@ def progress_text(job: dict[str, Any]) -> tuple[float, str]:
     models = job["config"]["models"]
     if ev is None:
         return 0.0, job["status"]
-    index = ev.get("step", models.index(ev["model"]) if ev["model"] in models else 0)
-    steps = ev.get("steps") or len(models)
-    within = ev["done"] / ev["total"] if ev.get("total") else 0.0
-    fraction = min(1.0, max(0.0, (index + (within if ev["phase"] == "timed" else 0.0)) / steps))
-    eta = ev.get("eta_s")
-    eta_text = f" · about {eta:,.0f} s left in this phase" if eta is not None else ""
+    index, steps = ev.step, ev.steps or len(models)
+    within = ev.done / ev.total if ev.total else 0.0
+    fraction = min(1.0, max(0.0, (index + (within if ev.phase == "timed" else 0.0)) / steps))
+    eta_text = f" · about {ev.eta_s:,.0f} s left in this phase" if ev.eta_s is not None else ""
     return fraction, (
-        f"{ev['model']} ({index + 1}/{steps}) · {ev['phase']} "
-        f"{ev['done']:,}/{ev['total']:,}{eta_text}"
+        f"{ev.model} ({index + 1}/{steps}) · {ev.phase} {ev.done:,}/{ev.total:,}{eta_text}"
     )
 
 

@@ -13,7 +13,7 @@ import time
 import pytest
 
 from bench.process import BenchLock, BenchProcess, describe_exit, detect_device
-from bench.protocol import BenchConfig, BenchResult
+from bench.protocol import BenchConfig, ErrorEvent
 
 TINY = BenchConfig(models=("tiny-bert",), items=16, batch_size=4, device="cpu", offline=True)
 
@@ -59,10 +59,10 @@ def test_describe_exit_messages():
 def test_successful_run_streams_events_and_stores_history(env):
     proc = BenchProcess.start(TINY, history_path=env / "h.sqlite3")
     events = proc.wait(timeout=240)
-    kinds = [e["event"] for e in events]
+    kinds = [e.event for e in events]
     assert kinds[-1] == "result", events[-3:]
     assert {"device", "status", "progress", "run"} <= set(kinds)
-    result = BenchResult.model_validate(events[-1]["result"])
+    result = events[-1].result  # typed: validated once where the line was read
     assert result.runs[0].model == "tiny-bert"
     assert result.runs[0].weights == "synthetic"
     assert proc.returncode == 0
@@ -77,9 +77,9 @@ def test_oom_kill_of_the_child_becomes_an_error_event(env, monkeypatch):
     monkeypatch.setenv("SCALERISK_BENCH_FAULT", "crash")  # child SIGKILLs itself after one batch
     proc = BenchProcess.start(TINY)
     events = proc.wait(timeout=240)
-    assert events[-1]["event"] == "error"
-    assert events[-1]["kind"] == "oom"
-    assert "killed" in events[-1]["message"]
+    assert events[-1].event == "error"
+    assert events[-1].kind == "oom"
+    assert "killed" in events[-1].message
     assert proc.returncode == -9
     assert BenchLock(env / "bench.lock").acquire()  # the kernel dropped the dead child's lock
 
@@ -89,21 +89,21 @@ def test_cancel_and_busy(env, monkeypatch):
     monkeypatch.setenv("SCALERISK_BENCH_FAULT", "slow:0.5")
     proc = BenchProcess.start(TINY.model_copy(update={"items": 400}))
     deadline = time.monotonic() + 240
-    seen: list[dict] = []
+    seen: list = []
     while time.monotonic() < deadline and not any(
-        e["event"] == "progress" and e["phase"] == "timed" for e in seen
+        e.event == "progress" and e.phase == "timed" for e in seen
     ):
         seen += proc.poll()
         time.sleep(0.1)
     assert proc.running
     # a second benchmark while the first holds the lock → busy (answered before torch loads)
     second = BenchProcess.start(TINY)
-    assert second.wait(timeout=60)[-1]["kind"] == "busy"
+    assert second.wait(timeout=60)[-1].kind == "busy"
     assert second.returncode == 75
     proc.cancel()
     events = proc.wait(timeout=30)
     assert not proc.running
-    assert events[-1] == {"event": "error", "kind": "cancelled", "message": "Benchmark cancelled."}
+    assert events[-1] == ErrorEvent(kind="cancelled", message="Benchmark cancelled.")
     assert proc.poll() == []  # the end is reported once
 
 

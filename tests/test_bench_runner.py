@@ -120,16 +120,16 @@ def test_real_minilm_run(monkeypatch):
     lengths = result.corpus["token_lengths"]["minilm-l6"]
     assert lengths["mean"] == pytest.approx(mini.mean_tokens)
     assert lengths["max"] <= 256
-    kinds = [e["event"] for e in events]
+    kinds = [e.event for e in events]
     assert kinds[0] == "status"
     assert "device" in kinds
     assert kinds[-1] == "result"
     assert kinds.count("run") == 2
     assert "progress" in kinds
-    assert [e["phase"] for e in events if e["event"] == "progress"].count("warmup") == 2
-    timed = [e for e in events if e["event"] == "progress" and e["phase"] == "timed"]
-    assert {e["total"] for e in timed} == {72}  # progress runs over all 3 passes of 24 items
-    assert max(e["done"] for e in timed) == 72
+    assert [e.phase for e in events if e.event == "progress"].count("warmup") == 2
+    timed = [e for e in events if e.event == "progress" and e.phase == "timed"]
+    assert {e.total for e in timed} == {72}  # progress runs over all 3 passes of 24 items
+    assert max(e.done for e in timed) == 72
 
 
 @pytest.mark.slow

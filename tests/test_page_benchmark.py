@@ -18,7 +18,14 @@ from pathlib import Path
 import pytest
 
 from bench import history, process
-from bench.protocol import SYNTHETIC_LABEL, BenchConfig, BenchResult, DeviceInfo, RunResult
+from bench.protocol import (
+    EVENTS,
+    SYNTHETIC_LABEL,
+    BenchConfig,
+    BenchResult,
+    DeviceInfo,
+    RunResult,
+)
 
 PAGE = "pages/benchmark.py"
 DEVICE = DeviceInfo(
@@ -65,6 +72,8 @@ def progress(model: str, done: int, total: int = 100, eta: float | None = 2.0) -
         "total": total,
         "elapsed_s": 1.0,
         "eta_s": eta,
+        "step": ["minilm-l6", "e5-base"].index(model) if model in ("minilm-l6", "e5-base") else 0,
+        "steps": 2,
     }
 
 
@@ -125,7 +134,8 @@ class FakeProcess:
         cls.instances.append(cls(cls.SCRIPT))
         return cls.instances[-1]
 
-    def poll(self) -> list[dict]:
+    def poll(self) -> list:
+        """Typed events, as the real process returns them (validated once at its edge)."""
         if self.cancelled:
             out, self._batches = (
                 (
@@ -135,8 +145,9 @@ class FakeProcess:
                 ),
                 [],
             )
-            return out
-        return self._batches.pop(0) if self._batches else []
+        else:
+            out = self._batches.pop(0) if self._batches else []
+        return [EVENTS.validate_python(e) for e in out]
 
     def cancel(self) -> None:
         self.cancelled = True
