@@ -1660,6 +1660,14 @@ def request_from_answers(
     """
     if not isinstance(data, dict):
         raise InputError(f"{source} must hold a JSON object, not {type(data).__name__}")
+    if "version" in data:  # the scenario format (calculator.scenario)
+        from calculator.scenario import parse_scenario
+
+        try:
+            scenario = parse_scenario(data)
+        except InputError as exc:
+            raise InputError(f"{source}: {exc}") from None
+        return request_from_scenario(scenario, full=full, generated_at=generated_at)
     answers = dict(data)
     extras = {k: answers.pop(k) for k in FILE_KEYS if k in answers}
     name = extras.get("scenario_name", "")
@@ -1694,6 +1702,20 @@ def request_from_answers(
         scenario_name=name,
         answers=answers if has_answers else None,
         what_if=checked,
+        full=full,
+        generated_at=generated_at or datetime.now(timezone.utc),
+    )
+
+
+def request_from_scenario(
+    scenario: Any, *, full: bool = False, generated_at: datetime | None = None
+) -> ReportRequest:
+    """A :class:`ReportRequest` from a validated :class:`calculator.scenario.Scenario`."""
+    answers = scenario.answers.model_dump(mode="json")
+    return ReportRequest(
+        scenario_name=scenario.name,
+        answers={k: v for k, v in answers.items() if k not in FILE_KEYS},
+        what_if=scenario.what_if(),
         full=full,
         generated_at=generated_at or datetime.now(timezone.utc),
     )

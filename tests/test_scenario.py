@@ -153,3 +153,15 @@ def test_diff_cli_exit_codes_and_markdown(tmp_path, capsys):
     assert "❌ Gate score rise" in out
     a.write_text("[1, 2")
     assert main(["diff", str(a), str(b)]) == 2
+
+
+def test_report_reads_the_scenario_format(tmp_path, capsys):
+    from pypdf import PdfReader
+
+    s = sc.from_answers(SEED6).model_copy(update={"sizing": SizingInputs()})
+    f, out = tmp_path / "s.json", tmp_path / "s.pdf"
+    f.write_text(sc.to_json(s))
+    assert main(["report", str(f), "-o", str(out)]) == 0
+    text = "".join(p.extract_text() for p in PdfReader(out).pages)
+    assert SEED6.scenario_name in text
+    assert "Compute-optimal sizing" in text

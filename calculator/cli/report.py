@@ -13,9 +13,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "report",
         help="build the PDF summary from an assessment answers file",
-        description="Build the PDF summary from an assessment answers file. The file may also "
-        "carry 'scenario_name' and 'what_if' ({page: inputs}; pages: sizing, finetune, "
-        "mitigation, green_money).",
+        description="Build the PDF summary from a scenario file (saved from the app's library "
+        "or the assessment page's download). An answers file may also carry 'scenario_name' "
+        "and 'what_if' ({page: inputs}; pages: sizing, finetune, mitigation, green_money).",
     )
     p.add_argument("file", help="answers JSON file ('-' reads standard input)")
     p.add_argument(
