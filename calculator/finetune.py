@@ -8,17 +8,42 @@ Seed 002 ("Step 4: Leverage Parameter-Efficient Fine-Tuning" and "Case Study: Th
 Fine-Tuning Trap") motivates the page; its LoRA table ("70–700 million trainable parameters,
 1–10 %") and its case-study figures are shown beside what the formulas give, never used as
 inputs (see :func:`case_study`).
+
+Ranges (issue 12): :func:`finetune_uncertainty` → :class:`FinetuneUncertainty` (P10 / P50 /
+P90 of each method's wall time, GPU-hours, dollars, memory per GPU and GPUs needed, the
+tornado of the selected method's cost, the basis line), computed on arrays by
+:func:`method_samples`; texts: :func:`range_texts`, :func:`drivers_text`; with ranges,
+:func:`key_figures` prints each headline with its likely range.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Literal
+from collections.abc import Mapping
+from typing import Any, Literal
 
+import numpy as np
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from calculator.errors import InputError, describe_validation_error
 from calculator.hardware import Gpu, get_gpu
+from calculator.uncertainty import (
+    DEFAULT_SAMPLES,
+    DEFAULT_SEED,
+    MAX_SAMPLES,
+    Basis,
+    Range,
+    TornadoBar,
+    Uncertain,
+    changed_fields,
+    draw,
+    field_label,
+    numeric_fields,
+    quantiles,
+    tornado,
+    user_spreads,
+    validate_spread_paths,
+)
 
 INTERCONNECT_FIELDS: tuple[str, ...] = (
     "intra_node_link",
@@ -614,7 +639,7 @@ class FinetuneInputs(BaseModel, frozen=True, extra="forbid"):
         ge=0,
         le=100_000,
         description="GPUs to train on; 0 = the smallest count whose memory fits.",
-        json_schema_extra={"unit": "GPUs"},
+        json_schema_extra={"unit": "GPUs", "label": "GPU count"},
     )
     dataset_tokens: float = Field(
         1e8,
@@ -623,7 +648,13 @@ class FinetuneInputs(BaseModel, frozen=True, extra="forbid"):
         description="Training tokens in the dataset.",
         json_schema_extra={"unit": "tokens", "label": "Dataset size"},
     )
-    epochs: float = Field(1.0, gt=0, le=1000, description="Passes over the dataset.")
+    epochs: float = Field(
+        1.0,
+        gt=0,
+        le=1000,
+        description="Passes over the dataset.",
+        json_schema_extra={"label": "Epochs"},
+    )
     gpu: str = Field(
         "A100 80GB",
         description="GPU from the shared catalogue.",
@@ -640,7 +671,7 @@ class FinetuneInputs(BaseModel, frozen=True, extra="forbid"):
         ge=0,
         le=1000,
         description="Price per GPU-hour; empty = the catalogue price.",
-        json_schema_extra={"unit": "USD/h"},
+        json_schema_extra={"unit": "USD/h", "label": "GPU price"},
     )
     mfu: float = Field(
         DEFAULT_MFU,
@@ -648,6 +679,7 @@ class FinetuneInputs(BaseModel, frozen=True, extra="forbid"):
         le=1,
         description="Achieved fraction of the GPU's dense peak FLOP/s on the FLOPs executed "
         "(including recomputation). PaLM reported 0.46 at scale; fine-tuning runs lower.",
+        json_schema_extra={"label": "Utilization (MFU)"},
     )
     qlora_slowdown: float = Field(
         DEFAULT_QLORA_SLOWDOWN,
@@ -2122,13 +2154,37 @@ def _comm_figure(r: MethodResult) -> str:
     )
 
 
-def key_figures(result: FinetuneComparison) -> list[tuple[str, str]]:
-    """Headline figures for the PDF report: (label, value with unit).
+def key_figures(
+    result: FinetuneComparison, ranges: FinetuneUncertainty | None = None
+) -> list[tuple[str, str]]:
+    """Headline figures for the PDF report: (label, value with unit); with ``ranges`` (from
+    :func:`finetune_uncertainty`) the wall time, GPU-hours, cost — and memory and GPUs when a
+    spread moves them — carry their likely range (P10–P90).
 
     >>> figs = dict(key_figures(compare_methods(FinetuneInputs())))
     >>> figs["Trainable parameters (LoRA)"]
     '4,194,304 (0.062 % of 6,738,415,616)'
     """
+    figs = _key_figures(result)
+    if ranges is None:
+        return figs
+    likely = range_texts(ranges)
+    label = METHOD_LABELS[result.selected.method]
+    where = {
+        f"Memory per GPU ({label})": "memory_gb",
+        f"GPUs needed ({label}, {result.selected.gpu_name})": "gpus_needed",
+        f"Wall time ({label})": "wall_hours",
+        f"GPU-hours ({label})": "gpu_hours",
+        f"Cost ({label})": "cost_usd",
+    }
+    return [
+        (name, f"{value}; {likely[where[name]]}" if likely.get(where.get(name, "")) else value)
+        for name, value in figs
+    ]
+
+
+def _key_figures(result: FinetuneComparison) -> list[tuple[str, str]]:
+    """:func:`key_figures` without ranges."""
     sel = result.selected
     label = METHOD_LABELS[sel.method]
     needed = "does not fit" if sel.gpus_needed is None else f"{sel.gpus_needed}"
@@ -2158,3 +2214,618 @@ def key_figures(result: FinetuneComparison) -> list[tuple[str, str]]:
         )
     )
     return figs
+
+
+# --------------------------------------------------------------------------------------
+# Ranges (issue 12): every headline with its P10–P90 and what drives it
+# --------------------------------------------------------------------------------------
+
+MFU_FACTOR = 1.3
+"""P90 ÷ median of the achieved utilization: log-normal ×/÷ 1.3 around the input, capped at 1
+(issue 12: "an MFU nobody knows to better than ±30 %").  The same factor as the sizing page."""
+
+PRICE_FACTOR = 1.25
+"""P90 ÷ median of the price of a GPU-hour: log-normal ×/÷ 1.25 around the catalogue's (or
+your) price.  ScaleRisk's assumption, not a seed figure (the same as the sizing page): one
+GPU type's hourly price varies between clouds, commitments and months by at least this much."""
+
+QLORA_SLOWDOWN_FACTOR = 1.15
+"""P90 ÷ median of the QLoRA slowdown: log-normal ×/÷ 1.15 around the input, never below 1
+(1.21–1.60 around Raschka 2023's 1.39).  One published measurement gives no range, and the
+cost of dequantizing NF4 weights depends on the GPU, the kernels and the micro-batch; the
+factor is ScaleRisk's assumption."""
+
+BANDWIDTH_EFFICIENCY_RANGE = (0.44, 0.76)
+"""Measured range of achieved ÷ datasheet collective bandwidth, drawn uniformly: the lowest
+and highest of the nccl-tests figures cited at :data:`DEFAULT_BANDWIDTH_EFFICIENCY` (8 × RTX
+5090 on PCIe 5.0, 0.44; NCCL's PCIe 4.0 x16 rating, 0.76).  A value set outside it stretches
+the range to include it."""
+
+COMM_OVERLAP_RANGE = (0.25, 0.75)
+"""Share of the shorter of compute and communication hidden, drawn uniformly: half of the
+way from the default (0.5) to each extreme (0: none, 1: perfect).  The sources at
+:data:`DEFAULT_COMM_OVERLAP` say overlap is partial but give no figure, so the range is
+ScaleRisk's assumption.  A value set outside it stretches the range to include it."""
+
+POSITIVE_FLOOR = 0.01
+"""A ± spread on an input that must stay positive (tokens, epochs, MFU, link efficiency,
+bandwidths) stops at 1 % of its value, so a ±100 % spread never divides by zero."""
+
+SPREADABLE: tuple[str, ...] = tuple(numeric_fields(FinetuneInputs))
+"""Every numeric input may carry a ± spread (``--spread PATH=FRACTION``, the page's "Mark
+inputs as uncertain")."""
+
+INTEGER_PATHS = frozenset(
+    p for p, info in numeric_fields(FinetuneInputs).items() if info.annotation in (int, int | None)
+)
+"""Whole-number inputs: their samples are rounded to the nearest integer before use."""
+
+MEMORY_PATHS = frozenset({"rank", "micro_batch", "seq_len", "overhead_gb", "num_gpus"})
+"""Inputs that move the memory per GPU (and, all but the GPU count, the GPUs needed): only a
+spread on one of them gives those headlines a range."""
+
+OVERRIDE_PATHS: tuple[str, ...] = (
+    "usd_per_hour",
+    "intra_node_gbps",
+    "inter_node_gbps",
+    "gpus_per_node",
+)
+"""Optional inputs whose empty value means the GPU's own (catalogue) figure."""
+
+HEADLINE_LABELS: dict[str, str] = {
+    "wall_hours": "Wall time",
+    "gpu_hours": "GPU-hours",
+    "cost_usd": "Cost",
+    "memory_gb": "Memory per GPU",
+    "gpus_needed": "GPUs needed",
+}
+"""The simulated headlines (fields of :class:`MethodRanges`) as a person reads them."""
+
+
+class MethodRanges(BaseModel, frozen=True, extra="forbid"):
+    """One method's headlines as P10 / P50 / P90 of the simulation beside the point value."""
+
+    method: Method
+    wall_hours: Range = Field(description="Wall-clock hours.", json_schema_extra={"unit": "h"})
+    gpu_hours: Range = Field(description="GPUs × wall time.", json_schema_extra={"unit": "GPU·h"})
+    cost_usd: Range = Field(description="Dollars.", json_schema_extra={"unit": "USD"})
+    memory_gb: Range = Field(
+        description="Memory per GPU at the GPUs used; P10 = P50 = P90 = the point unless a "
+        "spread input moves it (MEMORY_PATHS).",
+        json_schema_extra={"unit": "GB"},
+    )
+    gpus_needed: Range | None = Field(
+        description="Smallest GPU count that fits (samples where none fits are left out); "
+        "None when none fits at the point value."
+    )
+    gpus_used: Range = Field(description="GPUs the time and cost are for.")
+    share_none_fit: float = Field(description="Share of samples in which no GPU count fits.")
+
+
+class FinetuneUncertainty(BaseModel, frozen=True, extra="forbid"):
+    """Fine-tuning headlines of full, LoRA and QLoRA as ranges, what moves the cost, how sure."""
+
+    samples: int
+    seed: int
+    inputs: tuple[Uncertain, ...] = Field(description="The uncertain inputs, as drawn.")
+    selected: MethodRanges = Field(description="The method chosen in the inputs.")
+    methods: dict[str, MethodRanges] = Field(description="full, lora and qlora ranges.")
+    memory_moves: bool = Field(
+        description="True when a spread input moves memory per GPU or the GPUs needed."
+    )
+    tornado: tuple[TornadoBar, ...] = Field(
+        description="Swing of the selected method's cost per uncertain input, largest first "
+        "(inputs that do not move it have swing 0)."
+    )
+    tornado_of: str = Field(description="The headline the tornado swings, e.g. 'LoRA cost'.")
+    basis: str = Field(description="How sure: what is assumed, what the user gave.")
+
+
+def _positive(path: str) -> bool:
+    """True when the field excludes 0 (``gt=0``)."""
+    return any(
+        getattr(m, "gt", None) is not None for m in FinetuneInputs.model_fields[path].metadata
+    )
+
+
+def _resolved(inputs: FinetuneInputs, gpu: Gpu, path: str) -> Any:
+    """The value an input has in the formula: an empty override is the GPU's own figure."""
+    value = getattr(inputs, path)
+    if value is None and path in OVERRIDE_PATHS:
+        return getattr(gpu, path)
+    return value
+
+
+def _label(path: str) -> str:
+    return field_label(FinetuneInputs.model_fields[path], path)
+
+
+def _stretched(value: float, bounds: tuple[float, float]) -> tuple[float, float]:
+    return min(bounds[0], value), max(bounds[1], value)
+
+
+def uncertain_inputs(
+    inputs: FinetuneInputs,
+    spreads: Mapping[str, float] | None = None,
+    communicates: bool = True,
+) -> list[Uncertain]:
+    """The assumed ranges (MFU, price, link efficiency, overlap, QLoRA slowdown), then yours.
+
+    Parameters
+    ----------
+    inputs : the what-if.
+    spreads : dotted path → ± relative spread of inputs the user marks (triangular around the
+        value); a marked input replaces its assumed range, and ±0 means "I know it exactly".
+    communicates : include the link efficiency and overlap (False when every method runs on
+        one GPU and no spread can change that: then they move nothing).
+
+    Raises
+    ------
+    ValueError : a path that is not a numeric input, or a GPU count per node on a GPU with no
+        link inside a node.
+
+    Examples
+    --------
+    >>> [(u.key, u.kind) for u in uncertain_inputs(FinetuneInputs(), {"epochs": 0.5})]
+    ...  # doctest: +NORMALIZE_WHITESPACE
+    [('mfu', 'lognormal'), ('usd_per_hour', 'lognormal'), ('bandwidth_efficiency', 'uniform'),
+     ('comm_overlap', 'uniform'), ('qlora_slowdown', 'lognormal'), ('epochs', 'triangular')]
+    """
+    spreads = dict(spreads or {})
+    validate_spread_paths(FinetuneInputs, spreads)
+    gpu = inputs.resolved_gpu()
+    if spreads.get("gpus_per_node") and gpu.intra_node_gbps is None:
+        raise ValueError(
+            f"gpus_per_node: {gpu.name} has one GPU per node and no link inside a node; "
+            "give intra_node_gbps before spreading the GPUs per node"
+        )
+    out: list[Uncertain] = []
+    if "mfu" not in spreads:
+        out.append(
+            Uncertain(
+                key="mfu",
+                label=_label("mfu"),
+                kind="lognormal",
+                low=inputs.mfu / MFU_FACTOR,
+                base=inputs.mfu,
+                high=min(inputs.mfu * MFU_FACTOR, 1.0),
+                source="assumption",
+                reference=f"×/÷ {MFU_FACTOR:g} around your value (issue 12: not known to "
+                "better than ±30 %)",
+                ceiling=1.0,
+            )
+        )
+    price = gpu.usd_per_hour
+    if "usd_per_hour" not in spreads and price > 0:
+        out.append(
+            Uncertain(
+                key="usd_per_hour",
+                label=_label("usd_per_hour"),
+                kind="lognormal",
+                low=price / PRICE_FACTOR,
+                base=price,
+                high=price * PRICE_FACTOR,
+                source="assumption",
+                reference=f"×/÷ {PRICE_FACTOR:g} around the "
+                + ("catalogue's price" if inputs.usd_per_hour is None else "price you gave")
+                + " (ScaleRisk's assumption)",
+            )
+        )
+    if communicates:
+        for path, bounds, ref in (
+            (
+                "bandwidth_efficiency",
+                BANDWIDTH_EFFICIENCY_RANGE,
+                "nccl-tests all_reduce_perf bus bandwidths (see DEFAULT_BANDWIDTH_EFFICIENCY)",
+            ),
+            ("comm_overlap", COMM_OVERLAP_RANGE, "ScaleRisk's assumption (ZeRO, FSDP: partial)"),
+        ):
+            if path in spreads:
+                continue
+            value = float(getattr(inputs, path))
+            lo, hi = _stretched(value, bounds)
+            out.append(
+                Uncertain(
+                    key=path,
+                    label=_label(path),
+                    kind="uniform",
+                    low=lo,
+                    base=value,
+                    high=hi,
+                    source="seed range" if path == "bandwidth_efficiency" else "assumption",
+                    reference=f"{lo:g}–{hi:g}: {ref}",
+                )
+            )
+    if "qlora_slowdown" not in spreads:
+        s = inputs.qlora_slowdown
+        out.append(
+            Uncertain(
+                key="qlora_slowdown",
+                label=_label("qlora_slowdown"),
+                kind="lognormal",
+                low=max(s / QLORA_SLOWDOWN_FACTOR, 1.0),
+                base=s,
+                high=min(s * QLORA_SLOWDOWN_FACTOR, 10.0),
+                source="assumption",
+                reference=f"×/÷ {QLORA_SLOWDOWN_FACTOR:g} around Raschka 2023's 1.39 "
+                "(ScaleRisk's assumption)",
+                floor=1.0,
+                ceiling=10.0,
+            )
+        )
+    filled = inputs.model_copy(
+        update={p: _resolved(inputs, gpu, p) for p in OVERRIDE_PATHS if getattr(inputs, p) is None}
+    )
+    for u in user_spreads(filled, {k: v for k, v in spreads.items() if v > 0}):
+        update: dict[str, Any] = {}
+        if _positive(u.key):
+            least = u.base * POSITIVE_FLOOR
+            update = {"low": max(u.low, least), "floor": max(u.floor or 0.0, least)}
+        if u.key in INTEGER_PATHS:
+            update = {"low": float(round(u.low)), "high": float(round(u.high))}
+        out.append(Uncertain(**{**u.model_dump(), **update}) if update else u)
+    return out
+
+
+def _distinct(fn: Any, *keys: np.ndarray) -> np.ndarray:
+    """``fn(*key)`` once per distinct row of the integer columns ``keys``, spread back.
+
+    >>> _distinct(lambda a, b: 10 * a + b, np.array([1, 2, 1]), np.array([5, 5, 5])).tolist()
+    [15.0, 25.0, 15.0]
+    """
+    cols = [np.asarray(k, dtype=np.int64) for k in keys]
+    lows = [int(c.min()) for c in cols]
+    spans = [int(c.max()) - lo + 1 for c, lo in zip(cols, lows, strict=True)]
+    if all(span == 1 for span in spans):  # nothing spread: one call
+        return np.full(cols[0].shape, float(fn(*lows)))
+    if math.prod(spans) < 2**62:  # mixed-radix code: a 1-D unique is much faster than rows
+        code = np.zeros(cols[0].shape, dtype=np.int64)
+        for c, lo, span in zip(cols, lows, spans, strict=True):
+            code = code * span + (c - lo)
+        distinct, back = np.unique(code, return_inverse=True)
+        rows = []
+        for k in distinct.tolist():
+            row = []
+            for lo, span in zip(reversed(lows), reversed(spans), strict=True):
+                k, digit = divmod(k, span)
+                row.append(digit + lo)
+            rows.append(row[::-1])
+    else:
+        table, back = np.unique(np.stack(cols, axis=1), axis=0, return_inverse=True)
+        rows = table.tolist()
+    got = np.array([fn(*row) for row in rows], dtype=float)
+    return got[back.reshape(-1)]
+
+
+def method_samples(
+    inputs: FinetuneInputs, method: Method, values: Mapping[str, np.ndarray]
+) -> dict[str, np.ndarray]:
+    """:func:`evaluate_method`'s headlines on arrays of inputs (numpy, one row per sample).
+
+    Parameters
+    ----------
+    inputs : the what-if; an input missing from ``values`` keeps its value here.
+    method : full, lora or qlora.
+    values : input path → samples (equal lengths, or length 1); whole-number inputs are
+        rounded.
+
+    Returns
+    -------
+    dict : ``wall_hours``, ``compute_hours``, ``gpu_hours``, ``cost_usd``, ``memory_gb``
+        (per GPU at the GPUs used), ``gpus_needed`` (NaN where no count fits) and
+        ``gpus_used``, one array each.
+
+    Notes
+    -----
+    The same formula, in the same order of operations, as :func:`evaluate_method`:
+    :math:`t_c = F / (n·\\text{peak}·u)·σ`, per step :math:`t = \\max(c, m) + (1-φ)\\min(c, m)`
+    with :math:`c = T·C_\\text{token}/(\\text{peak}·u)·σ` and :math:`m = V/(B·η)`, wall time
+    :math:`t_c + \\text{steps}·\\max(0, t - c)`, cost = wall × GPUs × price.  Activations,
+    trainable parameters, link bandwidths and every time are computed on arrays; the parts
+    that are pydantic models (model states per rank, FLOPs per token per sequence length
+    and rank, memory and bytes per step per rank and GPU count) once per distinct value
+    drawn — one each unless the user spreads those inputs.  The GPUs needed are the
+    smallest count that fits, found per sample as :func:`min_gpus` finds it.
+
+    Examples
+    --------
+    >>> i = FinetuneInputs()
+    >>> h = method_samples(i, "lora", {"mfu": np.array([0.35, 0.7])})["wall_hours"]
+    >>> bool(h[0] == evaluate_method(i).wall_hours), round(float(h[0] / h[1]), 6)
+    (True, 2.0)
+    """
+    gpu = inputs.resolved_gpu()
+    arch = inputs.resolved_architecture()
+    counts = param_counts(arch)
+    p = PRECISIONS[inputs.precision]
+    peak = gpu.peak_flops(str(p["peak"]))
+    size = max((np.size(v) for v in values.values()), default=1)
+
+    def get(path: str) -> np.ndarray:
+        raw = values[path] if path in values else _resolved(inputs, gpu, path)
+        x = np.broadcast_to(np.asarray(np.nan if raw is None else raw, dtype=float), (size,))
+        return np.rint(x) if path in INTEGER_PATHS else x
+
+    seq, mb, acc = get("seq_len"), get("micro_batch"), get("gradient_accumulation")
+    rank = np.zeros(size) if method == "full" else get("rank")
+    modules = 0 if method == "full" else len(expand_targets(arch, inputs.targets))
+    states: dict[int, ModelStates] = {}
+    trained: dict[int, int] = {}
+
+    def trainable_of(r: int) -> int:
+        if r not in trained:
+            trained[r] = counts.total if method == "full" else lora_params(arch, r, inputs.targets)
+        return trained[r]
+
+    def states_of(r: int) -> ModelStates:
+        if r not in states:
+            states[r] = model_states(
+                method, counts, trainable_of(r), inputs.precision, inputs.optimizer
+            )
+        return states[r]
+
+    def flops_per_token(s_len: int, r: int) -> float:
+        trainable = trainable_of(r)
+        f = training_flops(
+            method, arch, counts, trainable, s_len, 1.0, inputs.gradient_checkpointing
+        )
+        return f.per_token_model + f.per_token_recompute
+
+    def held(r: int, g: int) -> float:
+        """Model states per GPU on ``g`` GPUs (MemoryBreakdown.total without activations and
+        overhead, which it adds last, in that order)."""
+        return memory_per_gpu(states_of(r), 0.0, 0.0, inputs.sharding, g).total
+
+    acts = (
+        activation_bytes(
+            arch,
+            seq,  # type: ignore[arg-type]
+            mb,  # type: ignore[arg-type]
+            checkpointing=inputs.gradient_checkpointing,
+            flash_attention=inputs.flash_attention,
+            lora_modules=modules,
+            rank=rank,  # type: ignore[arg-type]
+            value_bytes=int(p["bytes"]),
+        )
+        / GIB
+    )
+    overhead = get("overhead_gb")
+
+    def memory_at(idx: np.ndarray, gpus: np.ndarray) -> np.ndarray:
+        return _distinct(held, rank[idx], gpus) + acts[idx] + overhead[idx]
+
+    cap = gpu.memory_gb
+    every = np.arange(size)
+    one = memory_at(every, np.ones(size))
+    needed = np.where(one <= cap, 1.0, np.nan)
+    if inputs.sharding != "none":  # as min_gpus: total(N) = R + S/N from N = 1 and MAX_GPUS
+        big = memory_at(every, np.full(size, MAX_GPUS))
+        sharded = (one - big) / (1 - 1 / MAX_GPUS)
+        replicated = one - sharded
+        pending = (one > cap) & (cap > replicated)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            guess = np.ceil(sharded / np.where(pending, cap - replicated, 1.0) - 1e-9)
+        count = np.where(pending, np.maximum(1.0, guess), 1.0)
+        while pending.any():
+            idx = np.flatnonzero(pending)
+            over = memory_at(idx, count[idx]) > cap
+            needed[idx[~over]] = count[idx[~over]]
+            pending[idx[~over]] = False
+            grow = idx[over]
+            count[grow] += 1
+            pending[grow[count[grow] > MAX_GPUS]] = False
+    num = get("num_gpus")
+    used = np.where(num > 0, num, np.where(np.isnan(needed), 1.0, needed))
+    memory = memory_at(every, used)
+
+    bytes_per_step = _distinct(
+        lambda r, a, g: comm_volume(method, states_of(r), inputs.sharding, g, a).bytes_per_step,
+        rank,
+        acc,
+        used,
+    )
+    intra, inter, per_node = get("intra_node_gbps"), get("inter_node_gbps"), get("gpus_per_node")
+    across = np.minimum(np.where(np.isnan(intra), np.inf, intra), inter)
+    link = np.where(used <= 1, np.nan, np.where(used <= per_node, intra, across))
+    effective = link * get("bandwidth_efficiency")
+    moves = (bytes_per_step > 0) & np.isfinite(effective)
+    # bytes / (effective × 1e9), as communication() writes it
+    comm_s = np.where(moves, bytes_per_step / (np.where(moves, effective, 1.0) * 1e9), 0.0)
+
+    mfu = get("mfu")
+    slowdown = get("qlora_slowdown") if method == "qlora" else np.ones(size)
+    per_token = _distinct(flops_per_token, seq, rank)
+    step_tokens = mb * seq * acc
+    tokens = get("dataset_tokens") * get("epochs")
+    compute_h = wall_hours(per_token * tokens, used, peak, mfu, slowdown)  # type: ignore[arg-type]
+    compute_s = step_tokens * per_token / (peak * mfu) * slowdown
+    step_s = np.maximum(compute_s, comm_s) + (1.0 - get("comm_overlap")) * np.minimum(
+        compute_s, comm_s
+    )
+    steps = tokens / (step_tokens * used)
+    hours = compute_h + steps * np.maximum(0.0, step_s - compute_s) / 3600
+    return {
+        "wall_hours": hours,
+        "compute_hours": compute_h,
+        "gpu_hours": hours * used,
+        "cost_usd": hours * used * get("usd_per_hour"),
+        "memory_gb": memory,
+        "gpus_needed": needed,
+        "gpus_used": used,
+    }
+
+
+def _whole_quantiles(samples: np.ndarray, point_value: float) -> Range:
+    """P10 / P50 / P90 of a whole-number headline as drawn values (no interpolation: never
+    "1.6 GPUs").  Local to this module: :func:`calculator.uncertainty.quantiles` interpolates."""
+    x = np.asarray(samples, dtype=float)
+    x = x[np.isfinite(x)]
+    if x.size == 0:
+        return Range(point=point_value, p10=point_value, p50=point_value, p90=point_value)
+    p10, p50, p90 = np.quantile(x, [0.1, 0.5, 0.9], method="inverted_cdf")
+    return Range(point=point_value, p10=float(p10), p50=float(p50), p90=float(p90))
+
+
+def _method_ranges(r: MethodResult, s: Mapping[str, np.ndarray]) -> MethodRanges:
+    return MethodRanges(
+        method=r.method,
+        wall_hours=quantiles(s["wall_hours"], r.wall_hours),
+        gpu_hours=quantiles(s["gpu_hours"], r.gpu_hours),
+        cost_usd=quantiles(s["cost_usd"], r.cost_usd),
+        memory_gb=quantiles(s["memory_gb"], r.memory.total),
+        gpus_needed=None
+        if r.gpus_needed is None
+        else _whole_quantiles(s["gpus_needed"], float(r.gpus_needed)),
+        gpus_used=_whole_quantiles(s["gpus_used"], float(r.gpus_used)),
+        share_none_fit=float(np.isnan(s["gpus_needed"]).mean()),
+    )
+
+
+def _basis(inputs: FinetuneInputs, unc: list[Uncertain]) -> str:
+    """The basis line: assumed ranges, the inputs you gave or marked, nothing measured yet."""
+    assumed = []
+    for u in unc:
+        if u.key == "mfu" and u.source == "assumption":
+            assumed.append(f"MFU ×/÷ {MFU_FACTOR:g}")
+        elif u.key == "usd_per_hour" and u.source == "assumption":
+            where = "from the catalogue" if inputs.usd_per_hour is None else "you gave"
+            assumed.append(f"GPU price {where} ×/÷ {PRICE_FACTOR:g}")
+        elif u.key == "bandwidth_efficiency" and u.source != "your spread":
+            assumed.append(f"link efficiency {u.low:g}–{u.high:g} (nccl-tests)")
+        elif u.key == "comm_overlap" and u.source != "your spread":
+            assumed.append(f"overlap {u.low:g}–{u.high:g}")
+        elif u.key == "qlora_slowdown" and u.source == "assumption":
+            assumed.append(f"QLoRA slowdown ×/÷ {QLORA_SLOWDOWN_FACTOR:g}")
+    marked = [u.label.lower() + " (± spread)" for u in unc if u.source == "your spread"]
+    changed = [
+        c for c in changed_fields(inputs, FinetuneInputs()) if c + " (± spread)" not in marked
+    ]
+    return Basis(assumed=tuple(assumed), given=tuple(marked + changed), measured=()).sentence()
+
+
+def finetune_uncertainty(
+    inputs: FinetuneInputs,
+    spreads: Mapping[str, float] | None = None,
+    n: int = DEFAULT_SAMPLES,
+    seed: int = DEFAULT_SEED,
+) -> FinetuneUncertainty:
+    """P10 / P50 / P90 of wall time, GPU-hours, dollars, memory per GPU and GPUs needed for
+    full, LoRA and QLoRA; the tornado of the selected method's cost; the basis line.
+
+    Parameters
+    ----------
+    inputs : the what-if.
+    spreads : dotted path → ± relative spread of inputs the user marks as uncertain.
+    n : samples (1 to MAX_SAMPLES); seed : random seed (fixed: the same range everywhere).
+
+    Notes
+    -----
+    Uncertain by default (:func:`uncertain_inputs`): MFU log-normal ×/÷ 1.3, the GPU-hour
+    price log-normal ×/÷ 1.25, the link efficiency uniform over nccl-tests' measured
+    0.44–0.76 and the overlap uniform over 0.25–0.75 (when GPUs communicate), the QLoRA
+    slowdown log-normal ×/÷ 1.15; marked inputs triangular around their values.  Each
+    sample is evaluated by :func:`method_samples`; each point value is
+    :func:`evaluate_method`'s figure on the base inputs, which the simulation never changes.
+
+    Raises
+    ------
+    ValueError : a bad spread path (see :func:`uncertain_inputs`) or ``n`` out of range.
+
+    Examples
+    --------
+    >>> u = finetune_uncertainty(FinetuneInputs(), n=500)
+    >>> h = u.selected.wall_hours
+    >>> h.p10 <= h.point <= h.p90, u.selected.memory_gb.p10 == u.selected.memory_gb.p90
+    (True, True)
+    """
+    if not 1 <= n <= MAX_SAMPLES:
+        raise ValueError(f"samples must be between 1 and {MAX_SAMPLES:,} (got {n})")
+    spreads = dict(spreads or {})
+    points = {m: evaluate_method(inputs, m) for m in METHODS}
+    marked = {k for k, v in spreads.items() if v > 0}
+    communicates = any(r.gpus_used > 1 for r in points.values()) or bool(
+        marked & (MEMORY_PATHS | {"gpus_per_node"})
+    )
+    unc = uncertain_inputs(inputs, spreads, communicates)
+    sims = draw(unc, n, seed)
+    methods = {m: _method_ranges(points[m], method_samples(inputs, m, sims)) for m in METHODS}
+    bars = tornado(lambda v: method_samples(inputs, inputs.method, v)["cost_usd"], unc)
+    return FinetuneUncertainty(
+        samples=n,
+        seed=seed,
+        inputs=tuple(unc),
+        selected=methods[inputs.method],
+        methods=methods,
+        memory_moves=bool(marked & MEMORY_PATHS),
+        tornado=tuple(bars),
+        tornado_of=f"{METHOD_LABELS[inputs.method]} cost",
+        basis=_basis(inputs, unc),
+    )
+
+
+def fmt_hours_range(r: Range) -> str:
+    """P10–P90 of hours in the unit :func:`fmt_hours` picks for the point value.
+
+    >>> fmt_hours_range(Range(point=12, p10=9.14, p50=12, p90=14.8))
+    '9.1–14.8 h'
+    >>> fmt_hours_range(Range(point=80, p10=60, p50=80, p90=120))
+    '2.5–5.0 days'
+    """
+    if r.point < 48:
+        return f"{r.p10:,.1f}–{r.p90:,.1f} h"
+    return f"{r.p10 / 24:,.1f}–{r.p90 / 24:,.1f} days"
+
+
+def _short(x: float) -> str:
+    """``'12.3'``, ``'2,562'``: one decimal below 100, none from 100 up.
+
+    >>> _short(171.46), _short(12.34)
+    ('171', '12.3')
+    """
+    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:,.1f}"
+
+
+def range_texts(u: FinetuneUncertainty, method: Method | None = None) -> dict[str, str]:
+    """Headline → "likely P10–P90" text of one method (the selected one by default), for the
+    page, CLI and PDF; memory and GPUs only when a spread input moves them.
+
+    Examples
+    --------
+    >>> t = range_texts(finetune_uncertainty(FinetuneInputs(), n=200))
+    >>> sorted(t), t["cost_usd"].startswith("likely $")
+    (['cost_usd', 'gpu_hours', 'wall_hours'], True)
+    """
+    m = u.methods[method] if method else u.selected
+    out = {
+        "wall_hours": f"likely {fmt_hours_range(m.wall_hours)}",
+        "gpu_hours": f"likely {_short(m.gpu_hours.p10)}–{_short(m.gpu_hours.p90)} GPU·h",
+        "cost_usd": f"likely ${m.cost_usd.p10:,.0f}–${m.cost_usd.p90:,.0f}",
+    }
+    if m.memory_gb.p10 != m.memory_gb.p90:
+        out["memory_gb"] = f"likely {m.memory_gb.p10:,.1f}–{m.memory_gb.p90:,.1f} GB"
+    g = m.gpus_needed
+    if g is not None and g.p10 != g.p90:
+        out["gpus_needed"] = f"likely {g.p10:,.0f}–{g.p90:,.0f}"
+    if m.share_none_fit > 0:
+        out["gpus_needed"] = (
+            out.get("gpus_needed", "likely " + ("none fit" if g is None else f"{g.point:,.0f}"))
+            + f"; none fits in {m.share_none_fit:.0%} of simulations"
+        )
+    return out
+
+
+TOP_DRIVERS = 3
+"""Inputs the "what moves the cost most" line names."""
+
+
+def drivers_text(u: FinetuneUncertainty, top: int = TOP_DRIVERS) -> str | None:
+    """``"What moves the LoRA cost most: Utilization (MFU) ($10–$22); …"`` or None.
+
+    >>> drivers_text(finetune_uncertainty(FinetuneInputs(), n=200))[:40]
+    'What moves the LoRA cost most: Utilizati'
+    """
+    moving = [b for b in u.tornado if b.swing > 0][:top]
+    if not moving:
+        return None
+    parts = [f"{b.label} (${min(b.low, b.high):,.0f}–${max(b.low, b.high):,.0f})" for b in moving]
+    return f"What moves the {u.tornado_of} most: " + "; ".join(parts)

@@ -599,6 +599,8 @@ WHAT_IFS: tuple[Domain, ...] = (
         "calculator.charts.finetune",
         "finetune",
         "python -m calculator finetune --input finetune.json",
+        ranges="finetune_uncertainty",
+        tornado="cost_tornado_spec",
     ),
     Domain(
         "mitigation",

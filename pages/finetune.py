@@ -1,11 +1,14 @@
 """What-if: full vs LoRA vs QLoRA fine-tuning — memory per GPU, GPUs, time and dollars.
 
 Thin page: widgets → :class:`calculator.finetune.FinetuneInputs` →
-:func:`calculator.finetune.compare_methods` → render.
+:func:`calculator.finetune.compare_methods` → render.  Ranges (issue 12):
+:func:`calculator.finetune.finetune_uncertainty`, cached on the inputs' JSON and the spreads
+the user marks ("Mark inputs as uncertain").
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pandas as pd
@@ -40,6 +43,8 @@ DEFAULTS: dict[str, Any] = {
     K + "arch.tied": False,
     K + "arch.gated": True,
     K + "arch.qkv_bias": False,
+    K + "spreads.paths": [],
+    K + "spreads.size": 30,
 }
 # Initial widget values, set once so widgets take no default argument.
 for _key, _value in DEFAULTS.items():
@@ -72,6 +77,83 @@ def load_case_study() -> None:
 def compute(inputs: FinetuneInputs) -> ft.FinetuneComparison:
     """Cached :func:`calculator.finetune.compare_methods` keyed by the frozen inputs."""
     return ft.compare_methods(inputs)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def compute_ranges(inputs_json: str, spreads_json: str) -> ft.FinetuneUncertainty:
+    """Cached :func:`calculator.finetune.finetune_uncertainty` (fixed seed) keyed by JSON."""
+    return ft.finetune_uncertainty(
+        FinetuneInputs.model_validate_json(inputs_json), json.loads(spreads_json)
+    )
+
+
+# Inputs the page offers to mark as uncertain, with short names for the multiselect's chips
+# (a comment, not a docstring: Streamlit's magic would draw a bare string on the page).
+SPREAD_LABELS = {
+    "dataset_tokens": "Dataset size",
+    "epochs": "Epochs",
+    "seq_len": "Sequence length",
+    "micro_batch": "Micro-batch",
+    "gradient_accumulation": "Gradient accumulation",
+    "rank": "LoRA rank",
+    "num_gpus": "GPU count",
+    "mfu": "Utilization (MFU)",
+    "usd_per_hour": "GPU price",
+    "bandwidth_efficiency": "Link efficiency",
+    "comm_overlap": "Communication overlap",
+    "qlora_slowdown": "QLoRA slowdown",
+    "overhead_gb": "Framework overhead",
+    "intra_node_gbps": "Bandwidth inside a node",
+    "inter_node_gbps": "Bandwidth between nodes",
+}
+
+
+def spread_controls(inputs: FinetuneInputs) -> dict[str, float]:
+    """Inputs the user marks as uncertain, with one ± spread for all of them."""
+    options = [
+        p
+        for p in SPREAD_LABELS
+        if not (p == "num_gpus" and inputs.num_gpus == 0)
+        and not (p == "intra_node_gbps" and inputs.resolved_gpu().intra_node_gbps is None)
+    ]
+    key = K + "spreads.paths"
+    st.session_state[key] = [p for p in st.session_state.get(key, []) if p in options]
+    with st.expander("Mark inputs as uncertain"):
+        st.caption(
+            f"Always uncertain: utilization (×/÷ {ft.MFU_FACTOR:g}), GPU price "
+            f"(×/÷ {ft.PRICE_FACTOR:g}), link efficiency ({ft.BANDWIDTH_EFFICIENCY_RANGE[0]:g}–"
+            f"{ft.BANDWIDTH_EFFICIENCY_RANGE[1]:g}, nccl-tests) and overlap "
+            f"({ft.COMM_OVERLAP_RANGE[0]:g}–{ft.COMM_OVERLAP_RANGE[1]:g}) when GPUs "
+            f"communicate, QLoRA slowdown (×/÷ {ft.QLORA_SLOWDOWN_FACTOR:g}). A marked input "
+            "is drawn within ± the spread, likeliest at your value."
+        )
+        c_paths, c_size = st.columns([3, 1], gap="medium")
+        paths = c_paths.multiselect(
+            "Uncertain inputs",
+            options,
+            format_func=lambda k: SPREAD_LABELS.get(k, k),
+            help="Marking utilization, price, link efficiency, overlap or the QLoRA slowdown "
+            "replaces its assumed range. Marking sequence length, micro-batch, LoRA rank, "
+            "overhead or the GPU count gives memory and GPUs a range too.",
+            key=key,
+            persist_state="session",
+            placeholder="None: only the assumed ranges",
+        )
+        size = c_size.slider(
+            "± spread (%)",
+            5,
+            90,
+            step=5,
+            key=K + "spreads.size",
+            persist_state="session",
+            help="How far off each marked input may be, as a share of its value.",
+        )
+    return {p: size / 100 for p in paths}
+
+
+def likely(text: str | None) -> str | None:
+    """``"likely 9.1–14.8 h (P10–P90)"`` from a range text, None stays None."""
+    return None if text is None else f"{text} (P10–P90)"
 
 
 def select(field: str, options: list[Any], key: str, **kwargs: Any) -> Any:
@@ -293,6 +375,8 @@ try:
         comm_overlap=comm_overlap,
     )
     result = compute(inputs)
+    spreads = spread_controls(inputs)
+    ranges = compute_ranges(inputs.model_dump_json(), json.dumps(spreads, sort_keys=True))
 except ValidationError as exc:
     st.error(
         "These inputs cannot be used:\n\n" + describe_validation_error(exc).replace("\n", "\n\n")
@@ -305,6 +389,7 @@ except InputError as exc:
 st.session_state.setdefault("what_if", {})["finetune"] = inputs.model_dump(mode="json")
 
 sel = result.selected
+texts = ft.range_texts(ranges)
 label = ft.METHOD_LABELS[sel.method]
 st.divider()
 st.subheader(f"{label} of {inputs.model if model != CUSTOM else 'the custom model'} on {gpu_name}")
@@ -321,12 +406,16 @@ m2.metric(
     help=f"at {ft.fmt_gpus(sel.gpus_used)}; one {gpu_name} has {sel.gpu_memory_gb:,.0f} GB",
 )
 m2.caption(("fits" if sel.fits else "does NOT fit") + f" in {sel.gpu_memory_gb:,.0f} GB")
+if "memory_gb" in texts:
+    m2.caption(likely(texts["memory_gb"]))
 m3.metric(
     "GPUs needed",
     "none fit" if sel.gpus_needed is None else f"{sel.gpus_needed}",
     help="Smallest number of GPUs whose memory per GPU fits, with this sharding.",
 )
 m3.caption(f"{ft.fmt_gpus(sel.gpus_used)} used")
+if "gpus_needed" in texts:
+    m3.caption(likely(texts["gpus_needed"]))
 
 comm = sel.communication
 m4, m5, m6 = st.columns(3)
@@ -335,6 +424,7 @@ m4.metric(
     ft.fmt_hours(sel.wall_hours),
     help="Compute time plus the communication not hidden behind it.",
 )
+m4.caption(likely(texts["wall_hours"]))
 m4.caption(
     f"{ft.fmt_hours(sel.compute_hours)} computing + "
     f"{ft.fmt_hours(sel.exposed_communication_hours)} waiting for the interconnect"
@@ -364,8 +454,10 @@ if comm_note:
 
 m7, m8, m9 = st.columns(3)
 m7.metric("GPU-hours", f"{sel.gpu_hours:,.1f} GPU·h")
+m7.caption(likely(texts["gpu_hours"]))
 m8.metric("Cost", f"${sel.cost_usd:,.0f}")
-m8.caption(f"at ${sel.usd_per_gpu_hour:,.2f}/GPU-hour, communication included")
+m8.caption(dollars(likely(texts["cost_usd"]) or ""))
+m8.caption(dollars(f"at ${sel.usd_per_gpu_hour:,.2f}/GPU-hour, communication included"))
 m9.metric(
     "Optimizer steps",
     f"{comm.steps:,.0f}",
@@ -373,6 +465,14 @@ m9.metric(
     "accumulation).",
 )
 m9.caption(f"{comm.global_batch_tokens:,.0f} tokens each · {ft.fmt_seconds(comm.step_s)} per step")
+
+if any(b.swing > 0 for b in ranges.tornado):
+    st.vega_lite_chart(charts.cost_tornado_spec(ranges, result), width="stretch")
+st.caption(
+    dollars(ranges.basis)
+    + f" Likely: P10–P90 of {ranges.samples:,} simulations (seed {ranges.seed}); the figures "
+    "above are the formulas on your inputs."
+)
 
 if result.published_params is not None:
     same = result.params.total == result.published_params
@@ -427,10 +527,28 @@ with tab_cost:
             }
         )
     st.dataframe(pd.DataFrame(rows_cost), hide_index=True, width="stretch")
+    likely_by = {m: ft.range_texts(ranges, m) for m in ft.METHODS}
+    shown = [k for k in ft.HEADLINE_LABELS if any(k in t for t in likely_by.values())]
+    fixed = {  # a headline no spread moves for this method: its one value
+        "memory_gb": lambda r: f"{r.memory.total:,.1f} GB",
+        "gpus_needed": lambda r: "none fit" if r.gpus_needed is None else f"{r.gpus_needed}",
+    }
+    rows_likely = [
+        {"Method": ft.METHOD_LABELS[m]}
+        | {
+            ft.HEADLINE_LABELS[k]: likely_by[m][k].removeprefix("likely ")
+            if k in likely_by[m]
+            else fixed[k](result.methods[m])
+            for k in shown
+        }
+        for m in ft.METHODS
+    ]
+    st.markdown("**Likely ranges by method (P10–P90)**")
+    st.dataframe(pd.DataFrame(rows_likely), hide_index=True, width="stretch")
     st.caption(
         "Compute: FLOPs ÷ (GPUs × peak × utilization). Communication: time the "
         "interconnect is busy. Waiting: the part not hidden behind compute, which the "
-        "wall time adds."
+        "wall time adds. Likely: P10–P90 of the simulation (see the basis line above)."
     )
     c_time, c_cost = st.columns(2)
     c_time.altair_chart(charts.time_chart(result), width="stretch")

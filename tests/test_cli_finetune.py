@@ -247,3 +247,112 @@ def test_text_shows_compute_communication_and_warning(capsys):
     assert main(["finetune", "--list-gpus"]) == 0
     listing = capsys.readouterr().out
     assert "PCIe 4.0 x16, no NVLink or P2P, 31.5 GB/s per GPU" in listing
+
+
+# --- ranges (issue 12) ----------------------------------------------------------------------
+
+
+def strict_json(text: str):
+    """Parse JSON, failing on NaN / Infinity (the CLI prints finite numbers only)."""
+
+    def reject(name):
+        raise AssertionError(f"non-finite number {name} in the JSON")
+
+    return json.loads(text, parse_constant=reject)
+
+
+def test_json_ranges_and_sensitivity(capsys):
+    assert main(["finetune", "--case-study", "--json", "--samples", "1000"]) == 0
+    out = strict_json(capsys.readouterr().out)
+    r = out["ranges"]
+    assert (r["samples"], r["seed"]) == (1000, 2026)
+    for key in ("wall_hours", "gpu_hours", "cost_usd", "memory_gb", "gpus_needed"):
+        assert r[key]["p10"] <= r[key]["p50"] <= r[key]["p90"], key
+    # the point values are the figures at top level, inside the likely range
+    assert r["wall_hours"]["p10"] <= out["wall_hours"] <= r["wall_hours"]["p90"]
+    assert r["cost_usd"]["p10"] <= out["cost_usd"] <= r["cost_usd"]["p90"]
+    # memory does not move without a spread on a memory input
+    assert r["memory_gb"]["p10"] == r["memory_gb"]["p90"] == out["memory_gb"]["total"]
+    assert r["memory_moves"] is False
+    assert set(r["methods"]) == {"full", "lora", "qlora"}
+    assert r["basis"].startswith("How sure: from formulas only")
+    assert out["sensitivity_of"] == "LoRA cost"
+    bars = out["sensitivity"]
+    assert {"input", "low", "high", "swing"} <= set(bars[0])
+    assert [b["swing"] for b in bars] == sorted((b["swing"] for b in bars), reverse=True)
+    # one A100, LoRA: cost ∝ 1/MFU, so MFU ÷ 1.3 makes it × 1.3 (hand calculation)
+    mfu = next(b for b in bars if b["key"] == "mfu")
+    assert mfu["low"] == pytest.approx(out["cost_usd"] * 1.3)
+
+
+def test_json_reproducible_and_seeded(capsys):
+    argv = ["finetune", "--model", "Llama-2-7B", "--json", "--samples", "500"]
+    assert main([*argv, "--seed", "5"]) == 0
+    a = strict_json(capsys.readouterr().out)["ranges"]
+    assert main([*argv, "--seed", "5"]) == 0
+    b = strict_json(capsys.readouterr().out)["ranges"]
+    assert main([*argv, "--seed", "6"]) == 0
+    c = strict_json(capsys.readouterr().out)["ranges"]
+    assert a == b
+    assert a["cost_usd"] != c["cost_usd"]
+
+
+def test_spread_flag_marks_inputs(capsys):
+    out = run_json(
+        capsys,
+        "--case-study",
+        "--spread",
+        "dataset_tokens=0.5",
+        "--spread",
+        "seq_len=0.3",
+        "--samples",
+        "500",
+    )
+    r = out["ranges"]
+    assert "dataset size (± spread)" in r["basis"]
+    assert "sequence length (± spread)" in r["basis"]
+    assert r["memory_moves"] is True
+    assert r["memory_gb"]["p10"] < r["memory_gb"]["p90"]
+    assert "dataset_tokens" in [b["key"] for b in out["sensitivity"]]
+
+
+def test_text_likely_rows_and_drivers(capsys):
+    assert (
+        main(["finetune", "--model", "Llama-2-70B", "--method", "full", "--gpu", "RTX 4090"]) == 0
+    )
+    text = capsys.readouterr().out
+    assert text.count("likely (P10–P90)") == 3  # under wall time, GPU-hours and cost
+    assert "What moves the Full fine-tuning cost most: Link efficiency" in text
+    assert "Likely: P10–P90 of 4,000 simulations (seed 2026)." in text
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--spread", "nonsense=0.2"], "nonsense"),
+        (["--spread", "gpu=0.2"], "gpu"),
+        (["--spread", "gpus_per_node=0.5", "--gpu", "DGX Spark (GB10)"], "one GPU per node"),
+    ],
+)
+def test_bad_spread_path_exit_2(capsys, argv, message):
+    assert main(["finetune", "--model", "Llama-2-7B", *argv]) == 2
+    err = capsys.readouterr().err
+    assert "--spread" in err
+    assert message in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--spread", "mfu"], "is not PATH=FRACTION"),
+        (["--spread", "mfu=1.5"], "outside 0–1"),
+        (["--samples", "50"], "outside 100–100000"),
+        (["--seed", "-1"], "outside"),
+    ],
+)
+def test_bad_range_flags_exit_2(capsys, argv, message):
+    with pytest.raises(SystemExit) as exc:
+        main(["finetune", "--model", "Llama-2-7B", *argv])
+    assert exc.value.code == 2
+    assert message in capsys.readouterr().err

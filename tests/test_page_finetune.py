@@ -138,3 +138,53 @@ def test_catalogue_rows_from_an_older_session_keep_working(app_test):
     spec = at.session_state["what_if"]["finetune"]["gpu_spec"]
     assert spec["inter_node_gbps"] == 3.125
     assert spec["gpus_per_node"] == 8
+
+
+# --- ranges (issue 12) ----------------------------------------------------------------------
+
+
+def captions(at) -> str:
+    return " ".join(c.value for c in at.caption)
+
+
+def test_likely_ranges_tornado_and_basis(app_test):
+    from calculator import finetune as ft
+
+    at = app_test(PAGE)
+    u = ft.finetune_uncertainty(ft.FinetuneInputs())  # the page's defaults, same seed
+    text = captions(at)
+    h = u.selected.wall_hours
+    # a short metric value, the range in the caption under it
+    assert metrics(at)["Wall time"] == "11.1 h"
+    assert f"likely {h.p10:,.1f}–{h.p90:,.1f} h (P10–P90)" in text
+    assert "GPU·h (P10–P90)" in text
+    assert "likely \\$" in text  # the cost range, its dollars escaped for Markdown
+    assert "How sure: from formulas only" in text
+    assert "P10–P90 of 4,000 simulations (seed 2026)" in text
+    charts = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    tornado = next(c for c in charts if c["title"]["text"] == "What moves the LoRA cost most")
+    inputs = {row["input"] for row in tornado["layer"][0]["data"]["values"]}
+    assert inputs == {"Utilization (MFU)", "GPU price"}  # one GPU: nothing else moves it
+    # memory and GPUs do not move without a spread on a memory input: no range under them
+    assert "GB (P10–P90)" not in text
+
+
+def test_marking_inputs_uncertain(app_test):
+    at = app_test(PAGE)
+    at.multiselect(key="w.finetune.spreads.paths").set_value(["seq_len", "dataset_tokens"]).run()
+    assert not at.exception
+    text = captions(at)
+    assert "GB (P10–P90)" in text  # sequence length moves the activations
+    assert "sequence length (± spread)" in text
+    assert "dataset size (± spread)" in text
+    at.slider(key="w.finetune.spreads.size").set_value(60).run()
+    assert not at.exception
+    charts = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    tornado = next(c for c in charts if c["title"]["text"] == "What moves the LoRA cost most")
+    assert "Dataset size" in {row["input"] for row in tornado["layer"][0]["data"]["values"]}
+    # the likely table by method, in the "Time and cost" tab
+    frames = [df.value for df in at.dataframe]
+    likely = next(f for f in frames if "Cost" in f.columns and "Wall time" in f.columns
+                  and "Fits" not in f.columns)  # fmt: skip
+    assert list(likely["Method"]) == ["Full fine-tuning", "LoRA", "QLoRA"]
+    assert all(v.startswith("$") for v in likely["Cost"])

@@ -4,20 +4,27 @@
   stacked by component, with the GPU's memory as a rule;
 * :func:`cost_chart` — dollars per method, labelled with GPUs × wall time;
 * :func:`time_chart` — wall time per method, split into compute and the communication not
-  hidden behind it.
+  hidden behind it;
+* :func:`cost_tornado_spec` — which uncertain input moves the selected method's cost most
+  (issue 12), a plain Vega-Lite spec from the shared :mod:`calculator.charts.tornado`, as the
+  sizing and Green Money tornadoes (and the PDF's ``(ranges, result) → spec`` interface).
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import altair as alt
 import pandas as pd
 
+from calculator.charts.tornado import tornado_spec
 from calculator.finetune import (
     MEMORY_COMPONENTS,
     MEMORY_LABELS,
     METHOD_LABELS,
     METHODS,
     FinetuneComparison,
+    FinetuneUncertainty,
     fmt_hours,
     fmt_params,
 )
@@ -246,3 +253,29 @@ def time_chart(result: FinetuneComparison) -> alt.LayerChart:
 def main_chart(result: FinetuneComparison) -> alt.LayerChart:
     """The chart the PDF report shows: :func:`memory_chart`."""
     return memory_chart(result)
+
+
+def cost_tornado_spec(
+    ranges: FinetuneUncertainty, result: FinetuneComparison | None = None
+) -> dict[str, Any]:
+    """Tornado of the selected method's cost: each uncertain input at its low and its high
+    end, the others at base, largest swing on top; dashed: the point value.
+
+    ``result`` is accepted for the PDF's ``(ranges, result)`` interface and not needed: the
+    point value is in ``ranges``.
+
+    Examples
+    --------
+    >>> from calculator.finetune import FinetuneInputs, finetune_uncertainty
+    >>> spec = cost_tornado_spec(finetune_uncertainty(FinetuneInputs(), n=200))
+    >>> spec["title"]["text"], spec["layer"][0]["encoding"]["y"]["field"]
+    ('What moves the LoRA cost most', 'input')
+    """
+    return tornado_spec(
+        ranges.tornado,
+        ranges.selected.cost_usd.point,
+        f"What moves the {ranges.tornado_of} most",
+        f"{ranges.tornado_of} (USD)",
+        "$,.0f",
+        "$~s",
+    )

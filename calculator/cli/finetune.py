@@ -10,6 +10,16 @@ Examples::
     python -m calculator finetune --model Llama-2-70B --method full --gpu "RTX 4090" \\
         --inter-node-gbps 50
     python -m calculator finetune --list-models
+    python -m calculator finetune --case-study --spread dataset_tokens=0.5 --spread seq_len=0.25
+
+Ranges (issue 12): every run also simulates ``--samples`` draws (default 4,000, at least 100;
+seed ``--seed``, default 2026, so the page, the CLI and the PDF agree) with MFU ×/÷ 1.3, the
+GPU price ×/÷ 1.25, the link efficiency over nccl-tests' 0.44–0.76, the overlap over
+0.25–0.75 and the QLoRA slowdown ×/÷ 1.15, plus the inputs marked ``--spread PATH=FRACTION``
+(± FRACTION of the value, triangular).  Text output adds "likely P10–P90" rows under wall
+time, GPU-hours and cost (memory and GPUs too when a spread moves them), the three inputs
+that move the selected method's cost most, and the basis line; ``--json`` adds ``ranges``
+and ``sensitivity``.
 """
 
 from __future__ import annotations
@@ -21,8 +31,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from calculator import finetune as ft
+from calculator.cli.argtypes import number, spread
 from calculator.errors import InputError, describe_validation_error, load_model_file
 from calculator.hardware import catalogue
+from calculator.uncertainty import DEFAULT_SAMPLES, DEFAULT_SEED, MAX_SAMPLES, TornadoBar
 
 ARCH_FLAGS = ("layers", "hidden", "intermediate", "heads", "kv_heads", "vocab")
 LABEL_WIDTH = 42
@@ -116,6 +128,33 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="override the link between nodes, GB/s per node per direction",
     )
     c.add_argument("--gpus-per-node", type=int, metavar="N", help="override the GPUs per node")
+    r = p.add_argument_group("ranges (P10–P90 of a seeded simulation)")
+    r.add_argument(
+        "--samples",
+        type=number(100, MAX_SAMPLES, integer=True),
+        default=DEFAULT_SAMPLES,
+        metavar="N",
+        help=f"simulations behind the ranges, {100:,}–{MAX_SAMPLES:,} "
+        f"(default {DEFAULT_SAMPLES:,})",
+    )
+    r.add_argument(
+        "--seed",
+        type=number(0, 2**32 - 1, integer=True),
+        default=DEFAULT_SEED,
+        metavar="S",
+        help=f"random seed of the simulation (default {DEFAULT_SEED}: the page's ranges)",
+    )
+    r.add_argument(
+        "--spread",
+        type=spread,
+        action="append",
+        default=[],
+        metavar="PATH=FRACTION",
+        help="mark an input as uncertain by ± FRACTION of its value, e.g. dataset_tokens=0.5 "
+        "(repeatable; 0 = known exactly; marking mfu, usd_per_hour, bandwidth_efficiency, "
+        "comm_overlap or qlora_slowdown replaces its assumed range; any of: "
+        f"{', '.join(ft.SPREADABLE)})",
+    )
     p.add_argument(
         "--input",
         metavar="FILE",
@@ -247,8 +286,48 @@ def result_json(c: ft.FinetuneComparison) -> dict[str, Any]:
     return out
 
 
-def render_text(c: ft.FinetuneComparison) -> str:
-    """Human-readable summary: the comparison table, warnings and the case study."""
+def sensitivity_json(bars: tuple[TornadoBar, ...]) -> list[dict[str, Any]]:
+    """Tornado bars as JSON: each input at its low and high end, the others at base."""
+    return [
+        {
+            "input": b.label,
+            "key": b.key,
+            "source": b.source,
+            "input_low": b.input_low,
+            "input_high": b.input_high,
+            "low": b.low,
+            "high": b.high,
+            "swing": b.swing,
+        }
+        for b in bars
+    ]
+
+
+def _method_ranges_json(m: ft.MethodRanges) -> dict[str, Any]:
+    out: dict[str, Any] = {key: getattr(m, key).as_dict() for key in ft.HEADLINE_LABELS}
+    out["gpus_needed"] = None if m.gpus_needed is None else m.gpus_needed.as_dict()
+    out["share_none_fit"] = m.share_none_fit
+    return out
+
+
+def ranges_json(u: ft.FinetuneUncertainty) -> dict[str, Any]:
+    """``ranges`` ({p10, p50, p90} of the selected method's headlines at top level, every
+    method's under ``methods``), ``sensitivity_of`` and ``sensitivity`` (tornado bars)."""
+    ranges: dict[str, Any] = {"samples": u.samples, "seed": u.seed}
+    ranges.update(_method_ranges_json(u.selected))
+    ranges["memory_moves"] = u.memory_moves
+    ranges["basis"] = u.basis
+    ranges["methods"] = {m: _method_ranges_json(r) for m, r in u.methods.items()}
+    return {
+        "ranges": ranges,
+        "sensitivity_of": u.tornado_of,
+        "sensitivity": sensitivity_json(u.tornado),
+    }
+
+
+def render_text(c: ft.FinetuneComparison, u: ft.FinetuneUncertainty | None = None) -> str:
+    """Human-readable summary: the comparison table (with "likely" P10–P90 rows when ``u``
+    is given), what moves the cost most, the basis line, warnings and the case study."""
     lines = [
         f"{c.inputs.model}: {c.params.total:,} parameters"
         + (f" (published {c.published_params:,})" if c.published_params else ""),
@@ -262,6 +341,18 @@ def render_text(c: ft.FinetuneComparison) -> str:
             f"{label:{LABEL_WIDTH}}" + "".join(f"{fn(c.methods[m]):>18}" for m in ft.METHODS)
         )
 
+    texts = {m: ft.range_texts(u, m) for m in ft.METHODS} if u is not None else {}
+
+    def likely(key: str) -> None:
+        """A "likely (P10–P90)" row under the figure ``key``, where any method has one."""
+        if any(key in t for t in texts.values()):
+            lines.append(
+                f"{'  likely (P10–P90)':{LABEL_WIDTH}}"
+                + "".join(
+                    f"{texts[m].get(key, '').removeprefix('likely '):>18}" for m in ft.METHODS
+                )
+            )
+
     row("trainable params", lambda r: f"{r.trainable_params:,}")
     row("trainable share", lambda r: f"{r.trainable_share:.3%}")
     for comp in ft.MEMORY_COMPONENTS:
@@ -270,8 +361,10 @@ def render_text(c: ft.FinetuneComparison) -> str:
             lambda r, comp=comp: f"{getattr(r.memory, comp):,.2f}",
         )
     row("memory per GPU (GB)", lambda r: f"{r.memory.total:,.2f}")
+    likely("memory_gb")
     row("fits", lambda r: "yes" if r.fits else "no")
     row("GPUs needed", lambda r: "none fit" if r.gpus_needed is None else str(r.gpus_needed))
+    likely("gpus_needed")
     row("GPUs used", lambda r: str(r.gpus_used))
     row("FLOPs", lambda r: f"{r.flops.total_executed:.3g}")
     row("compute time", lambda r: ft.fmt_hours(r.compute_hours))
@@ -279,9 +372,13 @@ def render_text(c: ft.FinetuneComparison) -> str:
     row("  of which not hidden", lambda r: ft.fmt_hours(r.exposed_communication_hours))
     row("  bytes per GPU per step", lambda r: ft.fmt_bytes(r.communication.bytes_per_step))
     row("  transfers / compute per step", lambda r: f"{r.communication.comm_to_compute:,.2f}×")
+
     row("wall time", lambda r: ft.fmt_hours(r.wall_hours))
+    likely("wall_hours")
     row("GPU-hours", lambda r: f"{r.gpu_hours:,.1f}")
+    likely("gpu_hours")
     row("cost (USD)", lambda r: f"${r.cost_usd:,.0f}")
+    likely("cost_usd")
     sel = c.selected
     lines.append(f"\nselected method: {ft.METHOD_LABELS[sel.method]} on {sel.gpu_name}")
     lines.append(f"interconnect: {sel.communication.link_description}")
@@ -293,6 +390,11 @@ def render_text(c: ft.FinetuneComparison) -> str:
         f"{sel.communication.steps:,.0f} steps of "
         f"{sel.communication.global_batch_tokens:,.0f} tokens"
     )
+    if u is not None:
+        drivers = ft.drivers_text(u)
+        if drivers:
+            lines.append(drivers)
+        lines.append(f"{u.basis} Likely: P10–P90 of {u.samples:,} simulations (seed {u.seed}).")
     for w in c.warnings:
         lines.append(f"warning: {w}")
     if c.case_study is not None:
@@ -330,9 +432,16 @@ def run(args: argparse.Namespace) -> int:
                 f"| between nodes: {g.inter_node_link}, {g.inter_node_gbps:g} GB/s per node"
             )
         return 0
-    result = ft.compare_methods(build_inputs(args))
+    inputs = build_inputs(args)
+    result = ft.compare_methods(inputs)
+    try:
+        ranges = ft.finetune_uncertainty(inputs, dict(args.spread), args.samples, args.seed)
+    except ValueError as exc:
+        raise InputError(f"--spread: {exc}") from None
     if args.json:
-        print(json.dumps(result_json(result), indent=2))
+        data = result_json(result)
+        data.update(ranges_json(ranges))
+        print(json.dumps(data, indent=2, allow_nan=False))
     else:
-        print(render_text(result))
+        print(render_text(result, ranges))
     return 0
