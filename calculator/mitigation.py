@@ -9,20 +9,39 @@ by ROI.  The rules (one function each below) are stated on the methodology page
 
 Public API: :class:`ActionSpec`, :data:`DEFAULT_ACTIONS`, :class:`MitigationInputs`,
 :func:`evaluate_plan` → :class:`MitigationResult`, :func:`seed_headline`,
-:func:`key_figures`.
+:func:`key_figures`; ranges (issue 12): :func:`plan_uncertainty` → :class:`PlanUncertainty`
+(P10 / P50 / P90 of NPV, payback, ROI, investment and savings, the NPV tornado, the basis),
+:func:`uncertainty_json`, :func:`format_likely`, :func:`format_likely_payback`.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from typing import Literal
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from calculator.common import COMPONENTS, ComponentCosts, Stage
 from calculator.forecast import ForecastInputs, forecast
+from calculator.uncertainty import (
+    DEFAULT_SAMPLES,
+    DEFAULT_SEED,
+    Basis,
+    Range,
+    Source,
+    Spreads,
+    TornadoBar,
+    Uncertain,
+    around,
+    changed_paths,
+    draw,
+    field_bounds,
+    numeric_fields,
+    quantiles,
+    tornado,
+)
 
 Component = Literal["inference", "storage", "training", "operations"]
 Variant = Literal["low", "base", "high"]
@@ -202,7 +221,8 @@ class ActionSpec(BaseModel, frozen=True, extra="forbid"):
         return _pick(self.reduction_low, self.reduction_high, variant, rising=True)
 
     def investment(self, variant: Variant) -> float:
-        """Investment (USD, before the stage multiplier); the pessimistic *low* variant pays the high end."""
+        """Investment (USD, before the stage multiplier); the pessimistic *low* variant pays the
+        high end."""
         return _pick(self.investment_low_usd, self.investment_high_usd, variant, rising=False)
 
     def duration_months(self, variant: Variant) -> float:
@@ -301,7 +321,8 @@ DEFAULT_ACTIONS: tuple[ActionSpec, ...] = (
         ("storage",),
         (0.60, 0.80),
         "seed 001 §5 phase 1; §3.6",
-        "S3 lifecycle rules (Standard → IA → Glacier → delete): 60–80% storage cost reduction (§5). "
+        "S3 lifecycle rules (Standard → IA → Glacier → delete): 60–80% storage cost reduction "
+        "(§5). "
         "§3.6's IoT example: $2,070 → $340/month (−84%).",
         4,
     ),
@@ -312,7 +333,8 @@ DEFAULT_ACTIONS: tuple[ActionSpec, ...] = (
         ("inference", "training"),
         (0.20, 0.40),
         "seed 001 §5 phase 1; §4.2",
-        "Analyse utilisation, downgrade over-provisioned instances: 20–40% cost reduction (§5), applied "
+        "Analyse utilisation, downgrade over-provisioned instances: 20–40% cost reduction (§5), "
+        "applied "
         "to compute (inference and training). §4.2's example: 18% → 65% GPU utilisation, −75%.",
         4,
     ),
@@ -323,7 +345,8 @@ DEFAULT_ACTIONS: tuple[ActionSpec, ...] = (
         ("inference",),
         (0.15, 0.30),
         "seed 001 §5 phase 1; §3.4",
-        "Group requests by latency tolerance: 15–30% cost reduction (§5); §3.4 batch inference windows.",
+        "Group requests by latency tolerance: 15–30% cost reduction (§5); §3.4 batch inference "
+        "windows.",
         4,
     ),
     # Phase 2: model optimization (week 3-8, $20-80K)
@@ -345,8 +368,10 @@ DEFAULT_ACTIONS: tuple[ActionSpec, ...] = (
         (0.10, 0.20),
         "seed 001 §5 phase 2 (size only); §3.2",
         "Remove unnecessary weights. The seed gives a size reduction only (20–40% in §5, 30–50% in "
-        "§3.2), not a cost reduction; unstructured sparsity rarely speeds up dense GPU kernels, so the "
-        "default takes half of §5's size reduction: 10–20% of inference cost (ScaleRisk assumption).",
+        "§3.2), not a cost reduction; unstructured sparsity rarely speeds up dense GPU kernels, so "
+        "the "
+        "default takes half of §5's size reduction: 10–20% of inference cost (ScaleRisk "
+        "assumption).",
         4,
     ),
     _action(
@@ -367,7 +392,8 @@ DEFAULT_ACTIONS: tuple[ActionSpec, ...] = (
         ("inference",),
         (0.40, 0.60),
         "seed 001 §5 phase 2; §3.5",
-        "Tiered model ensemble, confidence-based routing: 40–60% cost reduction (§5); §3.5 fraud example "
+        "Tiered model ensemble, confidence-based routing: 40–60% cost reduction (§5); §3.5 fraud "
+        "example "
         "$8,000 vs $75,000/month.",
         4,
     ),
@@ -381,7 +407,8 @@ DEFAULT_ACTIONS: tuple[ActionSpec, ...] = (
         "seed 001 §5 phase 3; §2.2",
         "Replace self-hosted Kafka with Pub/Sub, self-managed inference with SageMaker. "
         + _NO_SEED_FIGURE
-        + " §2.2's pipeline example ($180,000 → $45,000/month, −75%) concerns one pipeline, a part of "
+        + " §2.2's pipeline example ($180,000 → $45,000/month, −75%) concerns one pipeline, a part "
+        "of "
         "operations; default 20–40% of operations.",
         4,
     ),
@@ -408,7 +435,8 @@ DEFAULT_ACTIONS: tuple[ActionSpec, ...] = (
         + _NO_SEED_FIGURE
         + " §3.3's health-app example "
         "replaced $22,000/month of inference by $4,000/month CDN (−82%) for a workload that moved "
-        "entirely; only part of a typical workload can move, so the default is 20–50% of inference.",
+        "entirely; only part of a typical workload can move, so the default is 20–50% of "
+        "inference.",
         4,
     ),
     _action(
@@ -431,7 +459,8 @@ DEFAULT_ACTIONS: tuple[ActionSpec, ...] = (
         ("inference", "training"),
         (0.30, 0.50),
         "seed 001 §5 phase 4; §2.1",
-        "Migrate from transformers to efficient alternatives (Mamba, RWKV), removing the O(n²) attention "
+        "Migrate from transformers to efficient alternatives (Mamba, RWKV), removing the O(n²) "
+        "attention "
         "term (§2.1). " + _NO_SEED_FIGURE + " Default 30–50% of inference and training.",
         3,
     ),
@@ -505,7 +534,8 @@ class MitigationInputs(BaseModel, frozen=True, extra="forbid"):
     projected_monthly_cost: ComponentCosts = Field(
         SEED_EXAMPLE_PROJECTED,
         description="Monthly cost per component at the end of the growth horizon, without "
-        "mitigation (USD/month); default: seed 001 §6's example projected at 12 months by the assessment's "
+        "mitigation (USD/month); default: seed 001 §6's example projected at 12 months by the "
+        "assessment's "
         "component forecast ($730.3K/month).",
     )
     growth_horizon_months: int = Field(
@@ -536,14 +566,16 @@ class MitigationInputs(BaseModel, frozen=True, extra="forbid"):
     )
     after_growth: Literal["hold", "continue"] = Field(
         "hold",
-        description="After the growth horizon, hold cost at the projected level (default) or continue "
+        description="After the growth horizon, hold cost at the projected level (default) or "
+        "continue "
         "growing at the same monthly rate.",
     )
     loaded_cost_per_fte_usd: float = Field(
         DEFAULT_LOADED_COST_PER_FTE_USD,
         ge=0,
         le=10_000_000,
-        description="Fully-loaded yearly cost of one engineer; prices the engineering time each action takes "
+        description="Fully-loaded yearly cost of one engineer; prices the engineering time each "
+        "action takes "
         "(seed 001 §2.5: $180,000).",
         json_schema_extra={"unit": "USD/year"},
     )
@@ -609,7 +641,8 @@ class Metrics(BaseModel, frozen=True, extra="forbid"):
         "None = not within the horizon."
     )
     roi: float | None = Field(
-        description="ROI at the horizon, (savings − investment) / investment; None = undefined (no investment)."
+        description="ROI at the horizon, (savings − investment) / investment; None = undefined (no "
+        "investment)."
     )
     roi_12: float | None = Field(description="ROI at 12 months.")
     roi_36: float | None = Field(description="ROI at 36 months.")
@@ -836,8 +869,10 @@ def return_multiple(savings_usd: float, investment_usd: float) -> float | None:
 
     Examples
     --------
-    >>> return_multiple(300.0, 100.0), return_multiple(0.0, 100.0), return_multiple(5.0, 0.0) is None
-    (3.0, 0.0, True)
+    >>> return_multiple(300.0, 100.0), return_multiple(0.0, 100.0)
+    (3.0, 0.0)
+    >>> return_multiple(5.0, 0.0) is None
+    True
     """
     if investment_usd <= 0:
         return None
@@ -920,7 +955,8 @@ def _grid(months: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 def simulate_steps(
     actions: Sequence[ActionSpec], inputs: MitigationInputs, variant: Variant, months: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Investment and savings (USD per step, :data:`STEPS_PER_MONTH` steps a month) of ``actions`` together.
+    """Investment and savings (USD per step, :data:`STEPS_PER_MONTH` steps a month) of ``actions``
+    together.
 
     Notes
     -----
@@ -936,7 +972,8 @@ def simulate_steps(
     >>> inp = MitigationInputs(current_monthly_cost=ComponentCosts(inference=1000.0),
     ...     projected_monthly_cost=ComponentCosts(inference=1000.0))
     >>> inv, sav = simulate_steps([DEFAULT_ACTIONS[0]], inp, "base", 2)
-    >>> round(float(inv.sum()), 2), round(float(sav[-1]) * STEPS_PER_MONTH, 2)  # $625 + $3,894 engineering
+    >>> # $625 cash + $3,894 engineering
+    >>> round(float(inv.sum()), 2), round(float(sav[-1]) * STEPS_PER_MONTH, 2)
     (4519.23, 450.0)
     """
     start, end, month = _grid(months)
@@ -986,7 +1023,8 @@ def monthly_savings_now(
 
     Examples
     --------
-    >>> round(monthly_savings_now(DEFAULT_ACTIONS[:1], ComponentCosts(inference=1000.0)), 6)  # caching 45%
+    >>> # caching saves 45%
+    >>> round(monthly_savings_now(DEFAULT_ACTIONS[:1], ComponentCosts(inference=1000.0)), 6)
     450.0
     """
     total = 0.0
@@ -1000,7 +1038,8 @@ def monthly_savings_now(
 def _metrics(
     actions: Sequence[ActionSpec], inputs: MitigationInputs, variant: Variant
 ) -> tuple[Metrics, np.ndarray]:
-    """Metrics of ``actions`` together under ``variant``, plus the monthly (investment, savings) over the horizon."""
+    """Metrics of ``actions`` together under ``variant``, plus the monthly (investment, savings)
+    over the horizon."""
     h = inputs.horizon_months
     inv_s, sav_s = simulate_steps(actions, inputs, variant, max(h, 36))
     inv, sav = to_months(inv_s), to_months(sav_s)
@@ -1034,7 +1073,8 @@ median is 8.2×, and its largest example saving (§4.2: −75% of $20,000/month 
 pays its phase-1 budget ($5K at most) back about 36× in a year ($15,000/month saved)."""
 
 PLAUSIBLE_MIN_PAYBACK_MONTHS = 1.0 / 30.0
-"""A payback under a day (1/30 month) is flagged: no fix is designed, built and deployed in a day."""
+"""A payback under a day (1/30 month) is flagged: no fix is designed, built and deployed in a
+day."""
 
 PLAUSIBLE_MAX_REDUCTION = 0.90
 """A combined reduction above 90% of a component is flagged: the largest reduction in seed
@@ -1066,19 +1106,25 @@ def plausibility_warnings(
 
     Examples
     --------
-    >>> m = Metrics(investment_usd=100.0, cash_usd=100.0, engineering_usd=0.0, monthly_savings_usd=10_000.0,
-    ...     savings_horizon_usd=120_000.0, investment_horizon_usd=100.0, payback_months=0.01, roi=1199.0,
+    >>> m = Metrics(investment_usd=100.0, cash_usd=100.0, engineering_usd=0.0,
+    ...     monthly_savings_usd=10_000.0, savings_horizon_usd=120_000.0,
+    ...     investment_horizon_usd=100.0, payback_months=0.01, roi=1199.0,
     ...     roi_12=1199.0, roi_36=1199.0, roi_multiple=1200.0, roi_multiple_12=1200.0, npv_usd=0.0)
-    >>> [w.split(":")[0] for w in plausibility_warnings(m, DEFAULT_ACTIONS[:1], "This action")]
-    ['This action returns 1,200× its investment in the first year', 'This action pays back in under a day']
+    >>> for w in plausibility_warnings(m, DEFAULT_ACTIONS[:1], "This action"):
+    ...     print(w.split(":")[0])
+    This action returns 1,200× its investment in the first year
+    This action pays back in under a day
     """
     out: list[str] = []
     first_year = m.roi_multiple_12
     if first_year is not None and first_year > PLAUSIBLE_FIRST_YEAR_MULTIPLE:
         out.append(
-            f"{subject} returns {format_multiple(first_year)} its investment in the first year: more than "
-            f"{PLAUSIBLE_FIRST_YEAR_MULTIPLE:,.0f}× is beyond any example in the seed (its best median is 8.2×). "
-            "Check the reduction, the engineering time and the cost it acts on before relying on it."
+            f"{subject} returns {format_multiple(first_year)} its investment in the first year: "
+            "more than "
+            f"{PLAUSIBLE_FIRST_YEAR_MULTIPLE:,.0f}× is beyond any example in the seed (its best "
+            "median is 8.2×). "
+            "Check the reduction, the engineering time and the cost it acts on before relying on "
+            "it."
         )
     if (
         m.payback_months is not None
@@ -1086,14 +1132,16 @@ def plausibility_warnings(
         and m.payback_months < PLAUSIBLE_MIN_PAYBACK_MONTHS
     ):
         out.append(
-            f"{subject} pays back in under a day: no fix is designed, built and deployed that fast. "
+            f"{subject} pays back in under a day: no fix is designed, built and deployed that "
+            "fast. "
             "Check that its investment counts the work it takes."
         )
     for c in COMPONENTS:
         combined = combined_reduction([a.reduction("base") for a in actions if c in a.components])
         if combined > PLAUSIBLE_MAX_REDUCTION:
             out.append(
-                f"{subject} removes {combined:.0%} of the {c} cost, more than the 87% of the seed's largest "
+                f"{subject} removes {combined:.0%} of the {c} cost, more than the 87% of the "
+                "seed's largest "
                 "example (§3.2): overlapping actions rarely stack fully, so expect less."
             )
     return tuple(out)
@@ -1136,7 +1184,8 @@ def evaluate_plan(inputs: MitigationInputs) -> MitigationResult:
 
     Examples
     --------
-    >>> inp = MitigationInputs(current_monthly_cost=ComponentCosts(inference=10_000.0, storage=2_000.0),
+    >>> inp = MitigationInputs(
+    ...     current_monthly_cost=ComponentCosts(inference=10_000.0, storage=2_000.0),
     ...     projected_monthly_cost=ComponentCosts(inference=40_000.0, storage=8_000.0))
     >>> res = evaluate_plan(inp)
     >>> res.actions[0].phase, [g.phase for g in res.phases], res.plan.roi < res.phases[0].roi
@@ -1387,7 +1436,8 @@ def seed_headline() -> SeedHeadline:
         rows.append(
             (
                 f"This calculator's ROI at {horizon} months",
-                "(S − I)/I with the investment spread over the midpoint timeline (6 weeks; 15 months) and "
+                "(S − I)/I with the investment spread over the midpoint timeline (6 weeks; 15 "
+                "months) and "
                 f"savings from its end, over {horizon} months.",
                 p12.roi if p12.roi is not None else float("nan"),
                 p4.roi if p4.roi is not None else float("nan"),
@@ -1427,9 +1477,12 @@ def seed_headline() -> SeedHeadline:
     else:
         lines.append("No single reading reproduces both quoted figures within ±5%.")
     lines.append(
-        "The seed quotes medians over 31 projects, which its ranges cannot pin down; its phases 1–2 "
-        "investment ($40–120K) also differs from the sum of its phase 1 and 2 ranges ($20–85K), and its "
-        "phase 4 investment ($0.8–2.5M) from the phase 4 heading ($0.5–2M). Counting implementation time, "
+        "The seed quotes medians over 31 projects, which its ranges cannot pin down; its phases "
+        "1–2 "
+        "investment ($40–120K) also differs from the sum of its phase 1 and 2 ranges ($20–85K), "
+        "and its "
+        "phase 4 investment ($0.8–2.5M) from the phase 4 heading ($0.5–2M). Counting "
+        "implementation time, "
         "phases 1–2 pay back in weeks while phase 4 saves nothing in its first year."
     )
     return SeedHeadline(
@@ -1460,8 +1513,8 @@ def format_payback(months: float | None, horizon: int) -> str:
 
     Examples
     --------
-    >>> format_payback(2.345, 36), format_payback(0.5, 36), format_payback(0.02, 36), format_payback(None, 12)
-    ('2.3 months', '2.2 weeks', 'under a day', 'not within 12 months')
+    >>> [format_payback(m, h) for m, h in ((2.345, 36), (0.5, 36), (0.02, 36), (None, 12))]
+    ['2.3 months', '2.2 weeks', 'under a day', 'not within 12 months']
     """
     if months is None:
         return f"not within {horizon:,} months"
@@ -1474,8 +1527,11 @@ def format_payback(months: float | None, horizon: int) -> str:
     return f"{days:,.1f} days" if days >= 1 else "under a day"
 
 
-def key_figures(result: MitigationResult) -> list[tuple[str, str]]:
-    """Headline results as (label, formatted value with unit) for the page and the PDF.
+def key_figures(
+    result: MitigationResult, ranges: PlanUncertainty | None = None
+) -> list[tuple[str, str]]:
+    """Headline results as (label, formatted value with unit) for the page and the PDF; with
+    ``ranges`` the plan's figures carry their likely range (P10–P90).
 
     Examples
     --------
@@ -1488,16 +1544,37 @@ def key_figures(result: MitigationResult) -> list[tuple[str, str]]:
     figures: list[tuple[str, str]] = []
     if result.plan is not None:
         p = result.plan
+        u = ranges
+
+        def likely(text: str | None) -> str:
+            return "" if text is None else f"; {text}"
+
         figures += [
-            ("Plan savings at today's cost", f"${p.monthly_savings_usd:,.0f}/month"),
-            ("Plan payback", format_payback(p.payback_months, h)),
-            (f"Plan ROI at {h:,} months", format_multiple(p.roi_multiple)),
+            (
+                "Plan savings at today's cost",
+                f"${p.monthly_savings_usd:,.0f}/month"
+                + likely(u and format_likely(u.monthly_savings_usd, format_usd)),
+            ),
+            (
+                "Plan payback",
+                format_payback(p.payback_months, h)
+                + likely(u and format_likely_payback(u.payback_months, h)),
+            ),
+            (
+                f"Plan ROI at {h:,} months",
+                format_multiple(p.roi_multiple)
+                + likely(u and u.roi_multiple and format_likely(u.roi_multiple, format_multiple)),
+            ),
             (
                 "Plan investment",
                 f"${p.investment_usd:,.0f} (${p.cash_usd:,.0f} cash + "
-                f"${p.engineering_usd:,.0f} engineering time)",
+                f"${p.engineering_usd:,.0f} engineering time)"
+                + likely(u and format_likely(u.investment_usd, format_usd)),
             ),
-            (f"Plan NPV over {h:,} months", f"${p.npv_usd:,.0f}"),
+            (
+                f"Plan NPV over {h:,} months",
+                format_usd(p.npv_usd) + likely(u and format_likely(u.npv_usd, format_usd)),
+            ),
         ]
     if result.actions:
         top = result.actions[0]
@@ -1582,11 +1659,13 @@ def _missing(value: object) -> bool:
 def rows_to_actions(
     rows: Sequence[dict[str, object]],
 ) -> tuple[tuple[ActionSpec, ...], tuple[str, ...], tuple[str, ...]]:
-    """Editable table rows back to (actions, selected ids, ids that do not apply); :class:`InputError` naming the row.
+    """Editable table rows back to (actions, selected ids, ids that do not apply);
+    :class:`InputError` naming the row.
 
     Examples
     --------
-    >>> acts, sel, off = rows_to_actions(actions_to_rows(DEFAULT_ACTIONS, not_applicable=("pruning",)))
+    >>> rows = actions_to_rows(DEFAULT_ACTIONS, not_applicable=("pruning",))
+    >>> acts, sel, off = rows_to_actions(rows)
     >>> acts == DEFAULT_ACTIONS, len(sel), off
     (True, 14, ('pruning',))
     >>> bad = actions_to_rows(DEFAULT_ACTIONS[:1]); bad[0]["reduction_low_pct"] = 90.0
@@ -1668,7 +1747,8 @@ def rows_to_actions(
 
 
 def action_rows(result: MitigationResult) -> list[dict[str, object]]:
-    """Ranked actions as display rows: the decision first (savings, payback, ROI), then the detail."""
+    """Ranked actions as display rows: the decision first (savings, payback, ROI), then the
+    detail."""
     h = result.horizon_months
     return [
         {
@@ -1682,7 +1762,9 @@ def action_rows(result: MitigationResult) -> list[dict[str, object]]:
             "Phase": a.phase,
             "Engineering time (USD)": f"${a.engineering_usd:,.0f}",
             "Reduces": ", ".join(a.components),
-            f"ROI range at {h:,} months": f"{format_multiple(a.low.roi_multiple)} – {format_multiple(a.high.roi_multiple)}",
+            f"ROI range at {h:,} months": (
+                f"{format_multiple(a.low.roi_multiple)} – {format_multiple(a.high.roi_multiple)}"
+            ),
             f"NPV over {h:,} months (USD)": f"${a.npv_usd:,.0f}",
             "Check": " ".join(a.warnings),
             "Source": a.seed_ref,
@@ -1705,9 +1787,711 @@ def group_rows(result: MitigationResult) -> list[dict[str, object]]:
             "Investment (USD)": f"${g.investment_usd:,.0f}",
             "Engineering time (USD)": f"${g.engineering_usd:,.0f}",
             "Actions": len(g.action_ids),
-            f"ROI range at {h:,} months": f"{format_multiple(g.low.roi_multiple)} – {format_multiple(g.high.roi_multiple)}",
+            f"ROI range at {h:,} months": (
+                f"{format_multiple(g.low.roi_multiple)} – {format_multiple(g.high.roi_multiple)}"
+            ),
             f"NPV over {h:,} months (USD)": f"${g.npv_usd:,.0f}",
             "Check": " ".join(g.warnings),
         }
         for i, g in enumerate(groups)
     ]
+
+
+# ---------------------------------------------------------------------------------------
+# Ranges and what drives them (issue 12)
+# ---------------------------------------------------------------------------------------
+
+SPREADABLE: tuple[str, ...] = (
+    *(f"current_monthly_cost.{c}" for c in COMPONENTS),
+    *(f"projected_monthly_cost.{c}" for c in COMPONENTS),
+    "discount_rate_annual",
+    "loaded_cost_per_fte_usd",
+)
+"""Inputs of :class:`MitigationInputs` that may carry a ± spread: every continuous number the
+plan's cash flow reads.  The horizons are whole months (not spread); each action's reduction,
+cash, duration and engineers have ranges of their own already."""
+
+ASSUMED_REDUCTIONS: frozenset[str] = frozenset(
+    {
+        "pruning",
+        "managed_services",
+        "feature_store",
+        "edge_inference",
+        "micro_batch_pipelines",
+        "architecture_replacement",
+        "federated_learning",
+        "platform_migration",
+    }
+)
+"""Default actions whose reduction range is a ScaleRisk assumption, not a seed figure
+(methodology page, default actions table)."""
+
+
+def input_label(path: str) -> str:
+    """What a person reads for an input's dotted path.
+
+    Examples
+    --------
+    >>> input_label("current_monthly_cost.inference"), input_label("discount_rate_annual")
+    ("today's inference cost", 'discount rate')
+    """
+    section, _, name = path.rpartition(".")
+    if section == "current_monthly_cost":
+        return f"today's {name} cost"
+    if section == "projected_monthly_cost":
+        return f"projected {name} cost"
+    names = {
+        "discount_rate_annual": "discount rate",
+        "loaded_cost_per_fte_usd": "loaded cost per engineer",
+        "growth_horizon_months": "growth horizon",
+        "horizon_months": "ROI horizon",
+    }
+    return names.get(path, path.replace("_", " "))
+
+
+def plan_actions(inputs: MitigationInputs) -> list[ActionSpec]:
+    """The actions of the chosen plan (selected and applicable), in action order."""
+    chosen = set(inputs.selected_ids)
+    return [a for a in inputs.applicable if a.id in chosen]
+
+
+def _span(lo: float, hi: float, fmt: str) -> str:
+    """``"30–60%"``-style text of a range in ``fmt`` (one value when both ends print alike)."""
+    a, b = fmt.format(lo), fmt.format(hi)
+    unit = ""
+    for suffix in ("%", " weeks", " FTE"):
+        if a.endswith(suffix) and b.endswith(suffix):
+            a, unit = a[: -len(suffix)], suffix
+            b = b[: -len(suffix)]
+    return f"{a}{unit}" if a == b else f"{a}–{b}{unit}"
+
+
+def plan_inputs(
+    inputs: MitigationInputs, spreads: Mapping[str, float] | None = None
+) -> list[Uncertain]:
+    """The plan's uncertain inputs: each action's four ranges, the stage discount, your spreads.
+
+    Parameters
+    ----------
+    inputs : the plan.
+    spreads : dotted path (one of :data:`SPREADABLE`) → ± spread as a fraction (0–1).
+
+    Returns
+    -------
+    list : per selected action (in action order) its reduction, cash investment, duration
+    (weeks) and engineers (FTE), each **uniform** over its range (keys ``<id>.reduction``,
+    ``<id>.cash``, ``<id>.weeks``, ``<id>.engineers``); the stage multiplier (key ``stage``,
+    uniform over seed 001's 40–60% discount, unless the stage is production); each marked
+    input **triangular** around its value (key: its path).
+
+    Raises
+    ------
+    ValueError : a path that cannot carry a spread, or a spread outside 0–1.
+
+    Notes
+    -----
+    Uniform because the seed gives each range without a likelier value inside it (seed 001 §5:
+    "30-60%"); the base (the headline's value) is the midpoint, as in :func:`evaluate_plan`.
+    A range is labelled with where it comes from: the seed, a ScaleRisk assumption (engineers,
+    reductions without a seed figure) or "your table" when it differs from the default.
+
+    Examples
+    --------
+    >>> inp = MitigationInputs(selected=("enable_caching",))
+    >>> for u in plan_inputs(inp)[:2]:
+    ...     print(u.label)
+    Enable caching: reduction (seed 001 §5: 30–60%)
+    Enable caching: cash (seed 001 §5: $0–$1,250)
+    """
+    values = Spreads(values=dict(spreads or {})).values
+    bad = [p for p in values if p not in SPREADABLE]
+    if bad:
+        raise ValueError(
+            f"{', '.join(sorted(bad))} cannot carry a spread; inputs that can: "
+            + ", ".join(SPREADABLE)
+        )
+    defaults = {a.id: a for a in DEFAULT_ACTIONS}
+    out: list[Uncertain] = []
+    for a in plan_actions(inputs):
+        default = defaults.get(a.id)
+        rows: tuple[tuple[str, str, float, float, tuple[str, str], bool, str], ...] = (
+            (
+                "reduction",
+                "reduction",
+                a.reduction_low,
+                a.reduction_high,
+                ("reduction_low", "reduction_high"),
+                a.id in ASSUMED_REDUCTIONS,
+                "{:.0%}",
+            ),
+            (
+                "cash",
+                "cash",
+                a.investment_low_usd,
+                a.investment_high_usd,
+                ("investment_low_usd", "investment_high_usd"),
+                False,
+                "${:,.0f}",
+            ),
+            (
+                "weeks",
+                "duration",
+                a.duration_weeks_low,
+                a.duration_weeks_high,
+                ("duration_weeks_low", "duration_weeks_high"),
+                False,
+                "{:g} weeks",
+            ),
+            (
+                "engineers",
+                "engineers",
+                float(a.engineers_low or 0.0),
+                float(a.engineers_high or 0.0),
+                ("engineers_low", "engineers_high"),
+                True,
+                "{:g} FTE",
+            ),
+        )
+        for key, what, lo, hi, fields, assumed, fmt in rows:
+            edited = default is None or any(getattr(a, f) != getattr(default, f) for f in fields)
+            source: Source = "your spread" if edited else "assumption" if assumed else "seed range"
+            where = {
+                "your spread": "your table",
+                "assumption": "ScaleRisk assumption",
+                "seed range": "seed 001 §5",
+            }[source]
+            reference = {
+                "your spread": "your action table",
+                "assumption": "ScaleRisk assumption"
+                + (" (no seed figure)" if key == "reduction" else " (PHASE_ENGINEERS_FTE)"),
+                "seed range": a.seed_ref if key == "reduction" else f"seed 001 §5 phase {a.phase}",
+            }
+            out.append(
+                Uncertain(
+                    key=f"{a.id}.{key}",
+                    label=f"{a.name}: {what} ({where}: {_span(lo, hi, fmt)})",
+                    kind="uniform",
+                    low=lo,
+                    base=(lo + hi) / 2,
+                    high=hi,
+                    source=source,
+                    reference=reference[source],
+                    floor=lo,
+                    ceiling=hi,
+                )
+            )
+    if inputs.stage != "production":
+        m = STAGE_INVESTMENT_MULTIPLIER[inputs.stage]
+        design = inputs.stage == "design"
+        out.append(
+            Uncertain(
+                key="stage",
+                label=f"Stage multiplier on investment: ×{m['high']:g}–{m['low']:g} ("
+                + ("seed 001 summary: 40–60% less" if design else "ScaleRisk assumption")
+                + ")",
+                kind="uniform",
+                low=m["high"],
+                base=m["base"],
+                high=m["low"],
+                source="seed range" if design else "assumption",
+                reference="seed 001 executive summary"
+                if design
+                else "ScaleRisk assumption: halfway between design and production",
+                floor=m["high"],
+                ceiling=m["low"],
+            )
+        )
+    fields = numeric_fields(MitigationInputs)
+    for path, spread in values.items():
+        if spread <= 0:
+            continue
+        value: float = float(_path_value(inputs, path))
+        lo, hi = field_bounds(fields[path])
+        label = input_label(path)
+        out.append(
+            around(
+                path,
+                f"{label[0].upper()}{label[1:]} (your ± {spread:.0%})",
+                value,
+                spread,
+                floor=lo,
+                ceiling=hi,
+            )
+        )
+    return out
+
+
+def _path_value(model: BaseModel, path: str) -> object:
+    value: object = model
+    for part in path.split("."):
+        value = getattr(value, part)
+    return value
+
+
+def _baseline_months(
+    current: np.ndarray, projected: np.ndarray, growth_months: int, months: int, after: str
+) -> np.ndarray:
+    """:func:`baseline_cost` of months 1..``months`` for each row, plus a 0 column (padding)."""
+    x = np.arange(1, months + 1) / growth_months
+    if after == "hold":
+        x = np.minimum(x, 1.0)
+    c0, cp = current[:, None], projected[:, None]
+    geometric = (c0 > 0) & (cp > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        l0 = np.log(np.where(geometric, c0, 1.0))
+        lp = np.log(np.where(geometric, cp, 1.0))
+    cost = np.where(
+        geometric,
+        np.exp(np.minimum(l0 + x * (lp - l0), math.log(COST_CEILING_USD))),
+        np.maximum(0.0, c0 + (cp - c0) * x),
+    )
+    return np.concatenate([cost, np.zeros((cost.shape[0], 1))], axis=1)
+
+
+def _prefix(x: np.ndarray) -> np.ndarray:
+    """Cumulative sums along axis 1 with a leading 0: ``out[:, j] = x[:, :j].sum(1)``."""
+    return np.concatenate([np.zeros((x.shape[0], 1)), np.cumsum(x, axis=1)], axis=1)
+
+
+def plan_samples(
+    inputs: MitigationInputs, values: Mapping[str, np.ndarray]
+) -> dict[str, np.ndarray]:
+    """The plan's headline figures for each row of ``values``: :func:`evaluate_plan` on arrays.
+
+    Parameters
+    ----------
+    inputs : the plan (every input not in ``values`` takes its value here).
+    values : arrays by key (:func:`plan_inputs`' keys), all of one length or length 1.
+
+    Returns
+    -------
+    dict : arrays of ``npv_usd``, ``payback_months`` (``inf`` = not within the horizon),
+    ``roi_multiple`` (NaN = no investment), ``investment_usd`` (cash + engineering, after the
+    stage multiplier), ``investment_horizon_usd``, ``savings_horizon_usd`` and
+    ``monthly_savings_usd`` (at today's cost).
+
+    Notes
+    -----
+    The same grid and rules as :func:`simulate_steps` (30 steps a month; investment spread over
+    the duration; reduction from its end; reductions combined multiplicatively), without
+    looping over the grid.  Per sample, with the actions sorted by the step $e_j$ in which
+    each ends and $P_j = \\prod_{l \\le j} (1 - r_l)$, the savings of component $c$ accrued
+    before step $K$ are
+    $$S_c(K) = \\sum_{j:\\, e_j < K} \\big( P_{j-1} r_j \\,[B_c(K) - B_c(e_j + 1)]
+    + \\delta_j \\big),$$
+    with $B_c(K) = \\sum_{k<K} b_c(m_k) / 30$ the cumulative baseline and $\\delta_j$ the
+    correction of the one step in which action $j$ ends part-way; investment
+    $I(K) = \\sum_{j:\\, e_j < K} I_j + (K/30) \\sum_{j:\\, e_j \\ge K} I_j / D_j$.  Net cash
+    flow is linear between month boundaries and the ends of these steps, so payback is the
+    last crossing of zero of that piecewise-linear line (:func:`payback_months`).  A test
+    checks every figure against :func:`evaluate_plan` on the same values.
+
+    Examples
+    --------
+    >>> inp = MitigationInputs(selected=("enable_caching",))
+    >>> s = plan_samples(inp, {"enable_caching.reduction": np.array([0.3, 0.6])})
+    >>> bool(s["npv_usd"][0] < s["npv_usd"][1])
+    True
+    """
+    acts = plan_actions(inputs)
+    if not acts:
+        raise ValueError("the plan has no action: select at least one")
+    n = max([int(np.size(v)) for v in values.values()] + [1])
+
+    def col(key: str, default: float) -> np.ndarray:
+        v = values.get(key)
+        return np.broadcast_to(np.asarray(default if v is None else v, dtype=float), (n,))
+
+    def cols(suffix: str, default: Callable[[ActionSpec], float]) -> np.ndarray:
+        return np.stack([col(f"{a.id}.{suffix}", default(a)) for a in acts], axis=1)
+
+    h, per = inputs.horizon_months, STEPS_PER_MONTH
+    steps, dt, rows = h * per, 1.0 / per, np.arange(n)[:, None]
+    red = cols("reduction", lambda a: a.reduction("base"))
+    cash = cols("cash", lambda a: a.investment("base"))
+    weeks = cols("weeks", lambda a: (a.duration_weeks_low + a.duration_weeks_high) / 2)
+    fte = cols("engineers", lambda a: a.engineers("base"))
+    mult = col("stage", stage_multiplier(inputs.stage))
+    loaded = col("loaded_cost_per_fte_usd", inputs.loaded_cost_per_fte_usd)
+    rate = col("discount_rate_annual", inputs.discount_rate_annual)
+
+    d = weeks / WEEKS_PER_MONTH  # months, as ActionSpec.duration_months
+    eng = fte * (d * WEEKS_PER_MONTH) * loaded[:, None] / WEEKS_PER_YEAR
+    cash_sum, eng_sum = np.zeros(n), np.zeros(n)
+    for j in range(len(acts)):
+        cash_sum, eng_sum = cash_sum + cash[:, j], eng_sum + eng[:, j]
+    total = (cash + eng) * mult[:, None]
+
+    now = np.zeros(n)
+    for c in COMPONENTS:
+        remaining = np.ones(n)
+        for j, a in enumerate(acts):
+            if c in a.components:
+                remaining = remaining * (1.0 - red[:, j])
+        now = now + col(f"current_monthly_cost.{c}", getattr(inputs.current_monthly_cost, c)) * (
+            1.0 - remaining
+        )
+
+    # the step in which each action ends (its after-fraction is 0 before, 1 after)
+    e = np.floor(d * per)
+    e = np.where((e + 1.0) / per <= d, e + 1.0, e)
+    e = np.where(e / per > d, e - 1.0, e)
+    frac = np.clip((e + 1.0) / per - np.maximum(e / per, d), 0.0, None) / dt
+    order = np.argsort(e, axis=1, kind="stable")
+    E = np.take_along_axis(e, order, axis=1).astype(np.int64)
+    L = E + 1
+    f_s = np.take_along_axis(frac, order, axis=1)
+    tot_s = np.take_along_axis(total, order, axis=1)
+    rate_s = tot_s / np.take_along_axis(d, order, axis=1)
+
+    # evaluation points: month boundaries, and the start and end of each action's last step
+    K = np.concatenate(
+        [
+            np.broadcast_to(np.arange(h + 1) * per, (n, h + 1)),
+            np.minimum(E, steps),
+            np.minimum(L, steps),
+        ],
+        axis=1,
+    )
+    width, count = steps + 2, len(acts)
+    flat = (np.minimum(L, steps + 1) + rows * width).ravel()
+    idx = np.searchsorted(flat, (K + rows * width).ravel(), side="right").reshape(K.shape)
+    idx = idx - rows * count  # number of actions with e_j < K
+
+    at = idx + rows * (count + 1)  # flat index into the [n, count + 1] prefix sums
+
+    def gather(prefix: np.ndarray) -> np.ndarray:
+        return prefix.ravel()[at]
+
+    ct, cr = _prefix(tot_s), _prefix(rate_s)
+    invested = gather(ct) + (K / per) * (cr[:, -1:] - gather(cr))
+
+    # actions ending in the same step form a group; its partial step is corrected once
+    first = np.concatenate([np.ones((n, 1), dtype=bool), E[:, 1:] != E[:, :-1]], axis=1)
+    starts = np.flatnonzero(first)
+    start_rows = starts // count
+    q_e = (np.minimum(E, steps) // per).ravel()[starts]  # month of each group's step
+    q_k = K // per
+    part_k = (K - q_k * per) * dt
+    lc = np.minimum(L, steps)
+    q_l = lc // per
+    part_l = (lc - q_l * per) * dt
+    saved = np.zeros(K.shape)
+    for c in COMPONENTS:
+        on = np.array([c in a.components for a in acts])
+        if not on.any():
+            continue
+        r_s = np.take_along_axis(red * on, order, axis=1)
+        b = _baseline_months(
+            np.atleast_1d(
+                values.get(f"current_monthly_cost.{c}", getattr(inputs.current_monthly_cost, c))
+            ).astype(float),
+            np.atleast_1d(
+                values.get(f"projected_monthly_cost.{c}", getattr(inputs.projected_monthly_cost, c))
+            ).astype(float),
+            inputs.growth_horizon_months,
+            h,
+            inputs.after_growth,
+        )
+        cum_b = _prefix(b)
+        if b.shape[0] == 1:  # one baseline for every sample: plain indexing
+            b_k = cum_b[0][q_k] + b[0][q_k] * part_k
+            b_l = cum_b[0][q_l] + b[0][q_l] * part_l
+            b_e = b[0][q_e]
+        else:
+            b_k = np.take_along_axis(cum_b, q_k, 1) + np.take_along_axis(b, q_k, 1) * part_k
+            b_l = np.take_along_axis(cum_b, q_l, 1) + np.take_along_axis(b, q_l, 1) * part_l
+            b_e = b[start_rows, q_e]
+        p = np.cumprod(1.0 - r_s, axis=1)
+        p_prev = np.concatenate([np.ones((n, 1)), p[:, :-1]], axis=1)
+        coef = p_prev * r_s
+        tie = np.multiply.reduceat((1.0 - f_s * r_s).ravel(), starts)
+        delta = np.zeros(n * count)
+        delta[starts] = b_e * dt * p_prev.ravel()[starts] * (1.0 - tie)
+        extra = _prefix(delta.reshape(n, count) - coef * b_l)
+        saved += b_k * gather(_prefix(coef)) + gather(extra)
+
+    net = saved - invested
+    monthly = net[:, 1 : h + 1] - net[:, :h]
+    rm = (1.0 + rate) ** (1.0 / 12.0) - 1.0
+    npv_usd = (monthly * (1.0 + rm[:, None]) ** -np.arange(1, h + 1, dtype=float)).sum(axis=1)
+
+    # payback: the last crossing of zero of the piecewise-linear cumulative net cash flow
+    o = np.argsort(K, axis=1, kind="stable")
+    ks, fs = np.take_along_axis(K, o, 1).astype(float), np.take_along_axis(net, o, 1)
+    negative = fs < 0
+    last = fs.shape[1] - 1 - np.argmax(negative[:, ::-1], axis=1)
+    j = np.minimum(last, fs.shape[1] - 2)[:, None]
+    f0, f1 = np.take_along_axis(fs, j, 1)[:, 0], np.take_along_axis(fs, j + 1, 1)[:, 0]
+    k0, k1 = np.take_along_axis(ks, j, 1)[:, 0], np.take_along_axis(ks, j + 1, 1)[:, 0]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        crossing = k0 + np.where(f1 > f0, -f0 / (f1 - f0), 0.0) * (k1 - k0)
+    payback = np.where(fs[:, -1] < 0, np.inf, np.where(negative.any(axis=1), crossing / per, 0.0))
+    savings_h, invest_h = saved[:, h], invested[:, h]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        multiple = np.where(invest_h > 0, savings_h / invest_h, np.nan)
+    return {
+        "npv_usd": npv_usd,
+        "payback_months": payback,
+        "roi_multiple": multiple,
+        "investment_usd": cash_sum * mult + eng_sum * mult,
+        "investment_horizon_usd": invest_h,
+        "savings_horizon_usd": savings_h,
+        "monthly_savings_usd": now,
+    }
+
+
+class PaybackRange(BaseModel, frozen=True, extra="forbid"):
+    """Payback's point value and P10 / P50 / P90, in months; None = not within the horizon."""
+
+    point: float | None = Field(
+        description="The base case's payback (None: not within the horizon)."
+    )
+    p10: float | None
+    p50: float | None
+    p90: float | None
+    never_share: float = Field(
+        description="Share of the simulations that do not pay back within the horizon."
+    )
+
+    def as_dict(self) -> dict[str, float | None]:
+        """``{"p10", "p50", "p90", "never_share"}`` for the CLI's JSON (null: not within it)."""
+        return {"p10": self.p10, "p50": self.p50, "p90": self.p90, "never_share": self.never_share}
+
+
+def payback_range(samples: np.ndarray, point: float | None) -> PaybackRange:
+    """Quantiles of payback samples, counting "never" (``inf``) as later than any payback.
+
+    Notes
+    -----
+    Linear interpolation between order statistics, like :func:`calculator.uncertainty.quantiles`,
+    with never = $+\\infty$: a quantile that falls on a sample that never pays back, or between
+    one and a finite payback, is "never" (None).  So "P90: never" reads "more than 10% of the
+    simulations do not pay back within the horizon".
+
+    Examples
+    --------
+    >>> r = payback_range(np.array([1.0, 2.0, 3.0, 4.0, np.inf]), 2.5)
+    >>> r.p10, r.p50, r.p90, r.never_share
+    (1.4, 3.0, None, 0.2)
+    """
+    x = np.sort(np.where(np.isnan(samples), np.inf, np.asarray(samples, dtype=float)))
+    if x.size == 0:
+        return PaybackRange(point=point, p10=point, p50=point, p90=point, never_share=0.0)
+
+    def q(p: float) -> float | None:
+        pos = p * (x.size - 1)
+        lo, hi = math.floor(pos), math.ceil(pos)
+        if not math.isfinite(x[hi]):
+            return None
+        return float(x[lo] + (x[hi] - x[lo]) * (pos - lo))
+
+    return PaybackRange(
+        point=point,
+        p10=q(0.1),
+        p50=q(0.5),
+        p90=q(0.9),
+        never_share=float(np.mean(~np.isfinite(x))),
+    )
+
+
+class PlanUncertainty(BaseModel, frozen=True, extra="forbid"):
+    """The plan's headlines as P10 / P50 / P90 of a simulation, and what moves its NPV."""
+
+    samples: int
+    seed: int
+    horizon_months: int
+    inputs: tuple[Uncertain, ...] = Field(description="The uncertain inputs and their ranges.")
+    npv_usd: Range = Field(description="NPV of the plan's cash flow over the horizon (USD).")
+    payback_months: PaybackRange
+    roi_multiple: Range | None = Field(
+        description="Savings ÷ investment accrued by the horizon (×); None when the base case "
+        "invests nothing (simulations without investment are left out)."
+    )
+    investment_usd: Range = Field(description="Total investment, cash + engineering time (USD).")
+    savings_horizon_usd: Range = Field(description="Savings accrued within the horizon (USD).")
+    monthly_savings_usd: Range = Field(description="Savings per month at today's cost (USD/month).")
+    share_npv_negative: float = Field(description="Share of the simulations with a negative NPV.")
+    npv_tornado: tuple[TornadoBar, ...] = Field(
+        description="Swing of the NPV per uncertain input, largest first."
+    )
+    basis: str = Field(description="How sure: what is assumed, what the user gave.")
+
+
+def plan_uncertainty(
+    inputs: MitigationInputs,
+    spreads: Mapping[str, float] | None = None,
+    n: int = DEFAULT_SAMPLES,
+    seed: int = DEFAULT_SEED,
+) -> PlanUncertainty | None:
+    """P10 / P50 / P90 of the plan's NPV, payback, ROI, investment and savings; NPV tornado; basis.
+
+    Parameters
+    ----------
+    inputs : the plan.
+    spreads : inputs the user only knows roughly: path (:data:`SPREADABLE`) → ± fraction.
+    n, seed : samples and the random generator's seed (fixed: the same range everywhere).
+
+    Returns
+    -------
+    :class:`PlanUncertainty`, or None when no action is selected.
+
+    Notes
+    -----
+    Uncertain inputs: :func:`plan_inputs` (each range uniform, each spread triangular).  The
+    points are :func:`evaluate_plan`'s plan figures (the formula on the base inputs); the
+    simulation (:func:`plan_samples`) never changes them.  Payback quantiles count "never" as
+    later than any payback (:func:`payback_range`).  The tornado moves one input to its low and
+    high end with the others at base (:func:`calculator.uncertainty.tornado`).
+
+    References
+    ----------
+    Seed 001 §5 (reduction, investment and duration ranges), executive summary (stage).
+
+    Examples
+    --------
+    >>> u = plan_uncertainty(MitigationInputs(), n=500)
+    >>> u.npv_usd.p10 <= u.npv_usd.point <= u.npv_usd.p90
+    True
+    """
+    acts = plan_actions(inputs)
+    if not acts:
+        return None
+    uncertain = plan_inputs(inputs, spreads)
+    sims = plan_samples(inputs, draw(uncertain, n, seed))
+    base, _ = _metrics(acts, inputs, "base")
+    marked = [u for u in uncertain if u.key in SPREADABLE]
+    edited = list(
+        dict.fromkeys(
+            u.key.rsplit(".", 1)[0]
+            for u in uncertain
+            if u.source == "your spread" and u.key not in SPREADABLE
+        )
+    )
+    names = {a.id: a.name for a in acts}
+    marked_keys = {u.key for u in marked}
+    changed = [p for p in changed_paths(inputs, MitigationInputs()) if p not in marked_keys]
+    costs = [p for p in changed if "monthly_cost." in p]
+    given_changed = (["the starting costs"] if costs else []) + [
+        input_label(p) for p in changed if p not in costs
+    ]
+    assumed = ["each action's reduction, cash and duration (seed 001 §5 ranges)"]
+    if any(u.source == "assumption" for u in uncertain):
+        assumed.append("engineers per action and reductions without a seed figure (ScaleRisk)")
+    return PlanUncertainty(
+        samples=n,
+        seed=seed,
+        horizon_months=inputs.horizon_months,
+        inputs=tuple(uncertain),
+        npv_usd=quantiles(sims["npv_usd"], base.npv_usd),
+        payback_months=payback_range(sims["payback_months"], base.payback_months),
+        roi_multiple=None
+        if base.roi_multiple is None
+        else quantiles(sims["roi_multiple"], base.roi_multiple),
+        investment_usd=quantiles(sims["investment_usd"], base.investment_usd),
+        savings_horizon_usd=quantiles(sims["savings_horizon_usd"], base.savings_horizon_usd),
+        monthly_savings_usd=quantiles(sims["monthly_savings_usd"], base.monthly_savings_usd),
+        share_npv_negative=float(np.mean(sims["npv_usd"] < 0)),
+        npv_tornado=tuple(tornado(lambda v: plan_samples(inputs, v)["npv_usd"], uncertain)),
+        basis=Basis(
+            assumed=tuple(assumed),
+            given=(
+                *(f"{input_label(u.key)} (± spread)" for u in marked),
+                *(f"{names[i]}'s ranges" for i in edited),
+                *given_changed,
+            ),
+        ).sentence(),
+    )
+
+
+def format_usd(usd: float) -> str:
+    """Whole dollars with the sign first: ``"$6,190,732"``, ``"-$896,436"``.
+
+    Examples
+    --------
+    >>> format_usd(6_190_731.96), format_usd(-896_436.2)
+    ('$6,190,732', '-$896,436')
+    """
+    return f"{'-' if round(usd) < 0 else ''}${abs(usd):,.0f}"
+
+
+def format_likely(r: Range, fmt: Callable[[float], str]) -> str:
+    """``"likely $520K–$1.1M"``: the P10–P90 of a range in the headline's own format.
+
+    Examples
+    --------
+    >>> format_likely(Range(point=5, p10=4, p50=5, p90=7), lambda x: f"{x:.0f}")
+    'likely 4–7'
+    >>> format_likely(Range(point=-5, p10=-7, p50=-5, p90=-4), lambda x: f"{x:.0f}")
+    'likely -7 to -4'
+    """
+    lo, hi = fmt(r.p10), fmt(r.p90)
+    if lo == hi:
+        return f"likely {lo}"
+    return f"likely {lo} to {hi}" if "-" in lo + hi else f"likely {lo}–{hi}"
+
+
+def format_likely_payback(r: PaybackRange, horizon: int) -> str:
+    """``"likely 1.2–1.6 months"``, ``"likely 8.0 months – not within 12 months"``.
+
+    Examples
+    --------
+    >>> format_likely_payback(PaybackRange(point=1.3, p10=1.2, p50=1.3, p90=1.6, never_share=0), 36)
+    'likely 1.2–1.6 months'
+    >>> format_likely_payback(PaybackRange(point=9, p10=8, p50=9, p90=None, never_share=0.2), 12)
+    'likely 8.0 months – not within 12 months (20% of simulations never pay back)'
+    >>> never = PaybackRange(point=None, p10=None, p50=None, p90=None, never_share=1)
+    >>> format_likely_payback(never, 12)
+    'likely not within 12 months (no simulation pays back within the horizon)'
+    """
+    lo, hi = format_payback(r.p10, horizon), format_payback(r.p90, horizon)
+    if r.never_share == 1:
+        return f"likely {lo} (no simulation pays back within the horizon)"
+    if lo == hi:
+        text = f"likely {lo}"
+    elif r.p10 is not None and r.p90 is not None and lo.split()[-1] == hi.split()[-1]:
+        text = f"likely {lo.rsplit(' ', 1)[0]}–{hi}"
+    else:
+        text = f"likely {lo} – {hi}"
+    if r.never_share > 0:
+        text += f" ({r.never_share:.0%} of simulations never pay back)"
+    return text
+
+
+def uncertainty_json(u: PlanUncertainty) -> dict[str, Any]:
+    """The CLI's ``ranges`` and ``sensitivity`` objects (finite JSON; null: payback not within H).
+
+    Examples
+    --------
+    >>> out = uncertainty_json(plan_uncertainty(MitigationInputs(), n=200))
+    >>> sorted(out["ranges"])[:4], sorted(out["ranges"]["npv_usd"])
+    (['basis', 'horizon_months', 'investment_usd', 'monthly_savings_usd'], ['p10', 'p50', 'p90'])
+    """
+    return {
+        "ranges": {
+            "samples": u.samples,
+            "seed": u.seed,
+            "horizon_months": u.horizon_months,
+            "npv_usd": u.npv_usd.as_dict(),
+            "payback_months": u.payback_months.as_dict(),
+            "roi_multiple": None if u.roi_multiple is None else u.roi_multiple.as_dict(),
+            "investment_usd": u.investment_usd.as_dict(),
+            "savings_horizon_usd": u.savings_horizon_usd.as_dict(),
+            "monthly_savings_usd": u.monthly_savings_usd.as_dict(),
+            "share_npv_negative": u.share_npv_negative,
+            "basis": u.basis,
+        },
+        "sensitivity": [
+            {
+                "input": b.label,
+                "key": b.key,
+                "source": b.source,
+                "input_low": b.input_low,
+                "input_high": b.input_high,
+                "npv_low_usd": b.low,
+                "npv_high_usd": b.high,
+                "swing_usd": b.swing,
+            }
+            for b in u.npv_tornado
+        ],
+    }

@@ -612,6 +612,8 @@ WHAT_IFS: tuple[Domain, ...] = (
         "mitigation",
         "python -m calculator roi mitigation.json --plan",
         from_answers="calculator.risk:mitigation_inputs",
+        ranges="plan_uncertainty",
+        tornado="npv_tornado_pdf",
     ),
 )
 GREEN_MONEY = Domain(

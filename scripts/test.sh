@@ -16,4 +16,7 @@ if [ ${#need[@]} -gt 0 ]; then
     echo "scalerisk: ${need[*]} missing and no root apt-get; those tests will be skipped" >&2
   fi
 fi
+# lint and format are part of the suite (issue 13): the project's own pyproject.toml settings
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
 exec .venv/bin/python -m pytest "$@"

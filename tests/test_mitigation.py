@@ -27,7 +27,8 @@ def action(
     phase=1,
     engineers=(0.0, 0.0),
 ) -> mt.ActionSpec:
-    """A test action; no engineering time unless ``engineers`` is given, so cash figures stay hand-checkable."""
+    """A test action; no engineering time unless ``engineers`` is given, so cash figures stay
+    hand-checkable."""
     return mt.ActionSpec(
         id=id,
         name=id,
@@ -134,7 +135,8 @@ def test_seed_headline_readings():
     # independent calculation: (400+900)/2 ÷ (40+120)/2 = 650/80; (2+4)/2 ÷ (0.8+2.5)/2 = 3/1.65
     assert mid.phase12 == pytest.approx(8.125)
     assert mid.phase4 == pytest.approx(1.818181, rel=1e-5)
-    assert mid.matches_phase12 and not mid.matches_phase4
+    assert mid.matches_phase12
+    assert not mid.matches_phase4
     geo = by_name["Annual savings ÷ investment (geometric midpoints)"]
     # independent calculation: √(400·900)/√(40·120) = 600/69.28; √(2·4)/√(0.8·2.5) = 2
     assert geo.phase12 == pytest.approx(600 / math.sqrt(4800))
@@ -143,15 +145,19 @@ def test_seed_headline_readings():
     assert (net.phase12, net.phase4) == pytest.approx((7.125, 1.818181 - 1), rel=1e-5)
     at12 = by_name["This calculator's ROI at 12 months"]
     at36 = by_name["This calculator's ROI at 36 months"]
-    # independent calculation, phases 1–2: $80K over 6 weeks (18/13 months), then $650K/12 per month:
+    # independent calculation, phases 1–2: $80K over 6 weeks (18/13 months), then $650K/12 per
+    # month:
     # 12 months: 650000/12 × (12 − 18/13) = 575,000 → (575,000 − 80,000)/80,000 = 6.1875
     # 36 months: 650000/12 × (36 − 18/13) = 1,875,000 → 22.4375
     assert at12.phase12 == pytest.approx(6.1875, rel=1e-6)
     assert at36.phase12 == pytest.approx(22.4375, rel=1e-6)
-    # phase 4: $1.65M over 65 weeks (15 months), then $250K/month: 12 months → −1; 36 → (21×0.25 − 1.65)/1.65
+    # phase 4: $1.65M over 65 weeks (15 months), then $250K/month: 12 months → −1; 36 → (21×0.25 −
+    # 1.65)/1.65
     assert at12.phase4 == pytest.approx(-1.0)
     assert at36.phase4 == pytest.approx((21 * 0.25 - 1.65) / 1.65)
-    assert "not reproduced" in h.note and "8.1×" in h.note and "1.8×" in h.note
+    assert "not reproduced" in h.note
+    assert "8.1×" in h.note
+    assert "1.8×" in h.note
 
 
 # ─── hand-computed small plans ─────────────────────────────────────────────────────────
@@ -171,7 +177,8 @@ def test_single_action_hand_computed():
         1.8
     )  # −4,000 at month 1, +5,000 during month 2 → 1 + 4/5
     assert a.npv_usd == pytest.approx(51_000)
-    assert res.plan is not None and res.plan.roi == pytest.approx(12.75)
+    assert res.plan is not None
+    assert res.plan.roi == pytest.approx(12.75)
     months = [p for p in res.series if p.series == "Plan"]
     assert [round(p.investment_usd, 6) for p in months[:2]] == [4000, 0]
     assert [round(p.savings_usd, 6) for p in months[:3]] == [0, 5000, 5000]
@@ -253,15 +260,18 @@ def test_zero_savings_is_minus_100_percent_and_zero_investment_undefined():
     idle = action("idle", components=("training",), inv=(0, 0))
     res = mt.evaluate_plan(flat(10_000.0, nothing, free, idle, horizon=12))
     by_id = {a.id: a for a in res.actions}
-    assert by_id["nothing"].roi == -1.0 and by_id["nothing"].payback_months is None
-    assert by_id["free"].roi is None and by_id["free"].payback_months == 0.0
+    assert by_id["nothing"].roi == -1.0
+    assert by_id["nothing"].payback_months is None
+    assert by_id["free"].roi is None
+    assert by_id["free"].payback_months == 0.0
     assert by_id["idle"].roi is None
     assert [a.id for a in res.actions] == [
         "free",
         "nothing",
         "idle",
     ]  # free money first, nothing-for-nothing last
-    assert by_id["nothing"].roi_multiple == 0.0 and by_id["free"].roi_multiple is None
+    assert by_id["nothing"].roi_multiple == 0.0
+    assert by_id["free"].roi_multiple is None
     assert mt.format_multiple(by_id["nothing"].roi_multiple) == "0.0×"
     assert mt.format_multiple(by_id["free"].roi_multiple) == "no investment"
 
@@ -271,7 +281,8 @@ def test_long_action_at_12_months_has_spent_part_of_its_investment():
     a = action(inv=(26_000, 26_000), weeks=(26 * ONE_MONTH_WEEKS, 26 * ONE_MONTH_WEEKS))
     r = mt.evaluate_plan(flat(10_000.0, a, horizon=12)).actions[0]
     assert r.investment_horizon_usd == pytest.approx(12_000)
-    assert r.roi == -1.0 and r.payback_months is None
+    assert r.roi == -1.0
+    assert r.payback_months is None
     assert r.roi_36 == pytest.approx((10 * 5000 - 26_000) / 26_000)
 
 
@@ -295,7 +306,9 @@ def test_selection_limits_plan_and_phases():
     assert sum(a.selected for a in res.actions) == 2
     assert len(res.actions) == 15
     empty = mt.evaluate_plan(mt.MitigationInputs(selected=()))
-    assert empty.plan is None and empty.phases == [] and empty.series == []
+    assert empty.plan is None
+    assert empty.phases == []
+    assert empty.series == []
 
 
 def test_key_figures():
@@ -332,7 +345,9 @@ def test_inputs_reject_bad_values():
 def test_table_rows_round_trip_and_errors():
     rows = mt.actions_to_rows(mt.DEFAULT_ACTIONS, selected=("pruning",))
     acts, sel, off = mt.rows_to_actions(rows)
-    assert acts == mt.DEFAULT_ACTIONS and sel == ("pruning",) and off == ()
+    assert acts == mt.DEFAULT_ACTIONS
+    assert sel == ("pruning",)
+    assert off == ()
     rows[0]["reduction_high_pct"] = 150.0
     rows[1]["investment_low_usd"] = None
     rows[2]["components"] = []
@@ -410,10 +425,8 @@ def test_plan_properties(inputs):
         for m in (g, g.low, g.high):
             # payback ≤ horizon whenever ROI > 0 within it
             if m.roi is not None and m.roi > 0:
-                assert (
-                    m.payback_months is not None
-                    and m.payback_months <= inputs.horizon_months + 1e-9
-                )
+                assert m.payback_months is not None
+                assert m.payback_months <= inputs.horizon_months + 1e-9
             # zero savings → −100%; zero investment → undefined
             if m.investment_horizon_usd > 0 and m.savings_horizon_usd == 0:
                 assert m.roi == -1.0
@@ -421,7 +434,7 @@ def test_plan_properties(inputs):
                 assert m.roi is None
     # combined reduction never exceeds 100%: savings never exceed the unmitigated cost
     plan_months = [p for p in res.series if p.series == "Plan"]
-    for p, base in zip(plan_months, res.baseline_monthly_usd):
+    for p, base in zip(plan_months, res.baseline_monthly_usd, strict=False):
         assert p.savings_usd <= base + 1e-6 * max(1.0, base)
     assert res.plan.monthly_savings_usd <= inputs.current_monthly_cost.total * (1 + 1e-9) + 1e-9
     # overlap: together never save more than the actions alone, added up
@@ -464,9 +477,8 @@ def test_cumulative_chart_marks_paybacks():
     assert list(paybacks["payback_months"]) == [g.payback_months for g in [*res.phases, res.plan]]
     frame = charts.cumulative_frame(res)
     plan = frame[frame["series"] == "Plan"].set_index("month")["cumulative_net_usd"]
-    assert plan[0] == 0 and plan[36] == pytest.approx(
-        res.plan.savings_horizon_usd - res.plan.investment_horizon_usd
-    )
+    assert plan[0] == 0
+    assert plan[36] == pytest.approx(res.plan.savings_horizon_usd - res.plan.investment_horizon_usd)
 
 
 def test_roi_bar_chart_in_rank_order():
@@ -487,7 +499,8 @@ def test_engineering_time_is_part_of_the_investment():
     a = action(inv=(1000, 1000), weeks=(4, 4), engineers=(2, 2))
     res = mt.evaluate_plan(flat(10_000.0, a, horizon=12, loaded_cost_per_fte_usd=104_000))
     r = res.actions[0]
-    assert r.cash_usd == pytest.approx(1000) and r.engineering_usd == pytest.approx(16_000)
+    assert r.cash_usd == pytest.approx(1000)
+    assert r.engineering_usd == pytest.approx(16_000)
     assert r.investment_usd == pytest.approx(17_000)
     assert res.loaded_cost_per_fte_usd == 104_000
     design = mt.evaluate_plan(
@@ -499,7 +512,8 @@ def test_engineering_time_is_part_of_the_investment():
 
 
 def test_default_actions_take_the_phase_engineers():
-    # ScaleRisk assumption (PHASE_ENGINEERS_FTE): phase 1 0.5–1 FTE; caching base 0.75 FTE × 1.5 weeks
+    # ScaleRisk assumption (PHASE_ENGINEERS_FTE): phase 1 0.5–1 FTE; caching base 0.75 FTE × 1.5
+    # weeks
     cache = mt.DEFAULT_ACTIONS[0]
     assert (cache.engineers_low, cache.engineers_high) == (0.5, 1.0)
     # independent calculation: 0.75 × 1.5 × 180,000 / 52 = 3,894.23
@@ -519,7 +533,9 @@ def test_phase_one_roi_is_a_sane_multiple_once_engineering_is_counted():
     assert all(
         a.roi_multiple < c.roi_multiple
         for a, c in zip(
-            sorted(res.actions, key=lambda x: x.id), sorted(cash_only.actions, key=lambda x: x.id)
+            sorted(res.actions, key=lambda x: x.id),
+            sorted(cash_only.actions, key=lambda x: x.id),
+            strict=False,
         )
         if a.roi_multiple
     )
@@ -540,7 +556,8 @@ def test_roi_multiple_is_savings_over_investment():
     res = mt.evaluate_plan(flat(10_000.0, action(), horizon=12, discount_rate_annual=0.0))
     a = res.actions[0]
     # independent calculation: 55,000 ÷ 4,000 = 13.75 = net ROI 12.75 + 1
-    assert a.roi_multiple == pytest.approx(13.75) and a.roi_multiple == pytest.approx(a.roi + 1)
+    assert a.roi_multiple == pytest.approx(13.75)
+    assert a.roi_multiple == pytest.approx(a.roi + 1)
     assert mt.format_multiple(1192.87) == "1,193×"  # thousands separators
 
 
@@ -559,12 +576,15 @@ def test_roi_multiple_is_savings_over_investment():
 def test_plausibility_guard_flags_the_impossible(inv, weeks, red, flag):
     res = mt.evaluate_plan(flat(10_000.0, action(inv=inv, weeks=weeks, red=red), horizon=12))
     assert any(flag in w for w in res.actions[0].warnings)
-    assert res.warnings == res.plan.warnings and res.warnings
+    assert res.warnings == res.plan.warnings
+    assert res.warnings
 
 
 def test_payback_under_a_day_is_flagged():
-    # an action lasts at least a week and pays nothing back before it ends, so the engine's own paybacks are
-    # never under a day; the guard still speaks for metrics that claim one (e.g. a hand-made plan file)
+    # an action lasts at least a week and pays nothing back before it ends, so the engine's own
+    # paybacks are
+    # never under a day; the guard still speaks for metrics that claim one (e.g. a hand-made plan
+    # file)
     base = mt.evaluate_plan(flat(10_000.0, action(), horizon=12)).actions[0]
     claimed = mt.Metrics.model_validate(
         {**base.model_dump(include=set(mt.Metrics.model_fields)), "payback_months": 0.01}
@@ -579,7 +599,8 @@ def test_payback_under_a_day_is_flagged():
 def test_plausibility_guard_quiet_on_an_ordinary_action():
     # 50% of $10,000/month for $4,000 over a month: 13.75× in the first year, payback 1.8 months
     res = mt.evaluate_plan(flat(10_000.0, action(), horizon=12))
-    assert res.actions[0].warnings == () and res.warnings == ()
+    assert res.actions[0].warnings == ()
+    assert res.warnings == ()
 
 
 def test_payback_under_a_month_reads_in_weeks_or_days():
@@ -589,7 +610,9 @@ def test_payback_under_a_month_reads_in_weeks_or_days():
 
 
 def test_default_projection_is_the_computed_seed_example():
-    # issue 11: one baseline — the assessment's computed $730.3K (seed 001 §6 example through the forecast),
-    # not the seed's quoted $435.5K; independent calculation 84,000 + 22,500 + 243,098 + 380,731 = 730,329
+    # issue 11: one baseline — the assessment's computed $730.3K (seed 001 §6 example through the
+    # forecast),
+    # not the seed's quoted $435.5K; independent calculation 84,000 + 22,500 + 243,098 + 380,731 =
+    # 730,329
     assert mt.SEED_EXAMPLE_PROJECTED.total == pytest.approx(730_329, abs=1)
     assert mt.MitigationInputs().projected_monthly_cost == mt.SEED_EXAMPLE_PROJECTED

@@ -19,7 +19,8 @@ SCORE = re.compile(r"(\d+(?:\.\d)?) / 100")
 
 
 def read_score(page) -> float:
-    text = page.get_by_text(SCORE).first.inner_text()
+    # the score metric (an SVG chart title also carries "… / 100", and is not an HTML element)
+    text = page.locator("[data-testid='stMetricValue']").filter(has_text=SCORE).first.inner_text()
     return float(SCORE.search(text).group(1))
 
 
