@@ -34,7 +34,9 @@ restore_from_link()
 with st.sidebar:
     st.caption("ScaleRisk · scalability risk and cost what-ifs for AI infrastructure")
     pdf_summary_control()
-navigation.run()
-with st.sidebar:
-    share_link_control()
-publish_link()
+try:
+    navigation.run()
+finally:  # also after a page's st.stop(): the link must follow every run
+    with st.sidebar:
+        share_link_control()
+    publish_link()

@@ -74,7 +74,7 @@ try:
     saved = library.list()
 except InputError as exc:
     st.error(str(exc))
-    st.stop()
+    saved = []
 
 st.subheader("Saved")
 if not saved:
@@ -125,26 +125,6 @@ else:
             _run(lambda: library.delete(pick), f"Deleted {pick}.")
             st.rerun()
 
-st.subheader("Compare")
-choices = ([CURRENT] if current is not None else []) + [s.name for s in saved]
-if len(choices) < 2:
-    st.info("Save at least one scenario to compare it with the current one.")
-    st.stop()
-chosen = st.multiselect(
-    "Scenarios to compare (two or three; the first is the baseline)",
-    choices,
-    default=choices[:2],
-    max_selections=3,
-    key="w.scenarios.compare",
-    persist_state="session",
-)
-if len(chosen) < 2:
-    st.info("Pick two or three scenarios.")
-    st.stop()
-by_name = {s.name: s.scenario for s in saved} | ({CURRENT: current} if current is not None else {})
-results = {n: _assessment(by_name[n].model_dump_json()) for n in chosen}
-base = results[chosen[0]]
-
 
 def _cell(value: float, base_value: float, money: bool) -> str:
     text = f"${value:,.0f}" if money else f"{value:,.1f}"
@@ -155,70 +135,102 @@ def _cell(value: float, base_value: float, money: bool) -> str:
     return text + (f" ({sign}${abs(delta):,.0f})" if money else f" ({sign}{abs(delta):.1f})")
 
 
-table: dict[str, list[str]] = {"Figure": ["Risk score", "Band"]}
-for n, r in results.items():
-    table[n] = [_cell(r.score, base.score, False), r.band]
-for month in (12, 36):
-    for c in (*COMPONENTS, "total"):
-        table["Figure"].append(f"{c.capitalize()} in month {month} (USD/month)")
-        for n, r in results.items():
-            t = r.forecast.trajectories["base"]
-            value = sum(t[x][month] for x in COMPONENTS) if c == "total" else t[c][month]
-            b = base.forecast.trajectories["base"]
-            base_value = sum(b[x][month] for x in COMPONENTS) if c == "total" else b[c][month]
-            table[n].append(_cell(value, base_value, True))
-table["Figure"].append("Top action (payback)")
-for n, r in results.items():
-    top = r.recommendations[0] if r.recommendations else None
-    table[n].append(
-        "—"
-        if top is None
-        else f"{top.name} ({top.payback_months or 0:,.1f} months)"
-        if top.payback_months is not None
-        else f"{top.name} (not within the horizon)"
+def _compare(chosen: list[str]) -> None:
+    """Side by side: the chosen scenarios, deltas from the first, one trajectory chart."""
+    by_name = {s.name: s.scenario for s in saved} | (
+        {CURRENT: current} if current is not None else {}
     )
-table["Figure"].append("Top driver")
-for n, r in results.items():
-    table[n].append(r.drivers[0].name if r.drivers else "—")
-st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch")
-st.caption(dollars("In brackets: the difference from the first scenario (the baseline)."))
+    results = {n: _assessment(by_name[n].model_dump_json()) for n in chosen}
+    base = results[chosen[0]]
 
-lines = [
-    {
-        "scenario": n,
-        "month": m,
-        "usd": sum(r.forecast.trajectories["base"][c][m] for c in COMPONENTS),
-    }
-    for n, r in results.items()
-    for m in r.forecast.months
-]
-st.vega_lite_chart(
-    {
-        "title": {"text": "Total monthly cost over 36 months (base case)", "anchor": "start"},
-        "data": {"values": lines},
-        "mark": {"type": "line", "strokeWidth": 2.5},
-        "height": 300,
-        "encoding": {
-            "x": {"field": "month", "type": "quantitative", "title": "Months from today"},
-            "y": {
-                "field": "usd",
-                "type": "quantitative",
-                "title": "Cost (USD/month)",
-                "axis": {"format": "$~s"},
+    table: dict[str, list[str]] = {"Figure": ["Risk score", "Band"]}
+    for n, r in results.items():
+        table[n] = [_cell(r.score, base.score, False), r.band]
+    for month in (12, 36):
+        for c in (*COMPONENTS, "total"):
+            table["Figure"].append(f"{c.capitalize()} in month {month} (USD/month)")
+            for n, r in results.items():
+                t = r.forecast.trajectories["base"]
+                value = sum(t[x][month] for x in COMPONENTS) if c == "total" else t[c][month]
+                b = base.forecast.trajectories["base"]
+                base_value = sum(b[x][month] for x in COMPONENTS) if c == "total" else b[c][month]
+                table[n].append(_cell(value, base_value, True))
+    table["Figure"].append("Top action (payback)")
+    for n, r in results.items():
+        top = r.recommendations[0] if r.recommendations else None
+        table[n].append(
+            "—"
+            if top is None
+            else f"{top.name} ({top.payback_months or 0:,.1f} months)"
+            if top.payback_months is not None
+            else f"{top.name} (not within the horizon)"
+        )
+    table["Figure"].append("Top driver")
+    for n, r in results.items():
+        table[n].append(r.drivers[0].name if r.drivers else "—")
+    st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch")
+    st.caption(dollars("In brackets: the difference from the first scenario (the baseline)."))
+
+    lines = [
+        {
+            "scenario": n,
+            "month": m,
+            "usd": sum(r.forecast.trajectories["base"][c][m] for c in COMPONENTS),
+        }
+        for n, r in results.items()
+        for m in r.forecast.months
+    ]
+    st.vega_lite_chart(
+        {
+            "title": {"text": "Total monthly cost over 36 months (base case)", "anchor": "start"},
+            "data": {"values": lines},
+            "mark": {"type": "line", "strokeWidth": 2.5},
+            "height": 300,
+            "encoding": {
+                "x": {"field": "month", "type": "quantitative", "title": "Months from today"},
+                "y": {
+                    "field": "usd",
+                    "type": "quantitative",
+                    "title": "Cost (USD/month)",
+                    "axis": {"format": "$~s"},
+                },
+                "color": {
+                    "field": "scenario",
+                    "type": "nominal",
+                    "title": "Scenario",
+                    "sort": chosen,
+                    "legend": {"orient": "bottom", "labelLimit": 0},
+                },
+                "tooltip": [
+                    {"field": "scenario", "title": "Scenario"},
+                    {"field": "month", "title": "Month"},
+                    {
+                        "field": "usd",
+                        "type": "quantitative",
+                        "title": "USD/month",
+                        "format": "$,.0f",
+                    },
+                ],
             },
-            "color": {
-                "field": "scenario",
-                "type": "nominal",
-                "title": "Scenario",
-                "sort": chosen,
-                "legend": {"orient": "bottom", "labelLimit": 0},
-            },
-            "tooltip": [
-                {"field": "scenario", "title": "Scenario"},
-                {"field": "month", "title": "Month"},
-                {"field": "usd", "type": "quantitative", "title": "USD/month", "format": "$,.0f"},
-            ],
         },
-    },
-    width="stretch",
-)
+        width="stretch",
+    )
+
+
+st.subheader("Compare")
+choices = ([CURRENT] if current is not None else []) + [s.name for s in saved]
+if len(choices) < 2:
+    st.info("Save at least one scenario to compare it with the current one.")
+else:
+    chosen = st.multiselect(
+        "Scenarios to compare (two or three; the first is the baseline)",
+        choices,
+        default=choices[:2],
+        max_selections=3,
+        key="w.scenarios.compare",
+        persist_state="session",
+    )
+    if len(chosen) < 2:
+        st.info("Pick two or three scenarios.")
+    else:
+        _compare(chosen)

@@ -28,6 +28,7 @@ PAGES = {
     "finetune": "Fine-tuning cost",
     "mitigation": "Mitigation ROI",
     "benchmark": "Live benchmark",
+    "scenarios": "Saved scenarios",
     "methodology": "Methodology",
 }
 """Page file name → its title in the sidebar (pages are opened by clicking, so the session is
