@@ -2009,5 +2009,6 @@ def ranges_json(r: AssessmentRanges) -> dict[str, Any]:
             },
             "basis": r.basis,
         },
-        "sensitivity": {"score": bars(r.score_tornado), "cost_month_36": bars(r.cost_tornado)},
+        "sensitivity": bars(r.score_tornado),  # the risk score's swings, largest first
+        "sensitivity_cost_month_36": bars(r.cost_tornado),
     }

@@ -133,7 +133,10 @@ def test_json_carries_ranges_and_sensitivity(tmp_path, capsys):
     r = assess_ranges(Answers(spreads={"growth.users_multiple": 0.3}), n=500, seed=3)
     assert data["ranges"]["score"] == r.score.as_dict()
     assert data["ranges"]["cost_monthly_usd"]["36"]["total"] == r.cost[36]["total"].as_dict()
-    assert data["sensitivity"]["score"][0]["key"] == r.score_tornado[0].key
+    assert data["sensitivity"][0]["key"] == r.score_tornado[0].key
+    swings = [b["swing"] for b in data["sensitivity"]]
+    assert swings == sorted(swings, reverse=True)  # issue 12: sorted by swing, largest first
+    assert {"input", "low", "high"} <= set(data["sensitivity"][0])
 
 
 @pytest.mark.parametrize("bad", ["growth.horizon_months=0.3", "growth.users_multiple=2", "nothing"])

@@ -147,8 +147,8 @@ def ranges_text(data: dict) -> list[str]:
             f"  monthly cost in month {month}: {format_money(t['p10'])}–{format_money(t['p90'])}"
         )
     for name, bars, fmt in (
-        ("risk score", data["sensitivity"]["score"], lambda x: f"{x:.1f}"),
-        ("month-36 cost", data["sensitivity"]["cost_month_36"], format_money),
+        ("risk score", data["sensitivity"], lambda x: f"{x:.1f}"),
+        ("month-36 cost", data["sensitivity_cost_month_36"], format_money),
     ):
         top = [b for b in bars if b["swing"] > 0][:3]
         if top:
