@@ -59,3 +59,32 @@ def spread(text: str) -> tuple[str, float]:
             f"{text!r} is not PATH=FRACTION (e.g. growth.users_multiple=0.3)"
         )
     return path.strip(), number(0, 1, unit="(a fraction: 0.3 = ±30%)")(value)
+
+
+def add_simulation_arguments(parser: argparse._ActionsContainer, spread_help: str) -> None:
+    """``--samples N``, ``--seed S`` and ``--spread PATH=FRACTION`` (repeatable): the ranges'
+    simulation, the same on every engine CLI (issue 12)."""
+    from calculator.uncertainty import DEFAULT_SAMPLES, DEFAULT_SEED, MAX_SAMPLES
+
+    parser.add_argument(
+        "--samples",
+        type=number(100, MAX_SAMPLES, integer=True),
+        default=DEFAULT_SAMPLES,
+        metavar="N",
+        help=f"simulations behind the ranges, 100–{MAX_SAMPLES:,} (default {DEFAULT_SAMPLES:,})",
+    )
+    parser.add_argument(
+        "--seed",
+        type=number(0, 2**32 - 1, integer=True),
+        default=DEFAULT_SEED,
+        metavar="S",
+        help=f"random seed of the simulation (default {DEFAULT_SEED}: the page's ranges)",
+    )
+    parser.add_argument(
+        "--spread",
+        type=spread,
+        action="append",
+        default=[],
+        metavar="PATH=FRACTION",
+        help=spread_help,
+    )

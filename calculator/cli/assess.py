@@ -14,11 +14,10 @@ import json
 from pydantic import ValidationError
 
 from calculator import mitigation
-from calculator.cli.argtypes import number, spread
+from calculator.cli.argtypes import add_simulation_arguments
 from calculator.common import format_money
 from calculator.errors import InputError, describe_validation_error, load_model_file
 from calculator.risk import Answers, assess, assess_ranges, ranges_json, summary_json
-from calculator.uncertainty import DEFAULT_SAMPLES, DEFAULT_SEED, MAX_SAMPLES
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -35,27 +34,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="N",
         help="exit with status 1 when the score exceeds N (0–100)",
     )
-    p.add_argument(
-        "--samples",
-        type=number(100, MAX_SAMPLES, integer=True),
-        default=DEFAULT_SAMPLES,
-        metavar="N",
-        help=f"simulations behind the ranges (default {DEFAULT_SAMPLES:,})",
-    )
-    p.add_argument(
-        "--seed",
-        type=number(0, 2**32 - 1, integer=True),
-        default=DEFAULT_SEED,
-        metavar="S",
-        help=f"random seed of the simulation (default {DEFAULT_SEED}: the page's ranges)",
-    )
-    p.add_argument(
-        "--spread",
-        type=spread,
-        action="append",
-        default=[],
-        metavar="PATH=FRACTION",
-        help="mark an answer as uncertain by ± FRACTION of its value, e.g. "
+    add_simulation_arguments(
+        p,
+        "mark an answer as uncertain by ± FRACTION of its value, e.g. "
         "growth.users_multiple=0.3 (repeatable; adds to the file's 'spreads')",
     )
     p.set_defaults(func=run)

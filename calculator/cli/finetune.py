@@ -31,10 +31,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from calculator import finetune as ft
-from calculator.cli.argtypes import number, spread
+from calculator.cli.argtypes import add_simulation_arguments
 from calculator.errors import InputError, describe_validation_error, load_model_file
 from calculator.hardware import catalogue
-from calculator.uncertainty import DEFAULT_SAMPLES, DEFAULT_SEED, MAX_SAMPLES, TornadoBar
+from calculator.uncertainty import TornadoBar
 
 ARCH_FLAGS = ("layers", "hidden", "intermediate", "heads", "kv_heads", "vocab")
 LABEL_WIDTH = 42
@@ -129,28 +129,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     c.add_argument("--gpus-per-node", type=int, metavar="N", help="override the GPUs per node")
     r = p.add_argument_group("ranges (P10–P90 of a seeded simulation)")
-    r.add_argument(
-        "--samples",
-        type=number(100, MAX_SAMPLES, integer=True),
-        default=DEFAULT_SAMPLES,
-        metavar="N",
-        help=f"simulations behind the ranges, {100:,}–{MAX_SAMPLES:,} "
-        f"(default {DEFAULT_SAMPLES:,})",
-    )
-    r.add_argument(
-        "--seed",
-        type=number(0, 2**32 - 1, integer=True),
-        default=DEFAULT_SEED,
-        metavar="S",
-        help=f"random seed of the simulation (default {DEFAULT_SEED}: the page's ranges)",
-    )
-    r.add_argument(
-        "--spread",
-        type=spread,
-        action="append",
-        default=[],
-        metavar="PATH=FRACTION",
-        help="mark an input as uncertain by ± FRACTION of its value, e.g. dataset_tokens=0.5 "
+    add_simulation_arguments(
+        r,
+        "mark an input as uncertain by ± FRACTION of its value, e.g. dataset_tokens=0.5 "
         "(repeatable; 0 = known exactly; marking mfu, usd_per_hour, bandwidth_efficiency, "
         "comm_overlap or qlora_slowdown replaces its assumed range; any of: "
         f"{', '.join(ft.SPREADABLE)})",

@@ -24,9 +24,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from calculator import greenmoney as gm
-from calculator.cli.argtypes import number, spread
+from calculator.cli.argtypes import add_simulation_arguments, number
 from calculator.errors import InputError, describe_validation_error, load_model_file
-from calculator.uncertainty import DEFAULT_SAMPLES, DEFAULT_SEED, MAX_SAMPLES
 
 NEVER_WEEKS = 1e300
 """Payback weeks at or above this are the simulation's stand-in for "never"."""
@@ -132,27 +131,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     w.add_argument(
         "--horizon-weeks", type=number(1, 520, integer=True), metavar="W", help="chart horizon (52)"
     )
-    p.add_argument(
-        "--samples",
-        type=number(100, MAX_SAMPLES, integer=True),
-        default=DEFAULT_SAMPLES,
-        metavar="N",
-        help=f"simulations behind the ranges (default {DEFAULT_SAMPLES:,})",
-    )
-    p.add_argument(
-        "--seed",
-        type=number(0, 2**32 - 1, integer=True),
-        default=DEFAULT_SEED,
-        metavar="S",
-        help=f"random seed of the simulation (default {DEFAULT_SEED}: the page's ranges)",
-    )
-    p.add_argument(
-        "--spread",
-        type=spread,
-        action="append",
-        default=[],
-        metavar="PATH=FRACTION",
-        help="mark an input as uncertain by ± FRACTION of its value, e.g. "
+    add_simulation_arguments(
+        p,
+        "mark an input as uncertain by ± FRACTION of its value, e.g. "
         f"hourly_rate_usd=0.2 (repeatable; one of: {', '.join(gm.SPREADABLE)})",
     )
     p.add_argument("--json", action="store_true", help="print JSON")

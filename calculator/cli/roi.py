@@ -21,10 +21,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from calculator import mitigation, risk
-from calculator.cli.argtypes import number, spread
+from calculator.cli.argtypes import add_simulation_arguments, number
 from calculator.common import format_money
 from calculator.errors import InputError, describe_validation_error, load_model_file
-from calculator.uncertainty import DEFAULT_SAMPLES, DEFAULT_SEED, MAX_SAMPLES
 
 TOP_DRIVERS = 3
 """Inputs the text output lists under "what moves the NPV most"."""
@@ -58,27 +57,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="R",
         help="annual discount rate for NPV, 0-1 (default 0.1)",
     )
-    p.add_argument(
-        "--samples",
-        type=number(100, MAX_SAMPLES, integer=True),
-        default=DEFAULT_SAMPLES,
-        metavar="N",
-        help=f"simulations behind the plan's ranges (default {DEFAULT_SAMPLES:,})",
-    )
-    p.add_argument(
-        "--seed",
-        type=number(0, 2**32 - 1, integer=True),
-        default=DEFAULT_SEED,
-        metavar="S",
-        help=f"random seed of the simulation (default {DEFAULT_SEED}: the page's ranges)",
-    )
-    p.add_argument(
-        "--spread",
-        type=spread,
-        action="append",
-        default=[],
-        metavar="PATH=FRACTION",
-        help="mark a plan input as uncertain by ± FRACTION of its value (repeatable), e.g. "
+    add_simulation_arguments(
+        p,
+        "mark a plan input as uncertain by ± FRACTION of its value (repeatable), e.g. "
         "current_monthly_cost.inference=0.3; PATH is one of: " + ", ".join(mitigation.SPREADABLE),
     )
     p.add_argument("--json", action="store_true", help="print JSON")

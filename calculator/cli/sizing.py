@@ -31,10 +31,10 @@ import json
 from typing import Any
 
 from calculator import sizing
-from calculator.cli.argtypes import number, spread
+from calculator.cli.argtypes import add_simulation_arguments, number
 from calculator.errors import InputError, load_model_file
 from calculator.hardware import get_gpu
-from calculator.uncertainty import DEFAULT_SAMPLES, DEFAULT_SEED, MAX_SAMPLES, TornadoBar
+from calculator.uncertainty import TornadoBar
 
 TOP_DRIVERS = 3
 """Inputs the text output names as moving the cost most."""
@@ -94,27 +94,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="with --input: override the file's purpose — pretrain (train from scratch: "
         "compute-optimal waste applies) or finetune (it does not)",
     )
-    p.add_argument(
-        "--samples",
-        type=number(100, MAX_SAMPLES, integer=True),
-        default=DEFAULT_SAMPLES,
-        metavar="N",
-        help=f"simulations behind the ranges (default {DEFAULT_SAMPLES:,})",
-    )
-    p.add_argument(
-        "--seed",
-        type=number(0, 2**32 - 1, integer=True),
-        default=DEFAULT_SEED,
-        metavar="S",
-        help=f"random seed of the simulation (default {DEFAULT_SEED}: the page's ranges)",
-    )
-    p.add_argument(
-        "--spread",
-        type=spread,
-        action="append",
-        default=[],
-        metavar="PATH=FRACTION",
-        help="with --input: mark an input as uncertain by ± FRACTION of its value, e.g. "
+    add_simulation_arguments(
+        p,
+        "with --input: mark an input as uncertain by ± FRACTION of its value, e.g. "
         "dataset_tokens=0.5 (repeatable; any numeric input the what-if uses: "
         f"{', '.join(sizing.SPREADABLE)})",
     )
