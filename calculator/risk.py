@@ -670,6 +670,10 @@ class Assessment(BaseModel, frozen=True, extra="forbid"):
 # ---------------------------------------------------------------------------------------
 
 
+Num = Any
+"""A float, or a numpy array of samples (the scoring formulas are written for both)."""
+
+
 def exposure(multiple: float) -> float:
     """How strongly growth along one axis amplifies a pattern's points.
 
@@ -741,8 +745,8 @@ def engineers_needed(models: float, exponent: float = fc.ENGINEERING_EXPONENT[1]
     return FTE_AT_5_MODELS * (models / 5.0) ** exponent
 
 
-def saturate(raw_points: float) -> float:
-    """Bounded score from raw points: ``100·(1 − e^(−S/50))``.
+def saturate(raw_points: Num) -> Num:
+    """Bounded score from raw points: ``100·(1 − e^(−S/50))`` (a float, or arrays of samples).
 
     Parameters
     ----------
@@ -761,7 +765,8 @@ def saturate(raw_points: float) -> float:
     >>> saturate(0.0), round(saturate(50.0), 1), round(saturate(95.0), 1)
     (0.0, 63.2, 85.0)
     """
-    return 100.0 * (1.0 - math.exp(-max(raw_points, 0.0) / SATURATION_POINTS))
+    out = 100.0 * (1.0 - np.exp(-np.maximum(raw_points, 0.0) / SATURATION_POINTS))
+    return float(out) if np.ndim(out) == 0 else out
 
 
 def band_of(score: float) -> tuple[Band, str]:
@@ -837,10 +842,6 @@ def _forecast_inputs(a: Answers) -> fc.ForecastInputs:
         pipeline=a.data.pipeline,
         retraining=a.models.retraining,
     )
-
-
-Num = Any
-"""A float, or a numpy array of samples (the scoring formulas are written for both)."""
 
 
 def _answer(a: Answers, values: Mapping[str, Num], path: str) -> Num:
@@ -1331,15 +1332,16 @@ def budget_crossing_month(monthly_totals: list[float], budget_usd: float) -> int
 
 
 def budget_band_score(
-    structural_raw: float, crossing_month: int | None, peak_share: float
-) -> tuple[float, float, float]:
+    structural_raw: Num, crossing_month: Num | None, peak_share: Num
+) -> tuple[Num, Num, Num]:
     """Score when a budget anchors the bands: (score, floor given to the budget, urgency raw
     points).
 
     Parameters
     ----------
     structural_raw : S, the structural drivers' raw points.
-    crossing_month : first month (0–36) the projection reaches the budget, or None.
+    crossing_month : first month (0–36) the projection reaches the budget, or None (or
+        arrays of samples, ``inf`` where it is never reached).
     peak_share : highest monthly cost within 36 months ÷ the budget.
 
     Returns
@@ -1368,20 +1370,25 @@ def budget_band_score(
     >>> round(budget_band_score(0.0, None, 0.5)[0], 1)
     15.5
     """
-    if crossing_month is not None and crossing_month <= CRISIS_MONTHS:
-        floor, span, urgency = (
-            85.0,
-            15.0,
-            5.0 + 50.0 * (CRISIS_MONTHS - crossing_month) / CRISIS_MONTHS,
-        )
-    elif crossing_month is not None and crossing_month <= INTERVENTION_MONTHS:
-        floor, span = 70.0, 15.0
-        urgency = 5.0 + 50.0 * (INTERVENTION_MONTHS - crossing_month) / (
-            INTERVENTION_MONTHS - CRISIS_MONTHS
-        )
-    else:
-        floor, span, urgency = 0.0, 70.0, 50.0 * min(peak_share, 1.0) ** 2
-    return floor + span * saturate(structural_raw + urgency) / 100.0, floor, urgency
+    t = np.asarray(np.inf if crossing_month is None else crossing_month, dtype=float)
+    crisis = t <= CRISIS_MONTHS
+    soon = ~crisis & (t <= INTERVENTION_MONTHS)
+    months = np.where(np.isfinite(t), t, 0.0)
+    urgency = np.where(
+        crisis,
+        5.0 + 50.0 * (CRISIS_MONTHS - months) / CRISIS_MONTHS,
+        np.where(
+            soon,
+            5.0 + 50.0 * (INTERVENTION_MONTHS - months) / (INTERVENTION_MONTHS - CRISIS_MONTHS),
+            50.0 * np.minimum(peak_share, 1.0) ** 2,
+        ),
+    )
+    floor = np.where(crisis, 85.0, np.where(soon, 70.0, 0.0))
+    span = np.where(crisis | soon, 15.0, 70.0)
+    score = floor + span * saturate(structural_raw + urgency) / 100.0
+    if np.ndim(score) == 0:
+        return float(score), float(floor), float(urgency)
+    return score, floor, urgency
 
 
 def _budget_driver(budget: float, crossing: int | None, peak_share: float) -> tuple[str, str, str]:
@@ -1830,29 +1837,6 @@ def _crossing_months(totals: np.ndarray, budget: np.ndarray) -> np.ndarray:
     return np.where(reached.any(axis=1), reached.argmax(axis=1), np.inf)
 
 
-def _saturate(raw: np.ndarray) -> np.ndarray:
-    return 100.0 * (1.0 - np.exp(-np.maximum(raw, 0.0) / SATURATION_POINTS))
-
-
-def _band_scores(raw: np.ndarray, crossing: np.ndarray, peak_share: np.ndarray) -> np.ndarray:
-    """:func:`budget_band_score` on arrays (same three branches)."""
-    crisis = crossing <= CRISIS_MONTHS
-    soon = ~crisis & (crossing <= INTERVENTION_MONTHS)
-    t = np.where(np.isfinite(crossing), crossing, 0.0)
-    urgency = np.where(
-        crisis,
-        5.0 + 50.0 * (CRISIS_MONTHS - t) / CRISIS_MONTHS,
-        np.where(
-            soon,
-            5.0 + 50.0 * (INTERVENTION_MONTHS - t) / (INTERVENTION_MONTHS - CRISIS_MONTHS),
-            50.0 * np.minimum(peak_share, 1.0) ** 2,
-        ),
-    )
-    floor = np.where(crisis, 85.0, np.where(soon, 70.0, 0.0))
-    span = np.where(crisis | soon, 15.0, 70.0)
-    return floor + span * _saturate(raw + urgency) / 100.0
-
-
 def score_samples(a: Answers, values: Mapping[str, np.ndarray]) -> np.ndarray:
     """The score of :func:`assess` for each sample (before its rounding to tenths).
 
@@ -1875,13 +1859,13 @@ def score_samples(a: Answers, values: Mapping[str, np.ndarray]) -> np.ndarray:
     raw = np.broadcast_to(np.asarray(raw, dtype=float), excess.shape)
     budget = a.economics.monthly_budget_usd
     if budget is None:
-        return _saturate(raw)
+        return saturate(raw)
     t = fc.trajectory_samples(inp, fv, INTERVENTION_MONTHS)
     totals = sum(t[c] for c in COMPONENTS)
     b = np.broadcast_to(
         np.asarray(values.get("economics.monthly_budget_usd", budget), dtype=float), excess.shape
     )
-    return _band_scores(raw, _crossing_months(totals, b), totals.max(axis=1) / b)
+    return budget_band_score(raw, _crossing_months(totals, b), totals.max(axis=1) / b)[0]
 
 
 def _total_cost(a: Answers, values: Mapping[str, np.ndarray], month: int) -> np.ndarray:
