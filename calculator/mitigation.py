@@ -38,6 +38,7 @@ from calculator.uncertainty import (
     changed_paths,
     draw,
     field_bounds,
+    format_likely,
     numeric_fields,
     quantiles,
     tornado,
@@ -2413,22 +2414,6 @@ def format_usd(usd: float) -> str:
     ('$6,190,732', '-$896,436')
     """
     return f"{'-' if round(usd) < 0 else ''}${abs(usd):,.0f}"
-
-
-def format_likely(r: Range, fmt: Callable[[float], str]) -> str:
-    """``"likely $520K–$1.1M"``: the P10–P90 of a range in the headline's own format.
-
-    Examples
-    --------
-    >>> format_likely(Range(point=5, p10=4, p50=5, p90=7), lambda x: f"{x:.0f}")
-    'likely 4–7'
-    >>> format_likely(Range(point=-5, p10=-7, p50=-5, p90=-4), lambda x: f"{x:.0f}")
-    'likely -7 to -4'
-    """
-    lo, hi = fmt(r.p10), fmt(r.p90)
-    if lo == hi:
-        return f"likely {lo}"
-    return f"likely {lo} to {hi}" if "-" in lo + hi else f"likely {lo}–{hi}"
 
 
 def format_likely_payback(r: PaybackRange, horizon: int) -> str:

@@ -42,6 +42,7 @@ from calculator.uncertainty import (
     changed_paths,
     draw,
     field_label,
+    format_likely,
     numeric_fields,
     quantiles,
     tornado,
@@ -1657,7 +1658,7 @@ def key_figures(
     h = result.horizon_months
 
     def likely(r: Range | None, fmt: Callable[[float], str]) -> str:
-        return "" if r is None else f"; {format_range(r, fmt)}"
+        return "" if r is None else f"; {format_likely(r, fmt)}"
 
     cost = {} if ranges is None else {m: c["total"] for m, c in ranges.cost.items()}
     figs = [
@@ -1944,18 +1945,6 @@ def assess_ranges(
             given=tuple(given),
         ).sentence(),
     )
-
-
-def format_range(r: Range, fmt: Callable[[float], str]) -> str:
-    """``"likely $520K–$1.1M"``: the P10–P90 of a range in the headline's own format.
-
-    Examples
-    --------
-    >>> format_range(Range(point=5, p10=4, p50=5, p90=7), lambda x: f"{x:.0f}")
-    'likely 4–7'
-    """
-    lo, hi = fmt(r.p10), fmt(r.p90)
-    return f"likely {lo}" if lo == hi else f"likely {lo}–{hi}"
 
 
 def ranges_json(r: AssessmentRanges) -> dict[str, Any]:

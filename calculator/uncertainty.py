@@ -199,6 +199,22 @@ def quantiles(samples: np.ndarray, point_value: float) -> Range:
     return Range(point=point_value, p10=float(p10), p50=float(p50), p90=float(p90))
 
 
+def format_likely(r: Range, fmt: Callable[[float], str]) -> str:
+    """``"likely $520K–$1.1M"``: the P10–P90 of a range in the headline's own format.
+
+    Examples
+    --------
+    >>> format_likely(Range(point=5, p10=4, p50=5, p90=7), lambda x: f"{x:.0f}")
+    'likely 4–7'
+    >>> format_likely(Range(point=-5, p10=-7, p50=-5, p90=-4), lambda x: f"{x:.0f}")
+    'likely -7 to -4'
+    """
+    lo, hi = fmt(r.p10), fmt(r.p90)
+    if lo == hi:
+        return f"likely {lo}"
+    return f"likely {lo} to {hi}" if "-" in lo + hi else f"likely {lo}–{hi}"
+
+
 class TornadoBar(BaseModel, frozen=True, extra="forbid"):
     """One input moved to its low and its high end, the others at base: the headline at each."""
 

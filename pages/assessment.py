@@ -20,6 +20,7 @@ from calculator.errors import InputError, describe_validation_error, parse_model
 from calculator.mitigation import format_multiple, format_payback
 from calculator.presets import PRESET_NOTES, PRESETS
 from calculator.risk import OPTION_LABELS, Answers
+from calculator.uncertainty import format_likely
 from ui.widgets import dollars, field_info, number_field
 
 KEY = "w.assess"
@@ -247,7 +248,7 @@ def _spread_controls() -> dict[str, float]:
 
 def _likely(r: risk.Range, fmt: Any) -> str:
     """Caption text for a headline's range."""
-    text = risk.format_range(r, fmt)
+    text = format_likely(r, fmt)
     if r.point < r.p10:
         text += " (the headline uses the seed's central values, near the low end of their ranges)"
     return text

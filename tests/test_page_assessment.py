@@ -119,11 +119,12 @@ def test_download_is_a_valid_answers_file(at):
 
 
 def test_ranges_shown_beside_the_headlines(at):
-    from calculator.risk import assess_ranges, format_range
+    from calculator.risk import assess_ranges
+    from calculator.uncertainty import format_likely
 
     r = assess_ranges(Answers())  # same engine, same fixed seed as the page
     captions = " ".join(c.value for c in at.caption)
-    assert format_range(r.score, lambda x: f"{x:.1f}") in captions
+    assert format_likely(r.score, lambda x: f"{x:.1f}") in captions
     assert "How sure:" in captions
     assert "P10–P90 of 4,000 simulations" in captions
 
