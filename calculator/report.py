@@ -613,7 +613,7 @@ WHAT_IFS: tuple[Domain, ...] = (
         "python -m calculator roi mitigation.json --plan",
         from_answers="calculator.risk:mitigation_inputs",
         ranges="plan_uncertainty",
-        tornado="npv_tornado_pdf",
+        tornado="npv_tornado_spec",
     ),
 )
 GREEN_MONEY = Domain(

@@ -429,7 +429,7 @@ else:
 st.altair_chart(charts.cumulative_chart(result), width="stretch")
 
 if ranges is not None and ranges.npv_tornado:
-    st.altair_chart(charts.npv_tornado_chart(ranges), width="stretch")
+    st.vega_lite_chart(charts.npv_tornado_spec(ranges), width="stretch")
     st.caption(
         "Each uncertain input moved alone to the low and the high end of its range, the others at "
         f"their base values; the {charts.TORNADO_BARS} largest swings, largest on top. Narrow the "

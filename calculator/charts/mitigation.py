@@ -5,7 +5,7 @@
 * :func:`roi_bar_chart` — actions ranked by ROI at the horizon, as a multiple of the
   investment (symmetric-log axis, because quick wins return hundreds of times their cost
   while a redesign may not return its own within the horizon);
-* :func:`npv_tornado_chart` — what moves the plan's NPV: each uncertain input alone at the
+* :func:`npv_tornado_spec` — what moves the plan's NPV: each uncertain input alone at the
   low and the high end of its range (issue 12).
 """
 
@@ -14,7 +14,6 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from calculator.common import format_money
 from calculator.mitigation import (
     MitigationResult,
     PlanUncertainty,
@@ -24,8 +23,6 @@ from calculator.mitigation import (
 
 TORNADO_BARS = 10
 """Inputs the NPV tornado shows: the largest swings (the rest move the NPV less)."""
-
-LOW_COLOUR, HIGH_COLOUR = "#1565c0", "#c62828"
 
 
 def cumulative_frame(result: MitigationResult) -> pd.DataFrame:
@@ -200,97 +197,27 @@ def main_chart(result: MitigationResult) -> alt.LayerChart:
     return cumulative_chart(result)
 
 
-def tornado_frame(u: PlanUncertainty, limit: int = TORNADO_BARS) -> pd.DataFrame:
-    """One row per input that moves the NPV (largest swing first): NPV at its low and high end.
+def npv_tornado_spec(u: PlanUncertainty, result: MitigationResult | None = None) -> dict:
+    """What moves the plan's NPV, as the shared tornado (:mod:`calculator.charts.tornado`):
+    each input alone at the low (blue) and the high (red) end of its range, the others at base;
+    the :data:`TORNADO_BARS` largest swings, largest on top; a dashed rule at the headline NPV.
 
     Examples
     --------
     >>> from calculator.mitigation import MitigationInputs, plan_uncertainty
-    >>> df = tornado_frame(plan_uncertainty(MitigationInputs(), n=200))
-    >>> len(df), bool((df["swing"].diff().dropna() <= 0).all())
-    (10, True)
+    >>> spec = npv_tornado_spec(plan_uncertainty(MitigationInputs(), n=200))
+    >>> spec["title"]["text"], len(spec["layer"][1]["data"]["values"]) // 2
+    ("What moves the plan's NPV", 10)
     """
-    bars = [b for b in u.npv_tornado if b.swing > 0][:limit]
-    rows = [
-        {
-            "rank": i,
-            "input": b.label,
-            "npv_low_end": b.low,
-            "npv_high_end": b.high,
-            "lo": min(b.low, b.high),
-            "hi": max(b.low, b.high),
-            "swing": b.swing,
-            "input_low": b.input_low,
-            "input_high": b.input_high,
-            "text_low": format_money(b.low),
-            "text_high": format_money(b.high),
-        }
-        for i, b in enumerate(bars)
-    ]
-    columns = ["rank", "input", "npv_low_end", "npv_high_end", "lo", "hi", "swing"]
-    columns += ["input_low", "input_high", "text_low", "text_high"]
-    return pd.DataFrame(rows, columns=columns)
+    from calculator.charts.tornado import tornado_spec
 
-
-def npv_tornado_chart(u: PlanUncertainty) -> alt.LayerChart:
-    """What moves the plan's NPV: a bar per input from its low-end to its high-end NPV.
-
-    Each input alone at the low end (blue dot) and the high end (red dot) of its range, every
-    other input at its base value (:func:`calculator.uncertainty.tornado`); sorted by swing,
-    largest on top; a dashed rule at the headline NPV.
-
-    Examples
-    --------
-    >>> from calculator.mitigation import MitigationInputs, plan_uncertainty
-    >>> spec = npv_tornado_chart(plan_uncertainty(MitigationInputs(), n=200)).to_dict()
-    >>> spec["title"]["text"], spec["layer"][0]["encoding"]["y"]["sort"]["field"]
-    ("What moves the plan's NPV", 'rank')
-    """
-    frame = tornado_frame(u)
-    y = alt.Y(
-        "input:N",
-        title=None,
-        sort=alt.EncodingSortField("rank", order="ascending"),
-        axis=alt.Axis(labelLimit=460, labelOverlap=False, labelFontSize=12),
+    return tornado_spec(
+        u.npv_tornado,
+        u.npv_usd.point,
+        "What moves the plan's NPV",
+        f"Plan NPV over {u.horizon_months:,} months (USD)",
+        "$,.0f",
+        "$~s",
+        limit=TORNADO_BARS,
+        label_limit=460,
     )
-    x_title = f"Plan NPV over {u.horizon_months:,} months (USD)"
-    tooltip = [
-        alt.Tooltip("input:N", title="Input"),
-        alt.Tooltip("text_low:N", title="NPV, input at its low end"),
-        alt.Tooltip("text_high:N", title="NPV, input at its high end"),
-        alt.Tooltip("input_low:Q", title="Low end", format=",.4~g"),
-        alt.Tooltip("input_high:Q", title="High end", format=",.4~g"),
-    ]
-    base = alt.Chart(frame)
-    span = base.mark_bar(height=12, color="#9e9e9e", opacity=0.45).encode(
-        y=y,
-        x=alt.X("lo:Q", title=x_title, axis=alt.Axis(format="$~s"), scale=alt.Scale(zero=False)),
-        x2="hi:Q",
-        tooltip=tooltip,
-    )
-    low = base.mark_point(filled=True, size=90, color=LOW_COLOUR, opacity=1).encode(
-        y=y, x="npv_low_end:Q", tooltip=tooltip
-    )
-    high = base.mark_point(filled=True, size=90, color=HIGH_COLOUR, opacity=1).encode(
-        y=y, x="npv_high_end:Q", tooltip=tooltip
-    )
-    headline = (
-        alt.Chart(pd.DataFrame({"npv": [u.npv_usd.point]}))
-        .mark_rule(color="#212121", strokeDash=[4, 3])
-        .encode(x="npv:Q")
-    )
-    return alt.layer(span, low, high, headline).properties(
-        title=alt.TitleParams(
-            "What moves the plan's NPV",
-            subtitle="Each input alone at the low (blue) and the high (red) end of its range, "
-            "the others at base; dashed: the headline NPV",
-            anchor="start",
-        ),
-        width="container",
-        height=alt.Step(26),
-    )
-
-
-def npv_tornado_pdf(ranges: PlanUncertainty, result: MitigationResult) -> alt.LayerChart:
-    """:func:`npv_tornado_chart` with the PDF's ``(ranges, result)`` signature."""
-    return npv_tornado_chart(ranges)

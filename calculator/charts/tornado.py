@@ -56,6 +56,8 @@ def tornado_spec(
     axis_title: str,
     value_format: str = ",.1f",
     axis_format: str | None = None,
+    limit: int = MAX_BARS,
+    label_limit: int = 220,
 ) -> dict[str, Any]:
     """Vega-Lite tornado: a bar per input from its low-end to its high-end headline value.
 
@@ -65,6 +67,7 @@ def tornado_spec(
     point : the headline's point value (drawn as a rule).
     title, axis_title : chart title and the value axis title (with its unit).
     value_format, axis_format : d3 formats for tooltips and the axis (e.g. ``"$,.0f"``, ``"$~s"``).
+    limit, label_limit : bars shown (largest swings) and the input labels' width in pixels.
 
     Examples
     --------
@@ -74,14 +77,14 @@ def tornado_spec(
     >>> len(spec["layer"]), spec["layer"][0]["encoding"]["y"]["field"]
     (3, 'input')
     """
-    rows = tornado_rows(bars)
+    rows = tornado_rows(bars, limit)
     n = max(len(rows) // 2, 1)
     y = {
         "field": "input",
         "type": "nominal",
         "title": None,
         "sort": {"field": "rank", "order": "ascending"},
-        "axis": {"labelLimit": 220},
+        "axis": {"labelLimit": label_limit},
     }
     axis = {"title": axis_title, **({"format": axis_format} if axis_format else {})}
     tooltip = [
