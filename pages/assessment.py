@@ -21,7 +21,13 @@ from calculator.mitigation import format_multiple, format_payback
 from calculator.presets import PRESET_NOTES, PRESETS
 from calculator.risk import OPTION_LABELS, Answers
 from calculator.uncertainty import format_likely
-from ui.widgets import dollars, field_info, number_field
+from ui.widgets import (
+    SPREAD_PERCENT_DEFAULT,
+    dollars,
+    field_info,
+    number_field,
+    spread_picker,
+)
 
 KEY = "w.assess"
 UPLOAD_KEY = "assess.upload"
@@ -29,7 +35,6 @@ MESSAGE_KEY = "assess.upload_message"
 WHAT_IF_KEY = "assess.what_if"
 SPREAD_PATHS_KEY = f"{KEY}.spreads.paths"
 SPREAD_SIZE_KEY = f"{KEY}.spreads.size"
-DEFAULT_SPREAD_PERCENT = 30
 
 # (tab title, answers key, section model, {field: (step, format)})
 SECTIONS: list[tuple[str, str, type[BaseModel], dict[str, tuple[Any, str | None]]]] = [
@@ -134,7 +139,7 @@ def _write_state(answers: Answers) -> None:
 def _write_spreads(spreads: dict[str, float]) -> None:
     st.session_state[SPREAD_PATHS_KEY] = [p for p in risk.SPREADABLE if spreads.get(p, 0) > 0]
     sizes = [v for v in spreads.values() if v > 0]
-    st.session_state[SPREAD_SIZE_KEY] = round(100 * max(sizes)) if sizes else DEFAULT_SPREAD_PERCENT
+    st.session_state[SPREAD_SIZE_KEY] = round(100 * max(sizes)) if sizes else SPREAD_PERCENT_DEFAULT
 
 
 def _restore_missing_state() -> None:
@@ -217,33 +222,17 @@ def _chart_specs(answers_json: str) -> dict[str, dict]:
 
 def _spread_controls() -> dict[str, float]:
     """Answers the user marks as uncertain, with one ± spread for all of them."""
-    with st.expander("Answers you are unsure of"):
-        st.caption(
-            "Mark answers you only know roughly: the ranges on the right then include them "
-            "(each drawn between value − spread and value + spread, likeliest at your value)."
-        )
-        if SPREAD_PATHS_KEY not in st.session_state:
-            st.session_state[SPREAD_PATHS_KEY] = []
-        paths = st.multiselect(
-            "Unsure answers",
-            list(risk.SPREADABLE),
-            format_func=risk.answer_label.__call__,
-            key=SPREAD_PATHS_KEY,
-            persist_state="session",
-            placeholder="None: only the seed's ranges",
-        )
-        if SPREAD_SIZE_KEY not in st.session_state:
-            st.session_state[SPREAD_SIZE_KEY] = DEFAULT_SPREAD_PERCENT
-        size = st.slider(
-            "± spread (%)",
-            5,
-            90,
-            step=5,
-            key=SPREAD_SIZE_KEY,
-            persist_state="session",
-            help="How far off each marked answer may be, as a share of its value.",
-        )
-    return {p: size / 100 for p in paths}
+    return spread_picker(
+        title="Answers you are unsure of",
+        caption="Mark answers you only know roughly: the ranges on the right then include them "
+        "(each drawn between value − spread and value + spread, likeliest at your value).",
+        label="Unsure answers",
+        options=list(risk.SPREADABLE),
+        format_func=risk.answer_label,
+        paths_key=SPREAD_PATHS_KEY,
+        size_key=SPREAD_SIZE_KEY,
+        placeholder="None: only the seed's ranges",
+    )
 
 
 def _likely(r: risk.Range, fmt: Any) -> str:

@@ -41,7 +41,7 @@ from calculator.charts import benchmark as charts
 from calculator.charts.tornado import tornado_spec
 from calculator.errors import InputError, describe_validation_error
 from calculator.greenmoney import REFERENCE_MACHINES, GreenMoneyInputs
-from ui.widgets import field_info, number_field
+from ui.widgets import field_info, number_field, spread_picker
 
 FIGURE_FIELDS = {
     "Minutes saved per iteration": "minutes_saved_per_iteration",
@@ -817,26 +817,18 @@ except ValidationError as exc:
 if gm_inputs is not None:
     st.session_state.setdefault("what_if", {})["green_money"] = gm_inputs.model_dump(mode="json")
     gm = greenmoney.green_money(gm_inputs)
-    with st.expander("Inputs you are unsure of"):
-        unsure = st.multiselect(
-            "Unsure inputs",
-            list(greenmoney.SPREADABLE),
-            format_func=lambda k: field_info(GreenMoneyInputs, k)["label"],
-            key="w.green_money.spreads.paths",
-            persist_state="session",
-            placeholder="None: only the measured or assumed spreads",
-        )
-        spread = st.slider(
-            "± spread (%)",
-            5,
-            90,
-            30,
-            step=5,
-            key="w.green_money.spreads.size",
-            persist_state="session",
-            help="How far off each marked input may be, as a share of it.",
-        )
-    gm_spreads = {k: spread / 100 for k in unsure}
+    gm_spreads = spread_picker(
+        title="Inputs you are unsure of",
+        caption="The throughputs always carry a range: a benchmark run's spread between its "
+        "passes, or ×/÷ 1.10 around a quoted figure. A marked input is drawn within ± the "
+        "spread, likeliest at your value.",
+        label="Unsure inputs",
+        options=list(greenmoney.SPREADABLE),
+        format_func=lambda k: field_info(GreenMoneyInputs, k)["label"],
+        paths_key="w.green_money.spreads.paths",
+        size_key="w.green_money.spreads.size",
+        placeholder="None: only the measured or assumed spreads",
+    )
     gm_ranges = _green_money_ranges(gm_inputs.model_dump_json(), json.dumps(gm_spreads))
     likely = greenmoney.range_texts(gm_ranges)
     figures = greenmoney.figure_rows(gm)

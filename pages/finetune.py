@@ -21,7 +21,7 @@ from calculator.errors import InputError, describe_validation_error
 from calculator.finetune import Architecture, FinetuneInputs
 from calculator.hardware import Gpu
 from ui.gpu_catalogue import gpu_catalogue_editor
-from ui.widgets import dollars, field_info, number_field
+from ui.widgets import dollars, field_info, number_field, spread_picker
 
 K = "w.finetune."
 CUSTOM = "custom"
@@ -116,39 +116,29 @@ def spread_controls(inputs: FinetuneInputs) -> dict[str, float]:
         if not (p == "num_gpus" and inputs.num_gpus == 0)
         and not (p == "intra_node_gbps" and inputs.resolved_gpu().intra_node_gbps is None)
     ]
-    key = K + "spreads.paths"
-    st.session_state[key] = [p for p in st.session_state.get(key, []) if p in options]
-    with st.expander("Mark inputs as uncertain"):
-        st.caption(
+    return spread_picker(
+        title="Mark inputs as uncertain",
+        caption=(
             f"Always uncertain: utilization (×/÷ {ft.MFU_FACTOR:g}), GPU price "
             f"(×/÷ {ft.PRICE_FACTOR:g}), link efficiency ({ft.BANDWIDTH_EFFICIENCY_RANGE[0]:g}–"
             f"{ft.BANDWIDTH_EFFICIENCY_RANGE[1]:g}, nccl-tests) and overlap "
             f"({ft.COMM_OVERLAP_RANGE[0]:g}–{ft.COMM_OVERLAP_RANGE[1]:g}) when GPUs "
             f"communicate, QLoRA slowdown (×/÷ {ft.QLORA_SLOWDOWN_FACTOR:g}). A marked input "
             "is drawn within ± the spread, likeliest at your value."
-        )
-        c_paths, c_size = st.columns([3, 1], gap="medium")
-        paths = c_paths.multiselect(
-            "Uncertain inputs",
-            options,
-            format_func=lambda k: SPREAD_LABELS.get(k, k),
-            help="Marking utilization, price, link efficiency, overlap or the QLoRA slowdown "
+        ),
+        label="Uncertain inputs",
+        options=options,
+        format_func=lambda k: SPREAD_LABELS.get(k, k),
+        paths_key=K + "spreads.paths",
+        size_key=K + "spreads.size",
+        placeholder="None: only the assumed ranges",
+        help=(
+            "Marking utilization, price, link efficiency, overlap or the QLoRA slowdown "
             "replaces its assumed range. Marking sequence length, micro-batch, LoRA rank, "
-            "overhead or the GPU count gives memory and GPUs a range too.",
-            key=key,
-            persist_state="session",
-            placeholder="None: only the assumed ranges",
-        )
-        size = c_size.slider(
-            "± spread (%)",
-            5,
-            90,
-            step=5,
-            key=K + "spreads.size",
-            persist_state="session",
-            help="How far off each marked input may be, as a share of its value.",
-        )
-    return {p: size / 100 for p in paths}
+            "overhead or the GPU count gives memory and GPUs a range too."
+        ),
+        side_by_side=True,
+    )
 
 
 def likely(text: str | None) -> str | None:

@@ -16,7 +16,7 @@ from calculator import risk
 from calculator.charts import mitigation as charts
 from calculator.common import COMPONENTS, ComponentCosts, format_money
 from calculator.errors import InputError, describe_validation_error
-from ui.widgets import dollars, field_info, number_field
+from ui.widgets import dollars, field_info, number_field, spread_picker
 
 TABLE = (
     "mitigation.table"  # last valid rows of the action table (plain session state, not a widget)
@@ -136,26 +136,20 @@ def starting_point() -> tuple[ComponentCosts, ComponentCosts, int, mt.Mitigation
 
 def spread_controls() -> dict[str, float]:
     """Inputs the user marks as only roughly known, with one ± spread for all of them."""
-    with st.expander("Ranges: inputs you only know roughly"):
-        st.caption(
-            "The ranges under the plan's figures always include every action's range (reduction, "
-            "cash, duration, engineers; each equally likely anywhere inside it). Mark here the "
-            "inputs you are unsure of: each is then drawn between value − spread and value + "
-            "spread, likeliest at your value."
-        )
-        left, right = st.columns([3, 1])
-        with left:
-            paths = st.multiselect(
-                "Inputs with a ± spread",
-                list(mt.SPREADABLE),
-                format_func=lambda p: mt.input_label(p).capitalize(),
-                key=SPREAD_PATHS_KEY,
-                placeholder="None: only the actions' ranges",
-                **PERSIST,
-            )
-        with right:
-            size = st.slider("± spread (%)", 5, 90, 30, step=5, key=SPREAD_SIZE_KEY, **PERSIST)
-    return {p: size / 100 for p in paths}
+    return spread_picker(
+        title="Ranges: inputs you only know roughly",
+        caption="The ranges under the plan's figures always include every action's range "
+        "(reduction, cash, duration, engineers; each equally likely anywhere inside it). Mark "
+        "here the inputs you are unsure of: each is then drawn between value − spread and value "
+        "+ spread, likeliest at your value.",
+        label="Inputs with a ± spread",
+        options=list(mt.SPREADABLE),
+        format_func=lambda p: mt.input_label(p).capitalize(),
+        paths_key=SPREAD_PATHS_KEY,
+        size_key=SPREAD_SIZE_KEY,
+        placeholder="None: only the actions' ranges",
+        side_by_side=True,
+    )
 
 
 def action_table(

@@ -27,7 +27,7 @@ from calculator.sizing import (
     notes_for,
 )
 from ui.gpu_catalogue import gpu_catalogue_editor
-from ui.widgets import dollars, field_info, number_field
+from ui.widgets import dollars, field_info, number_field, spread_picker
 
 # widgets keep their value across page switches and while hidden (Streamlit's own mechanism)
 PERSIST = {"persist_state": "session"}
@@ -266,33 +266,18 @@ SPREAD_LABELS = {
 
 def spread_controls(inputs: SizingInputs) -> dict[str, float]:
     """Inputs the user marks as uncertain, with one ± spread for all of them."""
-    options = list(sizing.spreadable_paths(inputs))
-    key = "w.sizing.spreads.paths"
-    st.session_state[key] = [p for p in st.session_state.get(key, []) if p in options]
-    with st.expander("Inputs you are unsure of"):
-        st.caption(
-            "MFU (×/÷ 1.3) and GPU price (×/÷ 1.25) are always uncertain. A marked input is "
-            "drawn within ± the spread, likeliest at your value."
-        )
-        paths = st.multiselect(
-            "Unsure inputs",
-            options,
-            format_func=lambda k: SPREAD_LABELS.get(k, k),
-            help="Marking MFU or the GPU price replaces its assumed spread.",
-            key=key,
-            **PERSIST,
-            placeholder="None: only MFU and price",
-        )
-        size = st.slider(
-            "± spread (%)",
-            5,
-            90,
-            step=5,
-            key="w.sizing.spreads.size",
-            **PERSIST,
-            help="How far off each marked input may be, as a share of its value.",
-        )
-    return {p: size / 100 for p in paths}
+    return spread_picker(
+        title="Inputs you are unsure of",
+        caption="MFU (×/÷ 1.3) and GPU price (×/÷ 1.25) are always uncertain. A marked input is "
+        "drawn within ± the spread, likeliest at your value.",
+        label="Unsure inputs",
+        options=list(sizing.spreadable_paths(inputs)),
+        format_func=lambda k: SPREAD_LABELS.get(k, k),
+        paths_key="w.sizing.spreads.paths",
+        size_key="w.sizing.spreads.size",
+        placeholder="None: only MFU and price",
+        help="Marking MFU or the GPU price replaces its assumed spread.",
+    )
 
 
 with inputs_col:

@@ -92,3 +92,54 @@ def dollars(text: str) -> str:
     '\\\\$4K × 50^1.5 ≈ \\\\$1.41M'
     """
     return re.sub(r"(?<!\\)\$", r"\\$", text)
+
+
+SPREAD_PERCENT_DEFAULT = 30
+"""The ± spread a marked input gets until the user moves the slider (percent of its value)."""
+
+
+def spread_picker(
+    *,
+    title: str,
+    caption: str,
+    label: str,
+    options: list[str],
+    format_func: Any,
+    paths_key: str,
+    size_key: str,
+    placeholder: str,
+    help: str | None = None,
+    side_by_side: bool = False,
+) -> dict[str, float]:
+    """An expander where the user marks inputs as only roughly known, with one ± spread for all
+    of them: ``{path: spread as a fraction}`` for :mod:`calculator.uncertainty` (issue 12).
+
+    Marked paths no longer offered (the inputs changed) are dropped; both widgets keep their
+    state across page switches.
+    """
+    st.session_state[paths_key] = [p for p in st.session_state.get(paths_key, []) if p in options]
+    st.session_state.setdefault(size_key, SPREAD_PERCENT_DEFAULT)
+    with st.expander(title):
+        st.caption(caption)
+        left, right = (
+            st.columns([3, 1], gap="medium") if side_by_side else (st.container(), st.container())
+        )
+        paths = left.multiselect(
+            label,
+            options,
+            format_func=format_func,
+            help=help,
+            key=paths_key,
+            persist_state="session",
+            placeholder=placeholder,
+        )
+        size = right.slider(
+            "± spread (%)",
+            5,
+            90,
+            step=5,
+            key=size_key,
+            persist_state="session",
+            help="How far off each marked input may be, as a share of its value.",
+        )
+    return {p: size / 100 for p in paths}
