@@ -763,32 +763,34 @@ def trajectory_samples(
     def get(key: str, default: float) -> np.ndarray:
         return np.asarray(values.get(key, np.full(n, default)), dtype=float)[:, None]
 
-    def path(key: str, final: float) -> np.ndarray:
-        return get(key, final) ** (tau / h)
+    def log_path(key: str, final: float) -> np.ndarray:
+        return np.log(get(key, final)) * (tau / h)  # ln(multiple^(τ/h)); multiples are ≥ 1
 
     ranges = exponent_ranges(inp)
 
     def exponent(key: str) -> np.ndarray:
         return get(key, ranges[key][1]) if key in ranges else np.zeros((n, 1))
 
-    u, d, m = (
-        path("users_multiple", inp.users_multiple),
-        path("data_multiple", inp.data_multiple),
-        path("models_multiple", inp.models_multiple),
+    # In log space (x^e = e^(e·ln x)): one exp per component instead of nested powers.
+    lu, ld, lm = (
+        log_path("users_multiple", inp.users_multiple),
+        log_path("data_multiple", inp.data_multiple),
+        log_path("models_multiple", inp.models_multiple),
     )
-    keep = (1.0 - np.minimum(get("cache_hit_rate", inp.cache_hit_rate), 1.0 - 1e-9)) ** (
-        np.minimum(t, h) / h
-    )
-    inference = u ** exponent("exp.inference") * keep
-    storage = d * (1.0 + exponent("exp.storage_slope") * t / 12.0)
+    hit = np.minimum(get("cache_hit_rate", inp.cache_hit_rate), 1.0 - 1e-9)
+    log_keep = np.log1p(-hit) * (np.minimum(t, h) / h)
+    inference = np.exp(lu * exponent("exp.inference") + log_keep)
+    storage = np.exp(ld) * (1.0 + exponent("exp.storage_slope") * t / 12.0)
     if inp.retraining == "static":
-        training = m * np.ones_like(t)
+        training = np.exp(lm) * np.ones_like(t)
     else:
-        per_model = d ** exponent("exp.training_alpha")
+        log_per_model = ld * exponent("exp.training_alpha")
         if inp.retraining in RETRAINING_USER_EXPONENT:
-            per_model = np.maximum(per_model, u ** exponent("exp.retraining_gamma"))
-        training = m * per_model
-    operations = np.maximum(u, d) ** exponent("exp.pipeline") * m ** exponent("exp.engineering")
+            log_per_model = np.maximum(log_per_model, lu * exponent("exp.retraining_gamma"))
+        training = np.exp(lm + log_per_model)
+    operations = np.exp(
+        np.maximum(lu, ld) * exponent("exp.pipeline") + lm * exponent("exp.engineering")
+    )
     cur = inp.current.as_dict()
     mult = {
         "inference": inference,

@@ -237,10 +237,7 @@ def _spread_controls() -> dict[str, float]:
 
 def _likely(r: risk.Range, fmt: Any) -> str:
     """Caption text for a headline's range."""
-    text = format_likely(r, fmt)
-    if r.point < r.p10:
-        text += " (the headline uses the seed's central values, near the low end of their ranges)"
-    return text
+    return format_likely(r, fmt)
 
 
 def _money(x: float) -> str:

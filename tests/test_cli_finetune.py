@@ -323,7 +323,7 @@ def test_text_likely_rows_and_drivers(capsys):
     text = capsys.readouterr().out
     assert text.count("likely (P10–P90)") == 3  # under wall time, GPU-hours and cost
     assert "What moves the Full fine-tuning cost most: Link efficiency" in text
-    assert "Likely: P10–P90 of 4,000 simulations (seed 2026)." in text
+    assert "Likely: P10–P90 of 16,000 simulations (seed 2026)." in text
 
 
 @pytest.mark.parametrize(

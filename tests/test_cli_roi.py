@@ -211,13 +211,13 @@ def test_text_shows_likely_ranges_and_the_top_drivers(capsys, tmp_path):
     path.write_text("{}")  # MitigationInputs defaults: seed 001 §6 example, 15 actions, 36 months
     code, out, _ = run_cli(capsys, str(path), "--plan")
     assert code == 0
-    ranges = out.split("Plan ranges (P10–P90 of 4,000 simulations, seed 2026):")[1]
+    ranges = out.split("Plan ranges (P10–P90 of 16,000 simulations, seed 2026):")[1]
     lines = ranges.strip("\n").splitlines()
     # seed example at DEFAULT_SEED (test_mitigation_ranges pins the same figures)
     assert lines[0].startswith("  NPV over 36 months")
     assert "$6,190,732   likely $5.4M–$7.1M" in lines[0]
     assert lines[1].startswith("  Payback")
-    assert "19.8 months   likely 18.4–21.0 months" in lines[1]
+    assert "19.8 months   likely 18.4–21.1 months" in lines[1]
     assert lines[2].startswith("  ROI at 36 months")
     assert "2.6×   likely 2.3×–3.0×" in lines[2]
     drivers = [x for x in lines if x.startswith(("  1. ", "  2. ", "  3. ", "  4. "))]

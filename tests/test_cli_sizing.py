@@ -259,7 +259,7 @@ def test_ranges_in_text(tmp_path, capsys):
     assert "What moves the proposal's cost most: Achieved utilisation (MFU) ($257–$435); " in text
     assert "Price per GPU-hour ($268–$418)" in text
     assert "not a simulation" in text
-    assert "P10–P90 of 4,000 simulations (seed 2026)" in text
+    assert "P10–P90 of 16,000 simulations (seed 2026)" in text
 
 
 def test_bad_spread_path_exit_2(tmp_path, capsys):

@@ -126,7 +126,7 @@ def test_ranges_shown_beside_the_headlines(at):
     captions = " ".join(c.value for c in at.caption)
     assert format_likely(r.score, lambda x: f"{x:.1f}") in captions
     assert "How sure:" in captions
-    assert "P10–P90 of 4,000 simulations" in captions
+    assert "P10–P90 of 16,000 simulations" in captions
 
 
 def test_marking_an_answer_uncertain_widens_the_range_and_travels(at):

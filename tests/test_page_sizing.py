@@ -205,8 +205,8 @@ def test_headlines_carry_their_ranges_and_basis(app_test):
     at = app_test(PAGE)
     assert not at.exception
     got = captions(at)
-    assert "77.7M–100M across the fits. Costs $3.71, likely $2.63–$5.27." in got
-    assert "Likely $237–$475." in got  # under "Full fine-tune cost (USD)"
+    assert "77.7M–100M across the fits. Costs $3.71, likely $2.63–$5.25." in got
+    assert "Likely $237–$473." in got  # under "Full fine-tune cost (USD)"
     assert "Likely 0.75–1.3 days." in got
     basis = next(c for c in got if c.startswith("How sure:"))
     assert "MFU ×/÷ 1.3" in basis

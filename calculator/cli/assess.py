@@ -18,6 +18,7 @@ from calculator.cli.argtypes import add_simulation_arguments
 from calculator.common import format_money
 from calculator.errors import InputError, describe_validation_error, load_model_file
 from calculator.risk import Answers, assess, assess_ranges, ranges_json, summary_json
+from calculator.uncertainty import Range, format_likely
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -119,8 +120,8 @@ def ranges_text(data: dict) -> list[str]:
     score = r["score"]
     lines = [
         f"Ranges (P10–P90 of {r['samples']:,} simulations, seed {r['seed']}):",
-        f"  risk score {score['p10']:.1f}–{score['p90']:.1f} (above 85 in "
-        f"{r['share_above_85']:.0%})",
+        f"  risk score {format_likely(Range(point=data['score'], **score), '{:.1f}'.format)}"
+        f"; above 85 in {r['share_above_85']:.0%} of them",
     ]
     for month, costs in r["cost_monthly_usd"].items():
         t = costs["total"]

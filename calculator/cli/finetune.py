@@ -12,7 +12,7 @@ Examples::
     python -m calculator finetune --list-models
     python -m calculator finetune --case-study --spread dataset_tokens=0.5 --spread seq_len=0.25
 
-Ranges (issue 12): every run also simulates ``--samples`` draws (default 4,000, at least 100;
+Ranges (issue 12): every run also simulates ``--samples`` draws (default 16,000, at least 100;
 seed ``--seed``, default 2026, so the page, the CLI and the PDF agree) with MFU ×/÷ 1.3, the
 GPU price ×/÷ 1.25, the link efficiency over nccl-tests' 0.44–0.76, the overlap over
 0.25–0.75 and the QLoRA slowdown ×/÷ 1.15, plus the inputs marked ``--spread PATH=FRACTION``
