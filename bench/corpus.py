@@ -26,7 +26,7 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from calculator.errors import InputError
+from calculator.errors import InputError, read_bytes
 
 #: Log-normal body length in words: median e^μ ≈ 122 words, σ = 0.75 (mean ≈ 160 words).
 BODY_WORDS_MU = math.log(122)
@@ -200,15 +200,13 @@ class Corpus:
         return [self.texts[i % len(self.texts)] for i in range(n)]
 
 
+MAX_CORPUS_BYTES = 200_000_000
+"""Largest corpus file read: 200 MB hold several hundred thousand e-mail-length texts, more
+than any live benchmark embeds."""
+
+
 def _read_text(path: Path) -> str:
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"corpus file not found: {path}") from None
-    except IsADirectoryError:
-        raise InputError(f"corpus path is a directory, not a file: {path}") from None
-    except OSError as exc:
-        raise InputError(f"cannot read corpus file {path}: {exc.strerror or exc}") from None
+    raw, _ = read_bytes(path, what="corpus file", max_bytes=MAX_CORPUS_BYTES)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

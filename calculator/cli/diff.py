@@ -11,7 +11,7 @@ import json
 
 from calculator import diff as engine
 from calculator.cli.argtypes import number
-from calculator.errors import read_json
+from calculator.errors import InputError, read_json
 from calculator.scenario import parse_scenario
 
 
@@ -45,8 +45,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _load(path: str):
-    data, _ = read_json(path)
-    return parse_scenario(data)
+    data, source = read_json(path)
+    try:
+        return parse_scenario(data)
+    except InputError as exc:
+        raise InputError(f"{source}: {exc}") from None
 
 
 def run(args: argparse.Namespace) -> int:
