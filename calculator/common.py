@@ -40,6 +40,37 @@ class ComponentCosts(BaseModel, frozen=True, extra="forbid"):
         return {name: getattr(self, name) for name in COMPONENTS}
 
 
+MAX_PROJECTED_USD = 1e22
+"""Upper bound of a projected monthly cost per component (USD/month).
+
+Derived, not chosen: the largest projection legal answers can produce is today's cost at its
+bound ($1e10/month) × the largest growth multiples (users and data ×10⁴, models ×10³) under the
+steepest laws — operations under a high-cardinality feature store, high variant: ≈ $2.5e21/month
+(``tests/test_forecast.py`` computes it over every architecture, pipeline and retraining
+choice).  A projection is a result; it is never checked against today's $1e10 bound."""
+
+
+def projected_usd_field(description: str, default: float = 0.0) -> float:
+    """A projected monthly-USD field: non-negative, at most :data:`MAX_PROJECTED_USD`."""
+    return Field(
+        default,
+        ge=0,
+        le=MAX_PROJECTED_USD,
+        description=description,
+        json_schema_extra={"unit": "USD/month"},
+    )
+
+
+class ProjectedCosts(ComponentCosts, frozen=True, extra="forbid"):
+    """Monthly cost per component at a growth horizon (USD/month): a projection, whose bound is
+    what growth can reach (:data:`MAX_PROJECTED_USD`), not today's."""
+
+    inference: float = projected_usd_field("Serving / inference compute at the horizon.")
+    storage: float = projected_usd_field("Storage at the horizon.")
+    training: float = projected_usd_field("Training and retraining compute at the horizon.")
+    operations: float = projected_usd_field("Operations at the horizon.")
+
+
 def format_money(usd: float) -> str:
     """Compact dollars for a range beside a headline: ``$730K``, ``$1.1M``, ``$950``.
 

@@ -60,7 +60,7 @@ def describe_validation_error(err: ValidationError) -> str:
     items = err.errors()
     for item in items[:MAX_PROBLEMS]:
         where = shorten(".".join(str(p) for p in item["loc"]) or "(top level)")
-        msg = shorten(item["msg"], 200)
+        msg = shorten(item["msg"].removeprefix("Value error, "), 300)
         if item["type"] == "extra_forbidden":
             msg = "unknown key"
         elif item["type"] == "missing":

@@ -675,7 +675,7 @@ class FinetuneInputs(BaseModel, frozen=True, extra="forbid"):
     )
     mfu: float = Field(
         DEFAULT_MFU,
-        gt=0,
+        ge=0.01,
         le=1,
         description="Achieved fraction of the GPU's dense peak FLOP/s on the FLOPs executed "
         "(including recomputation). PaLM reported 0.46 at scale; fine-tuning runs lower.",
@@ -709,7 +709,7 @@ class FinetuneInputs(BaseModel, frozen=True, extra="forbid"):
     )
     bandwidth_efficiency: float = Field(
         DEFAULT_BANDWIDTH_EFFICIENCY,
-        gt=0,
+        ge=0.01,
         le=1,
         description="Achieved collective bandwidth ÷ the link's datasheet bandwidth. "
         "8 × A100 on NVLink reach about 0.67–0.69 in NCCL's all-reduce test; PCIe "
@@ -2806,10 +2806,10 @@ def range_texts(u: FinetuneUncertainty, method: Method | None = None) -> dict[st
     g = m.gpus_needed
     if g is not None and g.p10 != g.p90:
         out["gpus_needed"] = f"likely {g.p10:,.0f}–{g.p90:,.0f}"
-    if m.share_none_fit > 0:
+    if 0 < m.share_none_fit < 1 or (m.share_none_fit == 1 and g is not None):
         out["gpus_needed"] = (
             out.get("gpus_needed", "likely " + ("none fit" if g is None else f"{g.point:,.0f}"))
-            + f"; none fits in {m.share_none_fit:.0%} of simulations"
+            + f" ({m.share_none_fit:.0%} none fit)"
         )
     return out
 

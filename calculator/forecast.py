@@ -28,7 +28,7 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, Field
 
-from calculator.common import COMPONENTS, ComponentCosts
+from calculator.common import COMPONENTS, ComponentCosts, ProjectedCosts
 
 Architecture = Literal[
     "stateless_cached", "stateless_uncached", "per_user_finetuned", "session_gpu", "large_context"
@@ -232,7 +232,7 @@ class Forecast(BaseModel, frozen=True, extra="forbid"):
     naive_linear: list[float] = Field(
         description="Today's total × user multiple at each month, USD/month."
     )
-    projected: dict[str, ComponentCosts] = Field(
+    projected: dict[str, ProjectedCosts] = Field(
         description="variant → component costs at the horizon."
     )
     naive_linear_monthly_usd: float = Field(
@@ -632,7 +632,7 @@ def forecast(inp: ForecastInputs, months: int = TRAJECTORY_MONTHS) -> Forecast:
     grid = list(range(months + 1))
     cur = inp.current.as_dict()
     traj: dict[str, dict[str, list[float]]] = {}
-    projected: dict[str, ComponentCosts] = {}
+    projected: dict[str, ProjectedCosts] = {}
     for v in VARIANTS:
         series: dict[str, list[float]] = {c: [] for c in COMPONENTS}
         for t in grid:
@@ -641,9 +641,7 @@ def forecast(inp: ForecastInputs, months: int = TRAJECTORY_MONTHS) -> Forecast:
                 series[c].append(cur[c] * mult[c])
         traj[v] = series
         at_h = component_multiples(inp, inp.horizon_months, v)
-        # projections may exceed the input bound of ComponentCosts (USD 1e10/month): not
-        # re-validated
-        projected[v] = ComponentCosts.model_construct(**{c: cur[c] * at_h[c] for c in COMPONENTS})
+        projected[v] = ProjectedCosts(**{c: cur[c] * at_h[c] for c in COMPONENTS})
     total0 = inp.current.total
     naive = [
         total0 * scenario_multiple(inp.users_multiple, t, inp.horizon_months, inp.after_horizon)

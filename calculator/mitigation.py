@@ -23,7 +23,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, Field, field_validator, model_validator
 
-from calculator.common import COMPONENTS, ComponentCosts, Stage
+from calculator.common import COMPONENTS, ComponentCosts, ProjectedCosts, Stage
 from calculator.forecast import ForecastInputs, forecast
 from calculator.uncertainty import (
     DEFAULT_SAMPLES,
@@ -515,7 +515,7 @@ SEED_EXAMPLE_FORECAST = ForecastInputs(
 """Seed 001 §6 worked example as forecast inputs: 10× users, 5× data, 5× models in 12 months,
 30% caching, lifecycle policy (tiered), data-dependent retraining."""
 
-SEED_EXAMPLE_PROJECTED: ComponentCosts = forecast(SEED_EXAMPLE_FORECAST, months=12).projected[
+SEED_EXAMPLE_PROJECTED: ProjectedCosts = forecast(SEED_EXAMPLE_FORECAST, months=12).projected[
     "base"
 ]
 """Seed 001 §6 worked example at 12 months as the assessment computes it (one baseline
@@ -532,7 +532,7 @@ class MitigationInputs(BaseModel, frozen=True, extra="forbid"):
         description="Monthly cost per component today (USD/month); default: seed 001 §6 "
         "worked example ($25K/month).",
     )
-    projected_monthly_cost: ComponentCosts = Field(
+    projected_monthly_cost: ProjectedCosts = Field(
         SEED_EXAMPLE_PROJECTED,
         description="Monthly cost per component at the end of the growth horizon, without "
         "mitigation (USD/month); default: seed 001 §6's example projected at 12 months by the "
@@ -591,6 +591,14 @@ class MitigationInputs(BaseModel, frozen=True, extra="forbid"):
         description="Actions that do not apply to this system (id → why); they are "
         "never ranked, recommended or part of the plan.",
     )
+
+    @field_validator("projected_monthly_cost", mode="before")
+    @classmethod
+    def _projection_from_costs(cls, value: object) -> object:
+        """A plain :class:`ComponentCosts` given as the projection is read as one."""
+        if isinstance(value, ComponentCosts) and not isinstance(value, ProjectedCosts):
+            return value.model_dump()
+        return value
 
     @model_validator(mode="after")
     def _check_ids(self) -> MitigationInputs:
@@ -1728,7 +1736,7 @@ def rows_to_actions(
         try:
             action = ActionSpec.model_validate(data)
         except ValidationError as exc:
-            reason = describe_validation_error(exc).replace("(top level): Value error, ", "")
+            reason = describe_validation_error(exc).replace("(top level): ", "")
             problems.append(f"{label}: {reason}")
             continue
         actions.append(action)

@@ -25,11 +25,11 @@ from collections.abc import Callable, Mapping
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from calculator import forecast as fc
 from calculator import mitigation as mit
-from calculator.common import COMPONENTS, ComponentCosts, Stage, format_money
+from calculator.common import COMPONENTS, ComponentCosts, ProjectedCosts, Stage, format_money
 from calculator.forecast import AfterHorizon, Architecture, Pipeline, Retention, Retraining
 from calculator.uncertainty import (
     DEFAULT_SAMPLES,
@@ -186,6 +186,30 @@ class GrowthScenario(BaseModel, frozen=True, extra="forbid"):
         "multiples above (hold), or keep growing at the same monthly rate "
         "(continue). Affects the 36-month trajectory only.",
     )
+
+    @model_validator(mode="after")
+    def _continued_growth_stays_modelled(self) -> GrowthScenario:
+        """With "continue", each multiple reached by the trajectory's last month must stay
+        within the multiple's own bound: ``m^(36/h) ≤ bound`` (otherwise ×10⁴ users in one
+        month, continued, would be ×10¹⁴⁴ by month 36 — and the costs infinite)."""
+        if self.after_horizon != "continue":
+            return self
+        months = fc.TRAJECTORY_MONTHS
+        for name in ("users_multiple", "data_multiple", "models_multiple"):
+            info = GrowthScenario.model_fields[name]
+            bound = next(m.le for m in info.metadata if getattr(m, "le", None) is not None)
+            multiple = getattr(self, name)
+            if math.log(multiple) * months / self.horizon_months > math.log(bound):
+                label = info.json_schema_extra["label"].lower()  # type: ignore[index]
+                reached = math.exp(min(math.log(multiple) * months / self.horizon_months, 700.0))
+                raise ValueError(
+                    f"{label} of ×{multiple:,g} over {self.horizon_months} "
+                    f"month{'s' if self.horizon_months != 1 else ''}, continued after the "
+                    f"horizon, reaches ×{reached:.3g} by month {months}, beyond the "
+                    f"×{bound:,} this tool models; hold after the horizon, lengthen the "
+                    "horizon or lower the multiple"
+                )
+        return self
 
 
 class InferenceAnswers(BaseModel, frozen=True, extra="forbid"):
@@ -624,9 +648,9 @@ class Assessment(BaseModel, frozen=True, extra="forbid"):
     )
     drivers: list[Driver] = Field(description="Drivers with points > 0, largest first.")
     current_monthly_cost: ComponentCosts
-    projected_monthly_cost: ComponentCosts = Field(description="Base case at the growth horizon.")
-    projected_low: ComponentCosts
-    projected_high: ComponentCosts
+    projected_monthly_cost: ProjectedCosts = Field(description="Base case at the growth horizon.")
+    projected_low: ProjectedCosts
+    projected_high: ProjectedCosts
     naive_linear_monthly_usd: float = Field(
         description="Today's total × user multiple (seed 001 §6)."
     )

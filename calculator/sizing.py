@@ -591,10 +591,16 @@ def _count(default: float | None, lo: float, hi: float, description: str, unit: 
     )
 
 
+MIN_FRACTION = 0.01
+"""Lower bound of every share the sizing inputs take (usable data, availability, MFU): 1%.
+Below it no real run is configured, and the formulas divide by it (a usable fraction of
+1e-300 made the tokens per parameter a division by zero, an MFU of 1e-300 printed "inf days")."""
+
+
 def _fraction(default: float, description: str, label: str):
     return Field(
         default,
-        gt=0,
+        ge=MIN_FRACTION,
         le=1,
         description=description,
         json_schema_extra={"unit": "fraction", "label": label},
@@ -646,7 +652,7 @@ class SizingInputs(BaseModel, frozen=True, extra="forbid"):
     gpu_name: str = Field(_DEFAULT_GPU.name, description="GPU type (from the catalogue).")
     gpu_peak_tflops: float = Field(
         _DEFAULT_GPU.peak_flops("bf16") / 1e12,
-        gt=0,
+        ge=1e-3,
         le=1e5,
         description="Dense bf16/fp16 peak of one GPU (catalogue value, editable).",
         json_schema_extra={"unit": "TFLOP/s", "label": "Peak per GPU"},
@@ -1471,7 +1477,7 @@ def key_figures(
     'Fine-tune: compute-optimal waste does not apply'
     >>> u = sizing_uncertainty(SizingInputs(), n=500)
     >>> dict(key_figures(evaluate_sizing(SizingInputs()), u))["Proposal cost"]
-    '$335, 0.974 days; likely $242–$468, 0.73–1.2 days'
+    '$335, 0.974 days; likely $239–$473, 0.75–1.3 days'
     """
     likely = {} if ranges is None else range_texts(ranges)
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any, get_args
 
+from hypothesis import assume
 from hypothesis import strategies as st
 
 from calculator.forecast import Architecture, Pipeline, Retention, Retraining
@@ -108,7 +110,18 @@ def answers_dicts(draw: st.DrawFn) -> dict[str, Any]:
     for (section, name), options in ORDERED_CHOICES.items():
         if name is not None:
             d[section][name] = draw(st.sampled_from(options))
+    d["growth"]["horizon_months"] = shortest_continued_horizon(d["growth"])
     return d
+
+
+def shortest_continued_horizon(growth: dict[str, Any]) -> int:
+    """The growth's horizon, lengthened where "continue" would carry a multiple past its bound
+    by month 36 (risk.GrowthScenario's rule: m^(36/h) ≤ bound)."""
+    if growth["after_horizon"] != "continue":
+        return growth["horizon_months"]
+    bounds = {"users_multiple": 1e4, "data_multiple": 1e4, "models_multiple": 1e3}
+    need = max(36 * math.log(growth[k]) / math.log(b) for k, b in bounds.items())
+    return min(120, max(growth["horizon_months"], math.ceil(need - 1e-9)))
 
 
 def answers() -> st.SearchStrategy[Answers]:
@@ -177,6 +190,8 @@ def more_growth_pairs(draw: st.DrawFn) -> tuple[Answers, Answers, str]:
         budget = d["economics"]["monthly_budget_usd"] or 1e9
         d["economics"] = {**d["economics"], "monthly_budget_usd": budget}
         faster["economics"] = {**d["economics"], "monthly_budget_usd": draw(st.floats(1.0, budget))}
+    # faster growth that continues past what the tool models is refused (GrowthScenario)
+    assume(g["horizon_months"] >= shortest_continued_horizon(g))
     return Answers.model_validate(d), Answers.model_validate(faster), which
 
 

@@ -442,7 +442,7 @@ def test_case_study_time_states_both_readings():
             "multiple of key/value heads",
         ),
         ({"targets": []}, "at least one"),
-        ({"mfu": 0}, "greater than 0"),
+        ({"mfu": 0}, "greater than or equal to 0.01"),
     ],
 )
 def test_invalid_inputs(data, message):

@@ -285,8 +285,10 @@ def sensitivity_json(bars: tuple[TornadoBar, ...]) -> list[dict[str, Any]]:
 
 
 def _method_ranges_json(m: ft.MethodRanges) -> dict[str, Any]:
-    out: dict[str, Any] = {key: getattr(m, key).as_dict() for key in ft.HEADLINE_LABELS}
-    out["gpus_needed"] = None if m.gpus_needed is None else m.gpus_needed.as_dict()
+    out: dict[str, Any] = {
+        key: None if getattr(m, key) is None else getattr(m, key).as_dict()
+        for key in ft.HEADLINE_LABELS
+    }
     out["share_none_fit"] = m.share_none_fit
     return out
 
@@ -330,7 +332,7 @@ def render_text(c: ft.FinetuneComparison, u: ft.FinetuneUncertainty | None = Non
             lines.append(
                 f"{'  likely (P10–P90)':{LABEL_WIDTH}}"
                 + "".join(
-                    f"{texts[m].get(key, '').removeprefix('likely '):>18}" for m in ft.METHODS
+                    f"  {texts[m].get(key, '').removeprefix('likely '):>16}" for m in ft.METHODS
                 )
             )
 
