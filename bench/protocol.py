@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, TypeAdapter, computed_field
+from pydantic import BaseModel, Field, TypeAdapter, computed_field, field_validator
 
 from bench import stats
 
@@ -100,6 +100,33 @@ class BenchConfig(BaseModel, frozen=True, extra="forbid"):
         description="Never contact the Hugging Face hub: use local weights or the synthetic "
         "stand-in.",
     )
+
+    @field_validator("models")
+    @classmethod
+    def _known_once_small_to_large(cls, models: tuple[str, ...]) -> tuple[str, ...]:
+        """Each model once, smallest first: the scaling penalty (seed 000) is items/s of the
+        first ÷ items/s of the last, so a large model first or a repeat makes it meaningless
+        (``e5-base,minilm-l6`` gave 0.11×)."""
+        from bench.models import REGISTRY, TEST_MODELS  # no torch: plain data
+
+        known = {**REGISTRY, **TEST_MODELS}  # the runner refuses test models outside tests
+        unknown = [m for m in models if m not in known]
+        if unknown:
+            raise ValueError(
+                f"unknown model {unknown[0]!r}; known models: "
+                + ", ".join(n for n, s in known.items() if not s.hidden)
+            )
+        repeated = sorted({m for m in models if models.count(m) > 1})
+        if repeated:
+            raise ValueError(f"each model may be run once; repeated: {', '.join(repeated)}")
+        sizes = [known[m].params for m in models]
+        if sizes != sorted(sizes):
+            order = ", ".join(sorted(models, key=lambda m: known[m].params))
+            raise ValueError(
+                "models must run smallest first (the scaling penalty divides the first "
+                f"model's items/s by the last's); in this order: {order}"
+            )
+        return models
 
 
 class DeviceInfo(BaseModel, frozen=True):

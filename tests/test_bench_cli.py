@@ -91,7 +91,7 @@ def test_json_output_shape_and_history(tmp_path):
             "-m",
             "bench",
             "--models",
-            "tiny-bert,tiny-bert",
+            "tiny-bert,tiny-bert-wide",
             "--items",
             "12",
             "--batch-size",

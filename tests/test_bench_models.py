@@ -131,3 +131,23 @@ def test_synthetic_stand_in_has_e5_base_architecture():
     assert torch.allclose(emb.norm(dim=1), torch.ones(2), atol=1e-5)  # Normalize module kept
     long = st.preprocess(["word " * 2000])
     assert long["input_ids"].shape[1] == 512  # truncated at e5's 512, not MiniLM's 256
+
+
+@pytest.mark.parametrize(
+    ("models", "message"),
+    [
+        # issue 15: "--models e5-base,minilm-l6 … yields a penalty of 0.11×"
+        (("e5-base", "minilm-l6"), "smallest first"),
+        (("minilm-l6", "minilm-l6"), "repeated: minilm-l6"),
+        (("minilm-l6", "no-such-model"), "unknown model 'no-such-model'"),
+    ],
+)
+def test_config_refuses_models_out_of_order_repeated_or_unknown(models, message):
+    from pydantic import ValidationError
+
+    from bench.protocol import BenchConfig
+
+    with pytest.raises(ValidationError, match=message):
+        BenchConfig(models=models)
+    # oracle: bench.models' parameter counts, small (MiniLM-L6 22.7M) before large (e5 109M)
+    assert BenchConfig(models=("minilm-l6", "e5-base")).models == ("minilm-l6", "e5-base")

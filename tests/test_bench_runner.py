@@ -94,10 +94,10 @@ def test_real_minilm_run(monkeypatch):
     monkeypatch.setenv("SCALERISK_BENCH_TEST_MODELS", "1")
     events = []
     config = BenchConfig(
-        models=("minilm-l6", "tiny-bert"), items=24, batch_size=8, device="cpu", offline=True
-    )
+        models=("tiny-bert", "minilm-l6"), items=24, batch_size=8, device="cpu", offline=True
+    )  # smallest first (BenchConfig's rule)
     result = runner.run_benchmark(config, events.append)
-    mini, tiny = result.runs
+    tiny, mini = result.runs
     assert (mini.weights, tiny.weights) == ("pretrained", "synthetic")
     assert (mini.items, mini.batch_size, mini.precision, mini.mode) == (24, 8, "fp32", "reference")
     # 24 items / batch 8 = 3 batches per pass, 3 passes (BenchConfig default), warm-up excluded
@@ -116,7 +116,7 @@ def test_real_minilm_run(monkeypatch):
     assert mini.p50_batch_ms <= mini.p95_batch_ms
     assert mini.params == 22_713_216
     assert mini.peak_memory_mb > 0
-    assert result.scaling_penalty == pytest.approx(mini.items_per_second / tiny.items_per_second)
+    assert result.scaling_penalty == pytest.approx(tiny.items_per_second / mini.items_per_second)
     lengths = result.corpus["token_lengths"]["minilm-l6"]
     assert lengths["mean"] == pytest.approx(mini.mean_tokens)
     assert lengths["max"] <= 256
@@ -136,7 +136,9 @@ def test_real_minilm_run(monkeypatch):
 def test_one_item_run_is_not_trusted(monkeypatch):
     # issue 11: "A 1-item run was accepted and produced a scaling penalty of 1.98×"
     monkeypatch.setenv("SCALERISK_BENCH_TEST_MODELS", "1")
-    config = BenchConfig(models=("tiny-bert", "tiny-bert"), items=1, device="cpu", offline=True)
+    config = BenchConfig(
+        models=("tiny-bert", "tiny-bert-wide"), items=1, device="cpu", offline=True
+    )
     result = runner.run_benchmark(config, lambda e: None)
     assert all(not r.trusted for r in result.runs)
     assert all("fewer than one full batch of 32" in r.trust_note for r in result.runs)
