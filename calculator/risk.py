@@ -74,6 +74,9 @@ def _f(
 # The answers file (public format, issue 2)
 # ---------------------------------------------------------------------------------------
 
+WHAT_IF_PAGES: tuple[str, ...] = ("sizing", "finetune", "mitigation", "green_money")
+"""The what-if pages whose inputs an answers file (``what_if``) or a scenario carries."""
+
 
 class Workload(BaseModel, frozen=True, extra="forbid"):
     """Who uses the system today."""
@@ -439,6 +442,18 @@ class Answers(BaseModel, frozen=True, extra="forbid"):
         description="Answers you are unsure of: dotted path (e.g. 'growth.users_multiple') → "
         "± spread as a fraction (0.3 = ±30%). The ranges then include them.",
     )
+
+    @field_validator("what_if")
+    @classmethod
+    def _known_pages(cls, what_if: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        """Only the what-if pages that exist (their inputs are checked where they are read:
+        :func:`calculator.scenario.from_answers`)."""
+        unknown = sorted(set(what_if) - set(WHAT_IF_PAGES))
+        if unknown:
+            raise ValueError(
+                f"unknown page {', '.join(map(repr, unknown))} (known: {', '.join(WHAT_IF_PAGES)})"
+            )
+        return what_if
 
     @field_validator("spreads")
     @classmethod

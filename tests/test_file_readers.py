@@ -154,3 +154,13 @@ def test_arbitrary_json_never_reaches_the_user_as_a_traceback(capsys, tmp_path, 
         code, _, err = run(capsys, reader, path, base)
         assert code in (0, 2), (reader, document, err[-500:])
         assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("reader", [("assess",), ("roi",)], ids=["assess", "roi"])
+def test_unknown_what_if_pages_are_refused(capsys, tmp_path, base, reader):
+    # issue 15: unknown what_if keys were accepted by assess and roi, then rejected by report
+    path = tmp_path / "w.json"
+    path.write_text('{"what_if": {"nope": {}}}')
+    code, _, err = run(capsys, reader, path, base)
+    assert code == 2
+    assert "what_if: unknown page 'nope'" in err
