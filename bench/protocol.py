@@ -25,6 +25,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field, TypeAdapter, computed_field, field_validator
 
 from bench import stats
+from calculator.common import InputModel
 
 Precision = Literal["fp32", "fp16", "bf16"]
 #: What a run may end up using: the tuned search also tries int8 dynamic quantisation on CPUs.
@@ -46,7 +47,7 @@ DEFAULT_PASSES = 3
 REFERENCE_BATCH = 32
 
 
-class BenchConfig(BaseModel, frozen=True, extra="forbid"):
+class BenchConfig(InputModel, frozen=True, extra="forbid"):
     """What to benchmark; the same model backs the CLI flags and the page widgets."""
 
     models: tuple[str, ...] = Field(

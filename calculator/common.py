@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Literal
+import types
+from typing import Any, Literal, Union, get_args, get_origin
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
 Stage = Literal["design", "pilot", "production"]
 """Lifecycle stage of the system (seed 001 §4: lock-in grows from design to production)."""
@@ -20,7 +21,36 @@ def usd_field(description: str, default: float = 0.0) -> float:
     )
 
 
-class ComponentCosts(BaseModel, frozen=True, extra="forbid"):
+def _is_number(annotation: Any) -> bool:
+    """True for ``int``, ``float`` and their ``| None`` forms (not bool, not Literal)."""
+    if annotation in (int, float):
+        return True
+    if get_origin(annotation) in (Union, types.UnionType):
+        args = [a for a in get_args(annotation) if a is not type(None)]
+        return len(args) == 1 and args[0] in (int, float)
+    return False
+
+
+class InputModel(BaseModel):
+    """Base of every model a person's input enters through: a number field takes a number.
+
+    Pydantic's lax mode reads ``true`` as 1 and ``"12"`` as 12; here a JSON boolean or a
+    string given for a number is refused with a message, instead of silently becoming one
+    (issue 15: ``true`` was accepted as a growth multiple of 1.0).
+    """
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _numbers_are_numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        if isinstance(value, (bool, str)) and info.field_name is not None:
+            field = cls.model_fields.get(info.field_name)
+            if field is not None and _is_number(field.annotation):
+                kind = "true/false" if isinstance(value, bool) else "text"
+                raise ValueError(f"must be a number, not {kind}")
+        return value
+
+
+class ComponentCosts(InputModel, frozen=True, extra="forbid"):
     """Monthly cost per seed 001 §6 component, in USD/month."""
 
     inference: float = usd_field("Serving / inference compute (seed 001 §2.1).")

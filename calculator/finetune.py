@@ -25,6 +25,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
+from calculator.common import InputModel
 from calculator.errors import InputError, describe_validation_error
 from calculator.hardware import Gpu, get_gpu
 from calculator.uncertainty import (
@@ -64,7 +65,7 @@ memory figure here is in GiB, written "GB" in labels as vendors do."""
 # --------------------------------------------------------------------------------------
 
 
-class Architecture(BaseModel, frozen=True, extra="forbid"):
+class Architecture(InputModel, frozen=True, extra="forbid"):
     """Decoder-only transformer shape (Llama-style blocks)."""
 
     layers: int = Field(
@@ -571,7 +572,7 @@ kernels compete with compute for SMs and memory bandwidth.  1 would be perfect o
 # --------------------------------------------------------------------------------------
 
 
-class FinetuneInputs(BaseModel, frozen=True, extra="forbid"):
+class FinetuneInputs(InputModel, frozen=True, extra="forbid"):
     """Everything the fine-tuning what-if needs (page, CLI and JSON files)."""
 
     model: str = Field(

@@ -29,6 +29,7 @@ import math
 import numpy as np
 from pydantic import BaseModel, Field, model_validator
 
+from calculator.common import InputModel
 from calculator.uncertainty import (
     DEFAULT_SAMPLES,
     DEFAULT_SEED,
@@ -106,7 +107,7 @@ SEED_ITEMS = 103_000
 """Items per iteration in seed 000's benchmark (103,000 e-mails)."""
 
 
-class GreenMoneyInputs(BaseModel, frozen=True, extra="forbid"):
+class GreenMoneyInputs(InputModel, frozen=True, extra="forbid"):
     """The five steps' inputs; defaults reproduce seed 000 (M2 Pro → DGX Spark, e5-base)."""
 
     iterations_per_sprint: int = Field(

@@ -27,8 +27,9 @@ import math
 from functools import lru_cache
 from importlib import resources
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import Field, model_validator
 
+from calculator.common import InputModel
 from calculator.errors import InputError
 
 DEFAULT_INTRA_LINK = "PCIe 4.0 x16 (assumed)"
@@ -42,7 +43,7 @@ whose inter-node link is not given: a conservative choice, never a hidden zero."
 DEFAULT_GPUS_PER_NODE = 8
 
 
-class Gpu(BaseModel, frozen=True, extra="forbid"):
+class Gpu(InputModel, frozen=True, extra="forbid"):
     """One accelerator: memory, dense peak throughput per dtype, price."""
 
     name: str = Field(description="Catalogue name, e.g. 'H100 80GB'.")
@@ -148,7 +149,7 @@ class Gpu(BaseModel, frozen=True, extra="forbid"):
         raise InputError(f"{self.name} has no published {dtype} peak")
 
 
-class CollectiveLink(BaseModel, frozen=True, extra="forbid"):
+class CollectiveLink(InputModel, frozen=True, extra="forbid"):
     """The link a collective over some GPUs is bounded by (see :meth:`Gpu.collective_link`)."""
 
     link: str = Field(description="Name of the bounding link.")

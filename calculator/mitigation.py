@@ -23,7 +23,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, Field, field_validator, model_validator
 
-from calculator.common import COMPONENTS, ComponentCosts, ProjectedCosts, Stage
+from calculator.common import COMPONENTS, ComponentCosts, InputModel, ProjectedCosts, Stage
 from calculator.forecast import ForecastInputs, forecast
 from calculator.uncertainty import (
     DEFAULT_SAMPLES,
@@ -117,7 +117,7 @@ applied: it contradicts the 40–60% (= 1.7–2.5×) and refers to re-architectu
 (see the methodology page)."""
 
 
-class ActionSpec(BaseModel, frozen=True, extra="forbid"):
+class ActionSpec(InputModel, frozen=True, extra="forbid"):
     """One mitigation action: what it reduces, by how much, what it costs and how long it takes."""
 
     id: str = Field(
@@ -524,7 +524,7 @@ $730.3K/month.  The seed quotes $435.5K with $89K operations, which its own form
 not give (see the inconsistencies page)."""
 
 
-class MitigationInputs(BaseModel, frozen=True, extra="forbid"):
+class MitigationInputs(InputModel, frozen=True, extra="forbid"):
     """Starting point, growth scenario, actions and financial settings of a mitigation plan."""
 
     current_monthly_cost: ComponentCosts = Field(

@@ -29,7 +29,14 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 
 from calculator import forecast as fc
 from calculator import mitigation as mit
-from calculator.common import COMPONENTS, ComponentCosts, ProjectedCosts, Stage, format_money
+from calculator.common import (
+    COMPONENTS,
+    ComponentCosts,
+    InputModel,
+    ProjectedCosts,
+    Stage,
+    format_money,
+)
 from calculator.forecast import AfterHorizon, Architecture, Pipeline, Retention, Retraining
 from calculator.uncertainty import (
     DEFAULT_SAMPLES,
@@ -78,7 +85,7 @@ WHAT_IF_PAGES: tuple[str, ...] = ("sizing", "finetune", "mitigation", "green_mon
 """The what-if pages whose inputs an answers file (``what_if``) or a scenario carries."""
 
 
-class Workload(BaseModel, frozen=True, extra="forbid"):
+class Workload(InputModel, frozen=True, extra="forbid"):
     """Who uses the system today."""
 
     monthly_active_users: int = _f(
@@ -103,7 +110,7 @@ class Workload(BaseModel, frozen=True, extra="forbid"):
     )
 
 
-class CurrentCosts(BaseModel, frozen=True, extra="forbid"):
+class CurrentCosts(InputModel, frozen=True, extra="forbid"):
     """Monthly cost per seed 001 §6 component today (defaults: a typical $8K/month pilot, §1)."""
 
     inference: float = _f(
@@ -147,7 +154,7 @@ class CurrentCosts(BaseModel, frozen=True, extra="forbid"):
         return ComponentCosts(**self.model_dump())
 
 
-class GrowthScenario(BaseModel, frozen=True, extra="forbid"):
+class GrowthScenario(InputModel, frozen=True, extra="forbid"):
     """Where the system is going."""
 
     users_multiple: float = _f(
@@ -215,7 +222,7 @@ class GrowthScenario(BaseModel, frozen=True, extra="forbid"):
         return self
 
 
-class InferenceAnswers(BaseModel, frozen=True, extra="forbid"):
+class InferenceAnswers(InputModel, frozen=True, extra="forbid"):
     """How predictions are served."""
 
     architecture: Architecture = _f(
@@ -269,7 +276,7 @@ class InferenceAnswers(BaseModel, frozen=True, extra="forbid"):
     )
 
 
-class DataAnswers(BaseModel, frozen=True, extra="forbid"):
+class DataAnswers(InputModel, frozen=True, extra="forbid"):
     """How data flows and is kept."""
 
     ingest_tb_per_month: float = _f(
@@ -310,7 +317,7 @@ class DataAnswers(BaseModel, frozen=True, extra="forbid"):
     )
 
 
-class ModelsAnswers(BaseModel, frozen=True, extra="forbid"):
+class ModelsAnswers(InputModel, frozen=True, extra="forbid"):
     """What is in production and how it is kept fresh."""
 
     in_production: int = _f(
@@ -340,7 +347,7 @@ class ModelsAnswers(BaseModel, frozen=True, extra="forbid"):
     )
 
 
-class TeamAnswers(BaseModel, frozen=True, extra="forbid"):
+class TeamAnswers(InputModel, frozen=True, extra="forbid"):
     """Who runs it."""
 
     ml_engineers: float = _f(
@@ -369,7 +376,7 @@ class TeamAnswers(BaseModel, frozen=True, extra="forbid"):
     )
 
 
-class EconomicsAnswers(BaseModel, frozen=True, extra="forbid"):
+class EconomicsAnswers(InputModel, frozen=True, extra="forbid"):
     """What the system may cost: the anchor of the score's top bands (optional)."""
 
     monthly_budget_usd: float | None = Field(
@@ -394,7 +401,7 @@ class EconomicsAnswers(BaseModel, frozen=True, extra="forbid"):
     )
 
 
-class Answers(BaseModel, frozen=True, extra="forbid"):
+class Answers(InputModel, frozen=True, extra="forbid"):
     """The assessment questionnaire; its JSON is the public answers file (issue 2).
 
     Defaults describe a typical pilot: 10,000 users and $8K/month (seed 001 §1), growing

@@ -34,6 +34,7 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, Field, model_validator
 
+from calculator.common import InputModel
 from calculator.errors import InputError
 from calculator.hardware import get_gpu
 from calculator.uncertainty import (
@@ -607,7 +608,7 @@ def _fraction(default: float, description: str, label: str):
     )
 
 
-class SizingInputs(BaseModel, frozen=True, extra="forbid"):
+class SizingInputs(InputModel, frozen=True, extra="forbid"):
     """Inputs of the compute-optimal sizing what-if (issue 3).  Defaults: seed 002's case
     study — 2B tokens of internal documents, a 7B open-source foundation model to be
     fine-tuned (``purpose="finetune"``), 8 A100s for two weeks."""

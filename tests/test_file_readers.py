@@ -164,3 +164,22 @@ def test_unknown_what_if_pages_are_refused(capsys, tmp_path, base, reader):
     code, _, err = run(capsys, reader, path, base)
     assert code == 2
     assert "what_if: unknown page 'nope'" in err
+
+
+@pytest.mark.parametrize(
+    ("reader", "document", "field"),
+    [
+        (("assess",), '{"growth": {"users_multiple": true}}', "growth.users_multiple"),
+        (("assess",), '{"growth": {"users_multiple": "12"}}', "growth.users_multiple"),
+        (("sizing", "--input"), '{"gpu_count": true}', "gpu_count"),
+        (("finetune", "--input"), '{"rank": "16"}', "rank"),
+        (("greenmoney", "--input"), '{"hourly_rate_usd": false}', "hourly_rate_usd"),
+    ],
+)
+def test_a_boolean_or_text_is_not_a_number(capsys, tmp_path, base, reader, document, field):
+    # issue 15: `true` was accepted as a growth multiple of 1.0 (pydantic's lax mode)
+    path = tmp_path / "b.json"
+    path.write_text(document)
+    code, _, err = run(capsys, reader, path, base)
+    assert code == 2
+    assert f"{field}: must be a number" in err
