@@ -306,9 +306,30 @@ def history_main(argv: list[str]) -> int:
     p.add_argument(
         "--compare", type=int, nargs="+", metavar="ID", help="compare these runs (first = baseline)"
     )
-    p.add_argument("--limit", type=int, help="newest N runs only")
+    p.add_argument("--limit", type=_positive_int, help="newest N runs only (N ≥ 1)")
     args = p.parse_args(argv)
     history = History(args.history)
+    try:
+        return _history_output(args, history, dumps, summary_line)
+    except InputError as exc:
+        print(f"bench history: error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    finally:
+        for problem in history.unreadable:
+            print(f"bench history: warning: stored run {problem} (left out)", file=sys.stderr)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1 (got {value})")
+    return value
+
+
+def _history_output(args: argparse.Namespace, history: Any, dumps: Any, summary_line: Any) -> int:
     if args.compare:
         try:
             rows = history.compare(args.compare)

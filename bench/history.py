@@ -20,9 +20,10 @@ from contextlib import closing
 from datetime import datetime, timezone
 from pathlib import Path
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from bench.protocol import BenchConfig, BenchResult
+from calculator.errors import InputError, describe_validation_error, shorten
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -112,17 +113,41 @@ class HistoryEntry(BaseModel, frozen=True):
 
 class History:
     """The SQLite store.  Every method opens and closes its own connection (thread-safe enough
-    for a Streamlit session and a CLI)."""
+    for a Streamlit session and a CLI).
+
+    A damaged store never ends in a traceback: a file that is not a readable database raises
+    :class:`~calculator.errors.InputError` naming it; a stored run that no longer validates
+    (invalid JSON, an older format) is left out of the listing and described in
+    :attr:`unreadable` after each read.
+    """
 
     def __init__(self, path: str | Path | None = None):
         self.path = Path(path) if path else default_path()
+        self.unreadable: list[str] = []
+        """Runs the last read left out, one sentence each ("#4: result is not valid JSON")."""
 
     def _connect(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(self.path, timeout=10)
-        conn.execute("PRAGMA foreign_keys = ON")
-        conn.executescript(SCHEMA)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(self.path, timeout=10)
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.executescript(SCHEMA)
+        except (sqlite3.Error, OSError) as exc:
+            raise InputError(
+                f"the benchmark history {self.path} cannot be used ({exc}); it is damaged or "
+                "not a history database: move it away, or choose another with --history"
+            ) from None
         return conn
+
+    def _fetch(self, sql: str, params: tuple | list = ()) -> list[tuple]:
+        try:
+            with closing(self._connect()) as conn:
+                return conn.execute(sql, params).fetchall()
+        except sqlite3.Error as exc:
+            raise InputError(
+                f"the benchmark history {self.path} cannot be read ({exc}); it is damaged: "
+                "move it away, or choose another with --history"
+            ) from None
 
     def add(
         self, result: BenchResult, config: BenchConfig, created_at: datetime | None = None
@@ -184,26 +209,48 @@ class History:
         if limit is not None:
             sql += " LIMIT ?"
             params = (limit,)
-        with closing(self._connect()) as conn:
-            rows = conn.execute(sql, params).fetchall()
-        return [self._entry(row) for row in rows]
+        self.unreadable = []
+        entries = []
+        for row in self._fetch(sql, params):
+            entry = self._readable_entry(row)
+            if entry is not None:
+                entries.append(entry)
+        return entries
 
     def get(self, run_id: int) -> HistoryEntry:
         """One stored benchmark; ``KeyError`` when absent."""
-        with closing(self._connect()) as conn:
-            row = conn.execute(
-                "SELECT id, created_at, machine, device_kind, mode, scaling_penalty, config_json, "
-                "result_json"
-                " FROM runs WHERE id = ?",
-                (run_id,),
-            ).fetchone()
-        if row is None:
+        found = self._fetch(
+            "SELECT id, created_at, machine, device_kind, mode, scaling_penalty, config_json, "
+            "result_json FROM runs WHERE id = ?",
+            (run_id,),
+        )
+        if not found:
             raise KeyError(f"no benchmark #{run_id} in {self.path}")
-        return self._entry(row)
+        self.unreadable = []
+        entry = self._readable_entry(found[0])
+        if entry is None:
+            raise InputError(
+                f"benchmark #{run_id} in {self.path} cannot be read: "
+                + self.unreadable[0].split(": ", 1)[1]
+            )
+        return entry
 
     def delete(self, run_id: int) -> None:
         with closing(self._connect()) as conn, conn:
             conn.execute("DELETE FROM runs WHERE id = ?", (run_id,))
+
+    def _readable_entry(self, row: tuple) -> HistoryEntry | None:
+        """The row as an entry, or None (and a sentence in :attr:`unreadable`)."""
+        try:
+            return self._entry(row)
+        except (ValidationError, ValueError, TypeError) as exc:
+            reason = (
+                describe_validation_error(exc).splitlines()[0]
+                if isinstance(exc, ValidationError)
+                else str(exc)
+            )
+            self.unreadable.append(f"#{row[0]}: {shorten(reason, 160)}")
+            return None
 
     @staticmethod
     def _entry(row: tuple) -> HistoryEntry:
@@ -237,15 +284,22 @@ class History:
             sql += f" WHERE m.run_id IN ({','.join('?' * len(run_ids))})"
             params = list(run_ids)
         sql += " ORDER BY m.run_id, m.position"
-        with closing(self._connect()) as conn:
-            fetched = conn.execute(sql, params).fetchall()
-        results: dict[int, BenchResult] = {}
+        self.unreadable = []
+        results: dict[int, BenchResult | None] = {}
         out = []
-        for *flat, position, result_json in fetched:
+        for *flat, position, result_json in self._fetch(sql, params):
             run_id = flat[0]
             if run_id not in results:
-                results[run_id] = BenchResult.model_validate_json(result_json)
-            run = results[run_id].runs[position]
+                try:
+                    results[run_id] = BenchResult.model_validate_json(result_json)
+                except ValidationError as exc:
+                    reason = describe_validation_error(exc).splitlines()[0]
+                    self.unreadable.append(f"#{run_id}: {shorten(reason, 160)}")
+                    results[run_id] = None
+            result = results[run_id]
+            if result is None or position >= len(result.runs):
+                continue
+            run = result.runs[position]
             out.append(
                 dict(
                     zip(

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+import subprocess
+import sys
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 
@@ -153,3 +156,75 @@ def test_trusted_run_round_trips_with_its_passes(tmp_path):
     assert entry.result.scaling_penalty_trusted is True
     assert "not trustworthy" not in summary_line(entry)
     assert [r["trusted"] for r in h.rows([run_id])] == [True, True]
+
+
+# issue 15: "A damaged history database (random bytes, truncated, a directory, a row with
+# invalid JSON) makes `python -m bench history` die with a traceback"
+
+
+def run_history(*args: str) -> subprocess.CompletedProcess[str]:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    return subprocess.run(
+        [sys.executable, "-m", "bench", "history", *args],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[1],
+        timeout=60,
+    )
+
+
+def damaged(tmp_path, kind: str):
+    path = tmp_path / f"{kind}.sqlite3"
+    if kind == "random bytes":
+        path.write_bytes(bytes(range(256)) * 20)
+    elif kind == "directory":
+        path.mkdir()
+    elif kind == "truncated":
+        h = History(path)
+        for i in range(20):
+            h.add(make_result(100 + i, 50), BenchConfig())
+        data = path.read_bytes()
+        path.write_bytes(data[: len(data) // 3])
+    return path
+
+
+@pytest.mark.parametrize("kind", ["random bytes", "directory", "truncated"])
+def test_a_damaged_history_file_gets_a_message_not_a_traceback(tmp_path, kind):
+    out = run_history("--history", str(damaged(tmp_path, kind)))
+    assert "Traceback" not in out.stderr
+    if out.returncode == 0:  # a truncated file may still open: its readable runs are listed
+        assert "items/s" in out.stdout or "No runs" in out.stdout
+    else:
+        assert out.returncode == 2
+        assert "cannot be" in out.stderr
+        assert "--history" in out.stderr
+
+
+def test_a_row_with_invalid_json_is_left_out_and_named(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "h.sqlite3"
+    h = History(path)
+    good = h.add(make_result(117, 75), BenchConfig())
+    bad = h.add(make_result(100, 50), BenchConfig())
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE runs SET result_json = '{not json' WHERE id = ?", (bad,))
+    assert [e.id for e in h.list()] == [good]
+    assert len(h.unreadable) == 1
+    assert h.unreadable[0].startswith(f"#{bad}: ")
+    assert [r["run_id"] for r in h.rows()] == [good, good]  # CSV rows: the good run's two models
+    out = run_history("--history", str(path))
+    assert out.returncode == 0
+    assert f"#{good} " in out.stdout
+    assert f"stored run #{bad}: " in out.stderr
+    assert "left out" in out.stderr
+
+
+def test_limit_must_be_at_least_one(tmp_path):
+    # issue 15: `history --limit 0` said no runs were stored when there were
+    out = run_history("--limit", "0", "--history", str(tmp_path / "h.sqlite3"))
+    assert out.returncode == 2
+    assert "must be at least 1" in out.stderr
