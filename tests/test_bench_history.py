@@ -163,10 +163,6 @@ def test_trusted_run_round_trips_with_its_passes(tmp_path):
 
 
 def run_history(*args: str) -> subprocess.CompletedProcess[str]:
-    import subprocess
-    import sys
-    from pathlib import Path
-
     return subprocess.run(
         [sys.executable, "-m", "bench", "history", *args],
         capture_output=True,
