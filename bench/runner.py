@@ -82,12 +82,35 @@ class BenchError(RuntimeError):
         self.kind = kind
 
 
+FAULTS = {"crash": None, "slow": float, "oom-above": int}
+"""The test hooks of ``SCALERISK_BENCH_FAULT`` and the type of their value (None: no value)."""
+
+
 def _faults() -> dict[str, str]:
+    """The test hooks asked for; a malformed variable is an :class:`InputError` naming it."""
     out = {}
     for item in os.environ.get("SCALERISK_BENCH_FAULT", "").split(","):
-        if item.strip():
-            key, _, value = item.strip().partition(":")
-            out[key] = value
+        if not item.strip():
+            continue
+        key, _, value = item.strip().partition(":")
+        if key not in FAULTS:
+            raise InputError(
+                f"SCALERISK_BENCH_FAULT: unknown hook {key[:40]!r}; known: {', '.join(FAULTS)}"
+            )
+        kind = FAULTS[key]
+        try:
+            if kind is not None and value and not kind(value) >= 0:
+                raise ValueError
+        except ValueError:
+            raise InputError(
+                f"SCALERISK_BENCH_FAULT: {key} takes a non-negative {kind.__name__}, "
+                f"not {value[:40]!r}"
+            ) from None
+        if key == "oom-above" and not value:
+            raise InputError(
+                "SCALERISK_BENCH_FAULT: oom-above needs a batch size, e.g. oom-above:8"
+            )
+        out[key] = value
     return out
 
 

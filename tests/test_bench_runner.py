@@ -214,3 +214,23 @@ def test_search_space_by_device_and_weights():
     h200 = DeviceInfo(kind="cuda", name="NVIDIA H200", compute_capability="9.0")
     assert space(h200) == (["fp32", "bf16", "fp16"], 128, [64, 256, 512])
     assert space(h200, precision="fp16", batch_size=100) == (["fp16"], 100, [])
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("oom-above:x", "oom-above takes a non-negative int"),
+        ("nope", "unknown hook 'nope'"),
+        ("slow:-1", "slow takes a non-negative float"),
+        ("oom-above", "needs a batch size"),
+    ],
+)
+def test_a_malformed_fault_variable_is_a_message(monkeypatch, value, message):
+    # issue 15: "malformed values of the fault-injection variable give a traceback"
+    from calculator.errors import InputError
+
+    monkeypatch.setenv("SCALERISK_BENCH_FAULT", value)
+    with pytest.raises(InputError, match=message):
+        runner._faults()
+    monkeypatch.setenv("SCALERISK_BENCH_FAULT", "slow:0.5,oom-above:8,crash")
+    assert runner._faults() == {"slow": "0.5", "oom-above": "8", "crash": ""}
