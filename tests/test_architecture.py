@@ -168,3 +168,11 @@ def test_no_import_cycles_in_the_engine_packages():
         if module not in state:
             visit(module, [module])
     assert cycles == []
+
+
+def test_users_never_see_tracebacks_with_server_paths():
+    # issue 15: "full tracebacks with server paths are shown in the browser by default"
+    import tomllib
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["client"]["showErrorDetails"] == "none"
