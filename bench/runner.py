@@ -595,6 +595,9 @@ def run_benchmark(
     is loaded, and :class:`BenchError` for failures during the run.
     """
     specs = [get_spec(name) for name in config.models]
+    # a large corpus takes a while to build (about 40 s for a million generated texts): say so
+    what = "reading the corpus" if config.corpus_path else "generating the corpus"
+    emit(StatusEvent(message=f"{what}: {config.items:,} texts"))
     texts, source = corpus_texts(config.items, config.corpus_path, config.corpus_field, config.seed)
     emit(StatusEvent(message="starting: loading torch"))
     device = detect(config.device)
