@@ -3,13 +3,17 @@
 Each repeat starts a fresh server, polls its health endpoint (as a user's browser would be
 opened once the server says it is up), loads the page in headless chromium and waits until the
 script has finished (``data-test-script-state='notRunning'``) and the page title is shown.
-Prints each sample and the median.  Usage: ``.venv/bin/python scripts/measure_startup.py [repeats]``
+Each repeat also starts a one-line Streamlit app (``st.title``) the same way, interleaved, so
+the ratio app ÷ bare Streamlit is measured side by side on the same machine state (issue 14:
+within 1.25×).  Prints each sample, the medians and the ratio.
+Usage: ``.venv/bin/python scripts/measure_startup.py [repeats]``
 """
 
 from __future__ import annotations
 
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -19,12 +23,14 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 
 from tests.e2e.conftest import CHROMIUM, free_port, start_streamlit, wait_healthy  # noqa: E402
 
+BARE_APP = 'import streamlit as st\n\nst.title("Hello")\n'
 
-def one_start(browser) -> tuple[float, float]:
+
+def one_start(browser, script: Path | None = None) -> tuple[float, float]:
     """(seconds until the server answers its health check, seconds until the page is rendered)."""
     port = free_port()
     t0 = time.perf_counter()
-    proc = start_streamlit(port)
+    proc = start_streamlit(port, script=script)
     page = browser.new_page()
     try:
         wait_healthy(port, proc, poll_s=0.02)
@@ -43,17 +49,28 @@ def one_start(browser) -> tuple[float, float]:
 
 def main() -> None:
     repeats = int(sys.argv[1]) if len(sys.argv) > 1 else 5
-    with sync_playwright() as pw:
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
+        bare = Path(tmp) / "bare_app.py"
+        bare.write_text(BARE_APP)
         browser = pw.chromium.launch(
             executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
         )
-        samples = [one_start(browser) for _ in range(repeats)]
+        app, plain = [], []
+        for _ in range(repeats):  # interleaved: app, bare, app, bare …
+            app.append(one_start(browser))
+            plain.append(one_start(browser, bare))
         browser.close()
-    for ready, rendered in samples:
-        print(f"server ready {ready:.2f} s · first page rendered {rendered:.2f} s")
+    for (ready, rendered), (_, bare_rendered) in zip(app, plain, strict=True):
+        print(
+            f"app: server ready {ready:.2f} s · first page {rendered:.2f} s   "
+            f"bare Streamlit: first page {bare_rendered:.2f} s"
+        )
+    app_median = statistics.median(t for _, t in app)
+    bare_median = statistics.median(t for _, t in plain)
     print(
-        f"median of {repeats}: server ready {statistics.median(r for r, _ in samples):.2f} s, "
-        f"first page rendered {statistics.median(t for _, t in samples):.2f} s"
+        f"median of {repeats}: app server ready {statistics.median(r for r, _ in app):.2f} s, "
+        f"app first page {app_median:.2f} s, bare Streamlit first page {bare_median:.2f} s "
+        f"→ {app_median / bare_median:.2f}×"
     )
 
 

@@ -27,14 +27,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_streamlit(port: int, env: dict[str, str] | None = None) -> subprocess.Popen:
-    """Start the app exactly as the README does, on loopback only."""
+def start_streamlit(
+    port: int, env: dict[str, str] | None = None, script: Path | None = None
+) -> subprocess.Popen:
+    """Start the app (or ``script``) exactly as the README does, on loopback only."""
     cmd = [
         sys.executable,
         "-m",
         "streamlit",
         "run",
-        str(ROOT / "app.py"),
+        str(script or ROOT / "app.py"),
         "--server.address",
         "127.0.0.1",
         "--server.port",
