@@ -403,7 +403,7 @@ def test_key_figures():
     figs = dict(ft.key_figures(ft.compare_methods(FinetuneInputs(method="full"))))
     # every parameter is trained: 6,738,415,616 of 6,738,415,616 (published count)
     assert (
-        figs["Trainable parameters (Full fine-tuning)"] == "6,738,415,616 (100 % of 6,738,415,616)"
+        figs["Trainable parameters (Full fine-tuning)"] == "6,738,415,616 (100% of 6,738,415,616)"
     )
     assert figs["Cost full / LoRA / QLoRA"].count("$") == 3
     # full fine-tuning of a 7B model needs 2 A100 80GB (16 B/param ≈ 100 GB) on one NVLink node

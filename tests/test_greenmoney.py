@@ -225,7 +225,9 @@ def test_savings_chart_marks_payback_inside_horizon():
         layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"]
         for layer in spec["layer"]
     ]
-    assert marks == ["line", "rule", "text", "point", "text"]
+    # savings line, break-even rule + label, the payback point, then a dotted vertical rule
+    # labelled at the top (a label beside the point overlapped the axis ticks)
+    assert marks == ["line", "rule", "text", "point", "rule", "text"]
 
 
 def test_savings_chart_without_payback_has_no_marker():

@@ -597,4 +597,4 @@ def test_fine_tune_chart_leaves_the_proposal_out():
     spec = charts.main_chart(evaluate_sizing(SizingInputs())).to_dict()
     rows = [row for data in spec["datasets"].values() for row in data]
     assert not any(row.get("run") == "proposal" for row in rows)
-    assert "fine-tune is not on these curves" in str(spec["title"])
+    assert "the fine-tune is not on these curves" in " ".join(spec["title"]["subtitle"])

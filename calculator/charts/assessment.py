@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from calculator.charts import palette
+from calculator.charts.layout import SUBTITLE_CHARS, frame, lines
 from calculator.charts.tornado import tornado_spec
 from calculator.common import COMPONENTS
 from calculator.risk import BANDS, Assessment, AssessmentRanges
@@ -19,22 +21,12 @@ if TYPE_CHECKING:  # altair is imported lazily: the page needs only the specs
     import altair as alt
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
-BAND_COLOURS: dict[str, str] = {
-    "low": "#2e7d32",
-    "elevated": "#f9a825",
-    "high": "#ef6c00",
-    "critical": "#b71c1c",
-}
-COMPONENT_COLOURS: dict[str, str] = {
-    "inference": "#1565c0",
-    "storage": "#6a1b9a",
-    "training": "#00838f",
-    "operations": "#8d6e63",
-}
+BAND_COLOURS: dict[str, str] = palette.BANDS
+COMPONENT_COLOURS: dict[str, str] = palette.COMPONENTS
 Spec = dict[str, Any]
-AUTOSIZE: Spec = {"type": "fit-x", "contains": "padding"}
-"""Fit the width to the container, keep ``height`` as the plotting area's (Streamlit's default
-``fit`` would squeeze the title, axes and legend into ``height``)."""
+LINE_DASHES = ((10, 4), (2, 3), (10, 3, 2, 3))
+"""Dash patterns of the naive linear line, the low (P10) total and the high (P90) total:
+long dashes, dots, dash-dot — distinct even in a legend symbol."""
 
 
 def band_ranges() -> list[dict[str, Any]]:
@@ -75,67 +67,68 @@ def gauge_spec(result: Assessment, ranges: AssessmentRanges | None = None) -> Sp
             }
         ]
     )
-    return {
-        "$schema": SCHEMA,
-        "autosize": AUTOSIZE,
-        "title": f"Scalability risk score: {result.score:.1f} / 100 ({result.band})",
-        "height": 40,
-        "layer": [
-            {
-                "data": {"values": band_ranges()},
-                "mark": {"type": "rect", "opacity": 0.35},
-                "encoding": {
-                    "x": {
-                        "field": "start",
-                        "type": "quantitative",
-                        "scale": x_scale,
-                        "title": "Scalability risk score (0–100)",
-                    },
-                    "x2": {"field": "end"},
-                    "color": {
-                        "field": "band",
-                        "type": "nominal",
-                        "title": "Band",
-                        "sort": list(BAND_COLOURS),
-                        "scale": {
-                            "domain": list(BAND_COLOURS),
-                            "range": list(BAND_COLOURS.values()),
-                        },
-                        "legend": {"orient": "bottom"},
-                    },
-                    "tooltip": [
-                        {"field": "band", "title": "Band"},
-                        {"field": "start", "title": "From"},
-                        {"field": "end", "title": "To"},
-                    ],
-                },
-            },
-            {
-                "data": {"values": [{"score": result.score, "zero": 0.0}]},
-                "mark": {"type": "rect", "color": "#212121"},
-                "encoding": {
-                    "x": {"field": "zero", "type": "quantitative", "scale": x_scale},
-                    "x2": {"field": "score"},
-                    "y": {"value": 13},
-                    "y2": {"value": 27},
-                    "tooltip": [
-                        {
-                            "field": "score",
+    return frame(
+        {
+            "$schema": SCHEMA,
+            "title": f"Scalability risk score: {result.score:.1f} / 100 ({result.band})",
+            "height": 40,
+            "layer": [
+                {
+                    "data": {"values": band_ranges()},
+                    "mark": {"type": "rect", "opacity": 0.35},
+                    "encoding": {
+                        "x": {
+                            "field": "start",
                             "type": "quantitative",
-                            "title": "Score",
-                            "format": ".1f",
-                        }
-                    ],
+                            "scale": x_scale,
+                            "title": "Scalability risk score (0–100)",
+                        },
+                        "x2": {"field": "end"},
+                        "color": {
+                            "field": "band",
+                            "type": "nominal",
+                            "title": "Band",
+                            "sort": list(BAND_COLOURS),
+                            "scale": {
+                                "domain": list(BAND_COLOURS),
+                                "range": list(BAND_COLOURS.values()),
+                            },
+                            "legend": {"orient": "bottom"},
+                        },
+                        "tooltip": [
+                            {"field": "band", "title": "Band"},
+                            {"field": "start", "title": "From"},
+                            {"field": "end", "title": "To"},
+                        ],
+                    },
                 },
-            },
-            {
-                "data": {"values": [{"score": result.score}]},
-                "mark": {"type": "rule", "color": "#212121", "strokeWidth": 3},
-                "encoding": {"x": {"field": "score", "type": "quantitative", "scale": x_scale}},
-            },
-            *whisker,
-        ],
-    }
+                {
+                    "data": {"values": [{"score": result.score, "zero": 0.0}]},
+                    "mark": {"type": "rect", "color": "#212121"},
+                    "encoding": {
+                        "x": {"field": "zero", "type": "quantitative", "scale": x_scale},
+                        "x2": {"field": "score"},
+                        "y": {"value": 13},
+                        "y2": {"value": 27},
+                        "tooltip": [
+                            {
+                                "field": "score",
+                                "type": "quantitative",
+                                "title": "Score",
+                                "format": ".1f",
+                            }
+                        ],
+                    },
+                },
+                {
+                    "data": {"values": [{"score": result.score}]},
+                    "mark": {"type": "rule", "color": "#212121", "strokeWidth": 3},
+                    "encoding": {"x": {"field": "score", "type": "quantitative", "scale": x_scale}},
+                },
+                *whisker,
+            ],
+        }
+    )
 
 
 def drivers_spec(result: Assessment) -> Spec:
@@ -144,30 +137,31 @@ def drivers_spec(result: Assessment) -> Spec:
         {"driver": d.name, "points": d.points, "seed": d.seed_ref, "why": d.why}
         for d in result.drivers
     ]
-    return {
-        "$schema": SCHEMA,
-        "autosize": AUTOSIZE,
-        "title": f"Score drivers ({result.score:.1f} points in total)",
-        "height": max(60, 26 * len(rows)),
-        "data": {"values": rows},
-        "mark": {"type": "bar", "color": "#c62828"},
-        "encoding": {
-            "x": {"field": "points", "type": "quantitative", "title": "Points of the score"},
-            "y": {
-                "field": "driver",
-                "type": "nominal",
-                "sort": "-x",
-                "title": None,
-                "axis": {"labelLimit": 260},
+    return frame(
+        {
+            "$schema": SCHEMA,
+            "title": f"Score drivers ({result.score:.1f} points in total)",
+            "height": max(60, 26 * len(rows)),
+            "data": {"values": rows},
+            "mark": {"type": "bar", "color": "#c62828"},
+            "encoding": {
+                "x": {"field": "points", "type": "quantitative", "title": "Points of the score"},
+                "y": {
+                    "field": "driver",
+                    "type": "nominal",
+                    "sort": "-x",
+                    "title": None,
+                    "axis": {"labelLimit": 260},
+                },
+                "tooltip": [
+                    {"field": "driver", "title": "Driver"},
+                    {"field": "points", "type": "quantitative", "title": "Points", "format": ".1f"},
+                    {"field": "seed", "title": "Source"},
+                    {"field": "why", "title": "Why it costs money"},
+                ],
             },
-            "tooltip": [
-                {"field": "driver", "title": "Driver"},
-                {"field": "points", "type": "quantitative", "title": "Points", "format": ".1f"},
-                {"field": "seed", "title": "Source"},
-                {"field": "why", "title": "Why it costs money"},
-            ],
-        },
-    }
+        }
+    )
 
 
 def trajectory_rows(
@@ -218,7 +212,7 @@ def trajectory_spec(
     low_label, high_label = (
         ("total, P10", "total, P90") if ranges else ("total, low", "total, high")
     )
-    lines = [
+    line_rows = [
         {"month": r["month"], "line": label, "usd": r[key]}
         for r in totals
         for key, label in (("naive", "naive linear"), ("low", low_label), ("high", high_label))
@@ -232,86 +226,91 @@ def trajectory_spec(
     }
     usd = {"type": "quantitative", "title": "Cost (USD/month)", "axis": {"format": "$~s"}}
     money = {"type": "quantitative", "format": "$,.0f"}
-    return {
-        "$schema": SCHEMA,
-        "autosize": AUTOSIZE,
-        "title": {
-            "text": f"Monthly cost over {months} months: components (base), {band_name}, naive "
-            "linear",
-            "anchor": "start",
-            "limit": 0,
-        },
-        "height": 320,
-        "resolve": {"scale": {"color": "independent"}},
-        "layer": [
-            {
-                "data": {"values": totals},
-                "mark": {"type": "area", "opacity": 0.18, "color": "#424242"},
-                "encoding": {
-                    "x": x,
-                    "y": {"field": "low", **usd},
-                    "y2": {"field": "high"},
-                    "tooltip": [
-                        {"field": "month", "title": "Month"},
-                        {"field": "low", "title": f"{low_label.capitalize()} (USD/month)", **money},
-                        {"field": "base", "title": "Total, base (USD/month)", **money},
-                        {
-                            "field": "high",
-                            "title": f"{high_label.capitalize()} (USD/month)",
-                            **money,
-                        },
-                    ],
-                },
+    return frame(
+        {
+            "$schema": SCHEMA,
+            "title": {
+                "text": f"Monthly cost over {months} months",
+                "subtitle": lines(
+                    f"Components (base case), {band_name}, naive linear", SUBTITLE_CHARS
+                ),
+                "anchor": "start",
             },
-            {
-                "data": {"values": comp},
-                "mark": {"type": "area", "opacity": 0.85},
-                "encoding": {
-                    "x": x,
-                    "y": {"field": "usd", "stack": "zero", **usd},
-                    "color": {
-                        "field": "component",
-                        "type": "nominal",
-                        "title": "Component (base case)",
-                        "sort": list(COMPONENTS),
-                        "scale": {
-                            "domain": list(COMPONENT_COLOURS),
-                            "range": list(COMPONENT_COLOURS.values()),
-                        },
+            "height": 320,
+            "resolve": {"scale": {"color": "independent"}},
+            "layer": [
+                {
+                    "data": {"values": totals},
+                    "mark": {"type": "area", "opacity": 0.18, "color": "#424242"},
+                    "encoding": {
+                        "x": x,
+                        "y": {"field": "low", **usd},
+                        "y2": {"field": "high"},
+                        "tooltip": [
+                            {"field": "month", "title": "Month"},
+                            {
+                                "field": "low",
+                                "title": f"{low_label.capitalize()} (USD/month)",
+                                **money,
+                            },
+                            {"field": "base", "title": "Total, base (USD/month)", **money},
+                            {
+                                "field": "high",
+                                "title": f"{high_label.capitalize()} (USD/month)",
+                                **money,
+                            },
+                        ],
                     },
-                    "order": {"field": "order", "type": "quantitative"},
-                    "tooltip": [
-                        {"field": "month", "title": "Month"},
-                        {"field": "component", "title": "Component"},
-                        {"field": "usd", "title": "USD/month", **money},
-                    ],
                 },
-            },
-            {
-                "data": {"values": lines},
-                "mark": {"type": "line", "strokeWidth": 2, "color": "#212121"},
-                "encoding": {
-                    "x": x,
-                    "y": {"field": "usd", "type": "quantitative"},
-                    "strokeDash": {
-                        "field": "line",
-                        "type": "nominal",
-                        "title": "Lines",
-                        "scale": {
-                            "domain": ["naive linear", low_label, high_label],
-                            "range": [[6, 3], [1, 3], [6, 2, 1, 2]],
+                {
+                    "data": {"values": comp},
+                    "mark": {"type": "area", "opacity": 0.85},
+                    "encoding": {
+                        "x": x,
+                        "y": {"field": "usd", "stack": "zero", **usd},
+                        "color": {
+                            "field": "component",
+                            "type": "nominal",
+                            "title": "Component (base case)",
+                            "sort": list(COMPONENTS),
+                            "scale": palette.scale(COMPONENTS),
                         },
-                        "legend": {"labelLimit": 0, "symbolStrokeWidth": 2},
+                        "order": {"field": "order", "type": "quantitative"},
+                        "tooltip": [
+                            {"field": "month", "title": "Month"},
+                            {"field": "component", "title": "Component"},
+                            {"field": "usd", "title": "USD/month", **money},
+                        ],
                     },
-                    "tooltip": [
-                        {"field": "month", "title": "Month"},
-                        {"field": "line", "title": "Line"},
-                        {"field": "usd", "title": "USD/month", **money},
-                    ],
                 },
-            },
-        ],
-    }
+                {
+                    "data": {"values": line_rows},
+                    "mark": {"type": "line", "strokeWidth": 2, "color": "#212121"},
+                    "encoding": {
+                        "x": x,
+                        "y": {"field": "usd", "type": "quantitative"},
+                        "strokeDash": {
+                            "field": "line",
+                            "type": "nominal",
+                            "title": "Lines",
+                            "scale": {
+                                "domain": ["naive linear", low_label, high_label],
+                                "range": [list(d) for d in LINE_DASHES],
+                            },
+                            # a 36 px symbol shows each dash pattern whole (a short one made
+                            # the low and the high total look alike)
+                            "legend": {"symbolSize": 1296, "symbolStrokeWidth": 2},
+                        },
+                        "tooltip": [
+                            {"field": "month", "title": "Month"},
+                            {"field": "line", "title": "Line"},
+                            {"field": "usd", "title": "USD/month", **money},
+                        ],
+                    },
+                },
+            ],
+        }
+    )
 
 
 def score_tornado_spec(ranges: AssessmentRanges, score: float) -> Spec:
@@ -377,13 +376,15 @@ def main_chart(result: Assessment) -> alt.VConcatChart:
     import altair as alt
 
     top, bottom = drivers_spec(result), trajectory_spec(result, 36)
-    for spec in (top, bottom):
-        spec.pop("$schema")
-        spec.pop("autosize")
-    return alt.VConcatChart.from_dict(
+    for part in (top, bottom):
+        for key in ("$schema", "autosize", "padding", "config"):  # top level only
+            part.pop(key)
+    spec = frame(
         {
             "$schema": SCHEMA,
             "vconcat": [top, bottom],
             "resolve": {"scale": {"color": "independent"}},
         }
     )
+    spec.pop("autosize")  # Vega-Lite fits single and layered views only
+    return alt.VConcatChart.from_dict(spec)

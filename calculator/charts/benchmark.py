@@ -21,6 +21,8 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from calculator.charts import palette
+from calculator.charts.layout import WIDE_TITLE_CHARS, decades, finish, lines
 from calculator.greenmoney import (
     REFERENCE_MACHINES,
     GreenMoneyResult,
@@ -28,8 +30,6 @@ from calculator.greenmoney import (
     format_payback,
     scaling_penalty,
 )
-
-SOURCE_ORDER = ("this run", "reference (seed 000)", "past run")
 
 
 def reference_rows() -> list[dict[str, Any]]:
@@ -113,31 +113,46 @@ def penalty_rows(
     return out
 
 
-def _source_scale() -> alt.Scale:
-    return alt.Scale(domain=list(SOURCE_ORDER), range=["#d62728", "#7f7f7f", "#1f77b4"])
+def _machine_colour(machines: list[str]) -> alt.Scale:
+    """One colour per machine from the shared palette: this run red, seed 000's machines grey,
+    past runs blue — the same in the throughput and the scaling-penalty chart."""
+    return alt.Scale(**palette.scale(machines))
 
 
 def throughput_chart(
     rows: Iterable[Mapping[str, Any]], title: str = "Embedding throughput by machine"
 ) -> alt.Chart:
-    """Grouped bars: items/s per model, one bar per machine.
+    """Grouped bars: items/s per model, one bar per machine, on a log axis (a CPU's few items/s
+    and seed 000's 210 items/s differ by two orders of magnitude: on a linear axis the CPU's
+    bars vanish).
 
     Examples
     --------
     >>> throughput_chart(reference_rows()).to_dict()["layer"][0]["encoding"]["y"]["title"]
-    'Throughput (items/s)'
+    'Throughput (items/s, log scale)'
     """
     data = pd.DataFrame(list(rows), columns=["machine", "model", "items_per_second", "source"])
     models = list(dict.fromkeys(data["model"]))
     machines = list(dict.fromkeys(data["machine"]))
+    ticks = decades(data["items_per_second"])
     base = alt.Chart(data).encode(
         x=alt.X("model:N", title="Model", sort=models, axis=alt.Axis(labelAngle=0)),
         xOffset=alt.XOffset("machine:N", sort=machines),
-        y=alt.Y("items_per_second:Q", title="Throughput (items/s)"),
+        y=alt.Y(
+            "items_per_second:Q",
+            title="Throughput (items/s, log scale)",
+            scale=alt.Scale(type="log", **({"domain": [ticks[0], ticks[-1]]} if ticks else {})),
+            axis=alt.Axis(format="~g", **({"values": ticks} if ticks else {})),
+            stack=None,  # bars side by side (xOffset); a stacked log axis draws nothing
+        ),
     )
     bars = base.mark_bar().encode(
         color=alt.Color(
-            "machine:N", title="Machine", sort=machines, legend=alt.Legend(labelLimit=320)
+            "machine:N",
+            title="Machine",
+            sort=machines,
+            scale=_machine_colour(machines),
+            legend=alt.Legend(orient="bottom", direction="vertical"),
         ),
         tooltip=[
             alt.Tooltip("machine:N", title="Machine"),
@@ -149,7 +164,11 @@ def throughput_chart(
     labels = base.mark_text(dy=-6, fontSize=10).encode(
         text=alt.Text("items_per_second:Q", format=",.3~r")
     )
-    return alt.layer(bars, labels, title=title).properties(height=320)
+    return finish(
+        alt.layer(
+            bars, labels, title=alt.TitleParams(lines(title, WIDE_TITLE_CHARS), anchor="start")
+        ).properties(width="container", height=320)
+    )
 
 
 def scaling_penalty_chart(rows: Iterable[Mapping[str, Any]]) -> alt.Chart:
@@ -170,6 +189,8 @@ def scaling_penalty_chart(rows: Iterable[Mapping[str, Any]]) -> alt.Chart:
         for lab, p in zip(data["label"], data["scaling_penalty"], strict=True)
     ]
     data["measurement"] = data["trusted"].map({True: "trusted or quoted", False: "not trustworthy"})
+    machines = list(dict.fromkeys(data["machine"]))
+    y = alt.Y("machine:N", title=None, sort="-x", axis=alt.Axis(labelLimit=260, labelOverlap=False))
     base = alt.Chart(data)
     bars = base.mark_bar().encode(
         x=alt.X(
@@ -177,8 +198,8 @@ def scaling_penalty_chart(rows: Iterable[Mapping[str, Any]]) -> alt.Chart:
             title="Scaling penalty (× slower on e5-base than on MiniLM-L6)",
             scale=alt.Scale(zero=True),
         ),
-        y=alt.Y("machine:N", title="Machine", sort="-x"),
-        color=alt.Color("source:N", title="Source", scale=_source_scale()),
+        y=y,
+        color=alt.Color("machine:N", title="Machine", scale=_machine_colour(machines), legend=None),
         opacity=alt.condition("datum.trusted", alt.value(1.0), alt.value(0.35)),
         tooltip=[
             alt.Tooltip("machine:N", title="Machine"),
@@ -188,7 +209,7 @@ def scaling_penalty_chart(rows: Iterable[Mapping[str, Any]]) -> alt.Chart:
         ],
     )
     labels = base.mark_text(align="left", dx=4).encode(
-        x="scaling_penalty:Q", y=alt.Y("machine:N", sort="-x"), text=alt.Text("label:N")
+        x="scaling_penalty:Q", y=y, text=alt.Text("label:N")
     )
     one = (
         alt.Chart(pd.DataFrame({"x": [1.0]}))
@@ -196,18 +217,32 @@ def scaling_penalty_chart(rows: Iterable[Mapping[str, Any]]) -> alt.Chart:
         .encode(x="x:Q")
     )
     title = alt.TitleParams(
-        "Scaling penalty: small-model ÷ large-model items/s",
+        lines("Scaling penalty: small-model ÷ large-model items/s", WIDE_TITLE_CHARS),
         subtitle="1.0× = the larger model costs no extra time",
+        anchor="start",
     )
-    return alt.layer(bars, labels, one, title=title).properties(
-        height=penalty_plot_height(len(data))
+    # The page gives this chart an element of penalty_plot_height + PENALTY_EXTRAS_PX (a layered
+    # band chart collapses at height="content"), and Streamlit sets the spec's height to the
+    # element's: so this chart's height is the whole drawing ("fit"), not the plot's — with the
+    # other charts' "fit-x" the plot would take the element's height and the title and axis
+    # would spill over the next element.
+    chart = finish(
+        alt.layer(bars, labels, one, title=title).properties(
+            width="container", height=penalty_plot_height(len(data)) + PENALTY_EXTRAS_PX
+        )
     )
+    chart.autosize = alt.AutoSizeParams(type="fit", contains="padding")
+    return chart
+
+
+PENALTY_EXTRAS_PX = 110
+"""Height of the scaling-penalty chart's title, subtitle, x-axis and padding (px)."""
 
 
 def penalty_plot_height(machines: int) -> int:
-    """Plot height (px) of :func:`scaling_penalty_chart` for ``machines`` bars; add ~110 px for the
-    title and axis when a front end needs the element's height (Streamlit collapses a layered
-    band chart left at ``height="content"``).
+    """Plot height (px) of :func:`scaling_penalty_chart` for ``machines`` bars; add
+    :data:`PENALTY_EXTRAS_PX` (110 px) for the title and axis when a front end needs the
+    element's height (Streamlit collapses a layered band chart left at ``height="content"``).
 
     Examples
     --------
@@ -270,13 +305,15 @@ def savings_chart(result: GreenMoneyResult) -> alt.Chart:
     """
     points = pd.DataFrame([p.model_dump() for p in result.series])
     premium = result.inputs.hardware_premium_usd
+    horizon = result.inputs.horizon_weeks
     title = alt.TitleParams(
-        "Green Money: cumulative savings vs hardware premium",
+        lines("Green Money: cumulative savings vs hardware premium", WIDE_TITLE_CHARS),
         subtitle=f"Payback: {format_payback(result.payback_weeks)}",
+        anchor="start",
     )
     line = (
         alt.Chart(points)
-        .mark_line(color="#2ca02c")
+        .mark_line(color=palette.colour("Cumulative savings"))
         .encode(
             x=alt.X("week:Q", title="Weeks after purchase"),
             y=alt.Y(
@@ -292,23 +329,23 @@ def savings_chart(result: GreenMoneyResult) -> alt.Chart:
             ],
         )
     )
+    premium_row = pd.DataFrame(
+        {"premium": [premium], "label": [f"Hardware premium ${premium:,.0f}"]}
+    )
+    premium_colour = palette.colour("Hardware premium")
     rule = (
-        alt.Chart(
-            pd.DataFrame({"premium": [premium], "label": [f"Hardware premium ${premium:,.0f}"]})
-        )
-        .mark_rule(color="#d62728", strokeDash=[6, 4])
+        alt.Chart(premium_row)
+        .mark_rule(color=premium_colour, strokeDash=[6, 4])
         .encode(y="premium:Q")
     )
     rule_label = (
-        alt.Chart(
-            pd.DataFrame({"premium": [premium], "label": [f"Hardware premium ${premium:,.0f}"]})
-        )
-        .mark_text(align="right", dy=-6, color="#d62728")
-        .encode(y="premium:Q", x=alt.datum(result.inputs.horizon_weeks), text="label:N")
+        alt.Chart(premium_row)
+        .mark_text(align="right", baseline="bottom", dy=-4, color=premium_colour)
+        .encode(y="premium:Q", x=alt.datum(horizon), text="label:N")
     )
     layers: list[alt.Chart] = [line, rule, rule_label]
     weeks = result.payback_weeks
-    if weeks is not None and weeks <= result.inputs.horizon_weeks:
+    if weeks is not None and weeks <= horizon:
         mark = pd.DataFrame(
             {
                 "week": [weeks],
@@ -321,12 +358,22 @@ def savings_chart(result: GreenMoneyResult) -> alt.Chart:
             .mark_point(size=90, filled=True, color="black")
             .encode(x="week:Q", y="usd:Q")
         )
+        # The payback week as a dotted rule, labelled at the top of the plot: a label beside
+        # the point sat on the x-axis ticks whenever the premium is small against the savings.
+        # The rising savings line leaves the top free left of the horizon; the label turns
+        # to the rule's left in the second half, where it would run past the plot.
+        late = weeks > horizon / 2
+        layers.append(
+            alt.Chart(mark).mark_rule(color="black", strokeDash=[2, 3]).encode(x="week:Q")
+        )
         layers.append(
             alt.Chart(mark)
-            .mark_text(align="left", dx=8, dy=10)
-            .encode(x="week:Q", y="usd:Q", text="label:N")
+            .mark_text(
+                align="right" if late else "left", baseline="top", dx=-6 if late else 6, dy=4
+            )
+            .encode(x="week:Q", y=alt.value(0), text="label:N")
         )
-    return alt.layer(*layers, title=title).properties(height=320)
+    return finish(alt.layer(*layers, title=title).properties(width="container", height=320))
 
 
 def main_chart(result: GreenMoneyResult) -> alt.Chart:

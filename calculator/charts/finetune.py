@@ -12,11 +12,20 @@
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 import altair as alt
 import pandas as pd
 
+from calculator.charts import palette
+from calculator.charts.layout import (
+    SUBTITLE_CHARS,
+    WIDE_SUBTITLE_CHARS,
+    WIDE_TITLE_CHARS,
+    finish,
+    lines,
+)
 from calculator.charts.tornado import tornado_spec
 from calculator.finetune import (
     MEMORY_COMPONENTS,
@@ -79,7 +88,12 @@ def memory_chart(result: FinetuneComparison) -> alt.LayerChart:
         .encode(
             x=alt.X("method:N", sort=METHOD_ORDER, title="Method", axis=alt.Axis(labelAngle=0)),
             y=alt.Y("sum(gb):Q", title="Memory per GPU (GB)", stack="zero"),
-            color=alt.Color("component:N", sort=COMPONENT_ORDER, title="Component"),
+            color=alt.Color(
+                "component:N",
+                sort=COMPONENT_ORDER,
+                title="Component",
+                scale=alt.Scale(**palette.scale(COMPONENT_ORDER)),
+            ),
             order=alt.Order("order:Q"),
             tooltip=[
                 alt.Tooltip("method:N", title="Method"),
@@ -97,13 +111,19 @@ def memory_chart(result: FinetuneComparison) -> alt.LayerChart:
         .mark_text(align="left", dx=4, dy=-6, color="red")
         .encode(y="cap:Q", text="label:N", x=alt.value(0))
     )
-    return alt.layer(bars, rule, text).properties(
-        title={
-            "text": f"Memory per GPU by component ({result.inputs.model})",
-            "subtitle": "each method at the GPU count it uses; dashed line: one GPU's memory",
-        },
-        height=320,
-        width=420,
+    return finish(
+        alt.layer(bars, rule, text).properties(
+            title=alt.TitleParams(
+                lines(f"Memory per GPU by component ({result.inputs.model})", WIDE_TITLE_CHARS),
+                subtitle=lines(
+                    "each method at the GPU count it uses; dashed line: one GPU's memory",
+                    WIDE_SUBTITLE_CHARS,
+                ),
+                anchor="start",
+            ),
+            height=320,
+            width="container",
+        )
     )
 
 
@@ -146,7 +166,12 @@ def cost_chart(result: FinetuneComparison) -> alt.LayerChart:
         y=alt.Y("cost_usd:Q", title="Training cost (USD)"),
     )
     bars = base.mark_bar().encode(
-        color=alt.Color("method:N", sort=METHOD_ORDER, legend=None),
+        color=alt.Color(
+            "method:N",
+            sort=METHOD_ORDER,
+            scale=alt.Scale(**palette.scale(METHOD_ORDER)),
+            legend=None,
+        ),
         tooltip=[
             alt.Tooltip("method:N", title="Method"),
             alt.Tooltip("cost_usd:Q", title="Cost (USD)", format="$,.0f"),
@@ -155,15 +180,21 @@ def cost_chart(result: FinetuneComparison) -> alt.LayerChart:
         ],
     )
     text = base.mark_text(dy=-8).encode(text="label:N")
-    return alt.layer(bars, text).properties(
-        title={
-            "text": "Training cost by method (USD)",
-            "subtitle": f"{fmt_params(result.inputs.dataset_tokens * result.inputs.epochs)} "
-            "tokens on "
-            f"{result.inputs.resolved_gpu().name} at {result.inputs.mfu:.0%} utilization",
-        },
-        height=280,
-        width=420,
+    tokens = fmt_params(result.inputs.dataset_tokens * result.inputs.epochs)
+    return finish(
+        alt.layer(bars, text).properties(
+            title=alt.TitleParams(
+                "Training cost by method (USD)",
+                subtitle=lines(
+                    f"{tokens} tokens on {result.inputs.resolved_gpu().name} at "
+                    f"{result.inputs.mfu:.0%} utilization",
+                    SUBTITLE_CHARS,
+                ),
+                anchor="start",
+            ),
+            height=280,
+            width="container",
+        )
     )
 
 
@@ -209,7 +240,7 @@ def time_chart(result: FinetuneComparison) -> alt.LayerChart:
     --------
     >>> from calculator.finetune import FinetuneInputs, compare_methods
     >>> time_chart(compare_methods(FinetuneInputs())).to_dict()["title"]["text"]
-    'Wall time by method: compute and communication (hours)'
+    'Wall time by method (hours)'
     """
     df = time_frame(result)
     x = alt.X("method:N", sort=METHOD_ORDER, title="Method", axis=alt.Axis(labelAngle=0))
@@ -223,7 +254,7 @@ def time_chart(result: FinetuneComparison) -> alt.LayerChart:
                 "part:N",
                 sort=list(TIME_PARTS),
                 title="Part of the wall time",
-                scale=alt.Scale(domain=list(TIME_PARTS), range=["#4c78a8", "#e45756"]),
+                scale=alt.Scale(**palette.scale(TIME_PARTS)),
                 legend=alt.Legend(orient="bottom"),
             ),
             order=alt.Order("order:Q"),
@@ -240,13 +271,18 @@ def time_chart(result: FinetuneComparison) -> alt.LayerChart:
     totals = df[df["order"] == 0]
     text = alt.Chart(totals).mark_text(dy=-8).encode(x=x, y=alt.Y("wall_hours:Q"), text="label:N")
     sel = result.selected.communication
-    return alt.layer(bars, text).properties(
-        title={
-            "text": "Wall time by method: compute and communication (hours)",
-            "subtitle": f"{METHOD_LABELS[result.selected.method]}: {sel.link_description}",
-        },
-        height=280,
-        width=420,
+    subtitle = [
+        "Compute, then the communication not hidden behind it",
+        *textwrap.wrap(
+            f"{METHOD_LABELS[result.selected.method]}: {sel.link_description}", SUBTITLE_CHARS
+        ),
+    ]
+    return finish(
+        alt.layer(bars, text).properties(
+            title=alt.TitleParams("Wall time by method (hours)", subtitle=subtitle, anchor="start"),
+            height=280,
+            width="container",
+        )
     )
 
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from calculator.charts import palette
+from calculator.charts.layout import WIDE_TITLE_CHARS, finish, lines
 from calculator.mitigation import (
     MitigationResult,
     PlanUncertainty,
@@ -73,8 +75,11 @@ def cumulative_chart(result: MitigationResult) -> alt.LayerChart:
     'Cumulative net savings by phase and for the plan'
     """
     frame = cumulative_frame(result)
-    colour = alt.Color("series:N", title="Phase / plan")
-    lines = (
+    names = list(dict.fromkeys(p.series for p in result.series))
+    colour = alt.Color(
+        "series:N", title="Phase / plan", sort=names, scale=alt.Scale(**palette.scale(names))
+    )
+    series_lines = (
         alt.Chart(frame)
         .mark_line()
         .encode(
@@ -110,14 +115,17 @@ def cumulative_chart(result: MitigationResult) -> alt.LayerChart:
             tooltip=[alt.Tooltip("label:N", title="Payback")],
         )
     )
-    return alt.layer(zero, lines, points).properties(
-        title=alt.TitleParams(
-            "Cumulative net savings by phase and for the plan",
-            subtitle=f"Savings − investment, base case, {result.horizon_months} months; "
-            "◆ = payback",
-        ),
-        width="container",
-        height=320,
+    return finish(
+        alt.layer(zero, series_lines, points).properties(
+            title=alt.TitleParams(
+                lines("Cumulative net savings by phase and for the plan", WIDE_TITLE_CHARS),
+                subtitle=f"Savings − investment, base case, {result.horizon_months} months; "
+                "◆ = payback",
+                anchor="start",
+            ),
+            width="container",
+            height=320,
+        )
     )
 
 
@@ -151,7 +159,8 @@ def roi_bar_chart(result: MitigationResult) -> alt.Chart:
     frame = roi_frame(result)
     frame = frame[frame["roi_multiple"].notna()]
     order = list(frame["action"])
-    return (
+    phases = sorted(set(frame["phase"]))
+    chart = (
         alt.Chart(frame)
         .mark_bar()
         .encode(
@@ -170,9 +179,13 @@ def roi_bar_chart(result: MitigationResult) -> alt.Chart:
                 "action:N",
                 title="Action",
                 sort=order,
+                # every action named: Streamlit's theme drops overlapping labels, and 24 px a
+                # bar leaves room for each
                 axis=alt.Axis(labelLimit=320, labelOverlap=False),
             ),
-            color=alt.Color("phase:N", title="Phase"),
+            color=alt.Color(
+                "phase:N", title="Phase", sort=phases, scale=alt.Scale(**palette.scale(phases))
+            ),
             opacity=alt.condition(alt.datum.selected, alt.value(1.0), alt.value(0.35)),
             tooltip=[
                 alt.Tooltip("action:N", title="Action"),
@@ -185,11 +198,13 @@ def roi_bar_chart(result: MitigationResult) -> alt.Chart:
             title=alt.TitleParams(
                 "Actions ranked by ROI",
                 subtitle="Each action alone, base case; faded = not in the plan",
+                anchor="start",
             ),
             width="container",
-            height=alt.Step(22),
+            height=alt.Step(24),
         )
     )
+    return finish(chart)
 
 
 def main_chart(result: MitigationResult) -> alt.LayerChart:

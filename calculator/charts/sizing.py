@@ -4,12 +4,14 @@ what moves the cost."""
 
 from __future__ import annotations
 
-import math
+import textwrap
 
 import altair as alt
 import pandas as pd
 
-from calculator.sizing import FITS, SizingResult, SizingUncertainty, fmt_count
+from calculator.charts import palette
+from calculator.charts.layout import SUBTITLE_CHARS, decades, finish, lines
+from calculator.sizing import FITS, HW_PRICE_PERF_GROWTH, SizingResult, SizingUncertainty, fmt_count
 
 
 def _points(result: SizingResult) -> pd.DataFrame:
@@ -52,25 +54,20 @@ _SI_LABEL = (
 """Vega label expression: 7e9 → '7B' (d3's SI format would say '7G')."""
 
 
-def _decades(values: pd.Series) -> list[float]:
-    """Powers of ten spanning ``values`` (log-axis ticks without the minor-tick clutter)."""
-    if values.empty:
-        return []
-    lo, hi = math.floor(math.log10(values.min())), math.ceil(math.log10(values.max()))
-    return [10.0**k for k in range(lo, hi + 1)]
-
-
 def iso_flop_chart(result: SizingResult) -> alt.LayerChart:
     """Loss vs parameters (log x) at 0.1×, 1× and 10× the budget, proposal and optimum marked."""
     curves = pd.DataFrame([p.model_dump() for p in result.iso_flop])
     fit = FITS[result.loss_fit]
-    subtitle = [f"Loss: {fit.label}"]
+    subtitle = f"Loss: {fit.label}"
     if result.inputs.fit != result.loss_fit:
-        subtitle[0] += " (the 20-token rule defines no loss)"
+        subtitle += " (the 20-token rule defines no loss)"
+    subtitles = [subtitle]
     if result.verdict == "fine-tune":
-        subtitle.append("Models trained from scratch; the fine-tune is not on these curves.")
+        subtitles.append("Models trained from scratch; the fine-tune is not on these curves.")
     title = alt.TitleParams(
-        "Iso-FLOP curves: predicted loss vs model size", subtitle=subtitle, anchor="start"
+        lines("Iso-FLOP curves: predicted loss vs model size"),
+        subtitle=[line for text in subtitles for line in textwrap.wrap(text, SUBTITLE_CHARS)],
+        anchor="start",
     )
     if curves.empty:
         curves = pd.DataFrame(columns=["budget_label", "compute_flops", "params", "tokens", "loss"])
@@ -86,11 +83,11 @@ def iso_flop_chart(result: SizingResult) -> alt.LayerChart:
         scale=alt.Scale(type="log"),
         title="Model parameters N (log scale)",
         axis=alt.Axis(
-            labelExpr=_SI_LABEL, values=_decades(pd.concat([curves["params"], points["params"]]))
+            labelExpr=_SI_LABEL, values=decades(pd.concat([curves["params"], points["params"]]))
         ),
     )
     y = alt.Y("loss:Q", scale=alt.Scale(zero=False), title="Predicted loss (nats/token)")
-    lines = (
+    curve_lines = (
         alt.Chart(curves)
         .mark_line()
         .encode(
@@ -100,7 +97,8 @@ def iso_flop_chart(result: SizingResult) -> alt.LayerChart:
                 "budget:N",
                 title="Compute budget",
                 sort=None,
-                legend=alt.Legend(orient="bottom", columns=1, labelLimit=230),
+                scale=alt.Scale(**palette.scale(curves["budget"])),
+                legend=alt.Legend(orient="bottom", direction="vertical"),
             ),
             tooltip=[
                 alt.Tooltip("budget:N"),
@@ -117,7 +115,7 @@ def iso_flop_chart(result: SizingResult) -> alt.LayerChart:
             x=x,
             y=y,
             shape=alt.Shape(
-                "run:N", title="Run", legend=alt.Legend(orient="bottom", columns=1, labelLimit=230)
+                "run:N", title="Run", legend=alt.Legend(orient="bottom", direction="vertical")
             ),
             color=alt.value("black"),
             tooltip=[
@@ -128,8 +126,10 @@ def iso_flop_chart(result: SizingResult) -> alt.LayerChart:
             ],
         )
     )
-    # Streamlit fits title, plot and legends into ``height``: leave the plot ~280 px
-    return alt.layer(lines, marks).properties(title=title, width="container", height=480)
+    # height is the plot's own (layout.AUTOSIZE): the title and the legends come on top
+    return finish(
+        alt.layer(curve_lines, marks).properties(title=title, width="container", height=280)
+    )
 
 
 def tokens_per_param_chart(result: SizingResult) -> alt.LayerChart:
@@ -140,17 +140,21 @@ def tokens_per_param_chart(result: SizingResult) -> alt.LayerChart:
         "compute_flops:Q",
         scale=alt.Scale(type="log"),
         title="Compute budget (FLOP, log scale)",
-        axis=alt.Axis(format=".0e", tickCount=9),
+        axis=alt.Axis(format=".0e", values=decades(df["compute_flops"])),
     )
     y = alt.Y("tokens_per_param:Q", title="Compute-optimal tokens per parameter")
-    lines = (
+    fit_lines = (
         alt.Chart(df)
         .mark_line(point=True)
         .encode(
             x=x,
             y=y,
             color=alt.Color(
-                "fit_label:N", title="Fit", legend=alt.Legend(orient="bottom", labelLimit=400)
+                "fit_label:N",
+                title="Fit",
+                sort=list(dict.fromkeys(df["fit_label"])),
+                scale=alt.Scale(**palette.scale(df["fit_label"])),
+                legend=alt.Legend(orient="bottom", direction="vertical"),
             ),
             tooltip=[
                 alt.Tooltip("fit_label:N", title="fit"),
@@ -160,7 +164,7 @@ def tokens_per_param_chart(result: SizingResult) -> alt.LayerChart:
             ],
         )
     )
-    layers = [lines]
+    layers = [fit_lines]
     if result.budget_flops:
         rule = pd.DataFrame({"compute_flops": [result.budget_flops]})
         layers.append(
@@ -171,10 +175,18 @@ def tokens_per_param_chart(result: SizingResult) -> alt.LayerChart:
                 tooltip=[alt.Tooltip("compute_flops:Q", format=".2e", title="your budget (FLOP)")],
             )
         )
-    return alt.layer(*layers).properties(
-        title="Where the fits disagree: tokens per parameter at the optimum",
-        width="container",
-        height=280,
+    # The plot keeps its 280 px (layout.AUTOSIZE): under Streamlit's default ``autosize: fit``
+    # the rotated y title, longer than what the title and legend left of ``height``, squeezed
+    # the plot to a flat line with a bare "0" on the y-axis.
+    return finish(
+        alt.layer(*layers).properties(
+            title=alt.TitleParams(
+                lines("Where the fits disagree: tokens per parameter at the optimum"),
+                anchor="start",
+            ),
+            width="container",
+            height=280,
+        )
     )
 
 
@@ -208,18 +220,29 @@ def cost_later_chart(
         .mark_bar()
         .encode(x=x, y=alt.Y("cost_usd:Q", title="Training cost (USD)"), tooltip=tooltip)
     )
-    title = f"Cost of {result.later_of} if started later (price-performance +30 %/year)"
+    title = lines(f"Cost of {result.later_of} if started later")
+    subtitle = [f"Price-performance +{HW_PRICE_PERF_GROWTH:.0%}/year (seed 002)"]
     props = {"width": "container", "height": 240}
     if "p10" not in df:
-        return bars.properties(title=title, **props)
+        return finish(
+            bars.properties(
+                title=alt.TitleParams(title, subtitle=subtitle, anchor="start"), **props
+            )
+        )
     whiskers = (
         alt.Chart(df)
         .mark_errorbar(ticks={"size": 16}, color="#212121", thickness=1.5)
         .encode(x=x, y=alt.Y("p10:Q", title="Training cost (USD)"), y2="p90:Q", tooltip=tooltip)
     )
-    return alt.layer(bars, whiskers).properties(
-        title=alt.TitleParams(title, subtitle=["Whiskers: likely range (P10–P90)"], anchor="start"),
-        **props,
+    return finish(
+        alt.layer(bars, whiskers).properties(
+            title=alt.TitleParams(
+                title,
+                subtitle=[*subtitle, "Whiskers: likely range (P10–P90)"],
+                anchor="start",
+            ),
+            **props,
+        )
     )
 
 

@@ -12,13 +12,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from calculator.charts.layout import frame, lines
+from calculator.charts.palette import HIGH_END, LOW_END
 from calculator.uncertainty import TornadoBar
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 MAX_BARS = 8
 """Bars shown: the inputs with the largest swings (the rest move the headline less)."""
 
-LOW_COLOUR, HIGH_COLOUR = "#1565c0", "#c62828"
+LOW_COLOUR, HIGH_COLOUR = LOW_END, HIGH_END
+SUBTITLE = ["blue: input at its low end · red: at its high end", "dashed: the headline"]
+"""The colour key, in two lines that fit the narrowest column."""
 
 
 def tornado_rows(bars: Sequence[TornadoBar], limit: int = MAX_BARS) -> list[dict[str, Any]]:
@@ -84,7 +88,7 @@ def tornado_spec(
         "type": "nominal",
         "title": None,
         "sort": {"field": "rank", "order": "ascending"},
-        "axis": {"labelLimit": label_limit},
+        "axis": {"labelLimit": label_limit, "labelOverlap": False},
     }
     axis = {"title": axis_title, **({"format": axis_format} if axis_format else {})}
     tooltip = [
@@ -93,64 +97,69 @@ def tornado_spec(
         {"field": "input_value", "type": "quantitative", "title": "Input value", "format": ",.4~g"},
         {"field": "value", "type": "quantitative", "title": "Headline", "format": value_format},
     ]
-    return {
-        "$schema": SCHEMA,
-        "autosize": {"type": "fit-x", "contains": "padding"},
-        "title": {
-            "text": title,
-            "subtitle": "blue: input at its low end · red: at its high end · dashed: the headline",
-            "anchor": "start",
-            "limit": 0,
-            "subtitleColor": "#616161",
-        },
-        "height": 26 * n,
-        "layer": [
-            {
-                "data": {"values": rows},
-                "mark": {"type": "rule", "strokeWidth": 10, "opacity": 0.35, "color": "#616161"},
-                "transform": [
-                    {
-                        "aggregate": [
-                            {"op": "min", "field": "value", "as": "lo"},
-                            {"op": "max", "field": "value", "as": "hi"},
-                        ],
-                        "groupby": ["input", "rank"],
-                    }
-                ],
-                "encoding": {
-                    "y": y,
-                    "x": {
-                        "field": "lo",
-                        "type": "quantitative",
-                        "axis": axis,
-                        "scale": {"zero": False},
-                    },
-                    "x2": {"field": "hi"},
-                },
+    return frame(
+        {
+            "$schema": SCHEMA,
+            "title": {
+                "text": lines(title),
+                "subtitle": SUBTITLE,
+                "anchor": "start",
+                "subtitleColor": "#616161",
             },
-            {
-                "data": {"values": rows},
-                "mark": {"type": "point", "filled": True, "size": 90},
-                "encoding": {
-                    "y": y,
-                    "x": {"field": "value", "type": "quantitative"},
-                    "color": {
-                        "field": "end",
-                        "type": "nominal",
-                        "title": "Headline with the input at",
-                        "scale": {
-                            "domain": ["input at its low end", "input at its high end"],
-                            "range": [LOW_COLOUR, HIGH_COLOUR],
+            "height": 26 * n,
+            "layer": [
+                {
+                    "data": {"values": rows},
+                    "mark": {
+                        "type": "rule",
+                        "strokeWidth": 10,
+                        "opacity": 0.35,
+                        "color": "#616161",
+                    },
+                    "transform": [
+                        {
+                            "aggregate": [
+                                {"op": "min", "field": "value", "as": "lo"},
+                                {"op": "max", "field": "value", "as": "hi"},
+                            ],
+                            "groupby": ["input", "rank"],
+                        }
+                    ],
+                    "encoding": {
+                        "y": y,
+                        "x": {
+                            "field": "lo",
+                            "type": "quantitative",
+                            "axis": axis,
+                            "scale": {"zero": False},
                         },
-                        "legend": None,
+                        "x2": {"field": "hi"},
                     },
-                    "tooltip": tooltip,
                 },
-            },
-            {
-                "data": {"values": [{"point": point}]},
-                "mark": {"type": "rule", "color": "#212121", "strokeDash": [4, 3]},
-                "encoding": {"x": {"field": "point", "type": "quantitative"}},
-            },
-        ],
-    }
+                {
+                    "data": {"values": rows},
+                    "mark": {"type": "point", "filled": True, "size": 90},
+                    "encoding": {
+                        "y": y,
+                        "x": {"field": "value", "type": "quantitative"},
+                        "color": {
+                            "field": "end",
+                            "type": "nominal",
+                            "title": "Headline with the input at",
+                            "scale": {
+                                "domain": ["input at its low end", "input at its high end"],
+                                "range": [LOW_COLOUR, HIGH_COLOUR],
+                            },
+                            "legend": None,
+                        },
+                        "tooltip": tooltip,
+                    },
+                },
+                {
+                    "data": {"values": [{"point": point}]},
+                    "mark": {"type": "rule", "color": "#212121", "strokeDash": [4, 3]},
+                    "encoding": {"x": {"field": "point", "type": "quantitative"}},
+                },
+            ],
+        }
+    )
