@@ -2164,7 +2164,7 @@ def key_figures(
 
     >>> figs = dict(key_figures(compare_methods(FinetuneInputs())))
     >>> figs["Trainable parameters (LoRA)"]
-    '4,194,304 (0.062 % of 6,738,415,616)'
+    '4,194,304 (0.062% of 6,738,415,616)'
     """
     figs = _key_figures(result)
     if ranges is None:
@@ -2194,9 +2194,10 @@ def _key_figures(result: FinetuneComparison) -> list[tuple[str, str]]:
         ("Model", f"{result.inputs.model} ({result.params.total:,} parameters)"),
         (
             f"Trainable parameters ({label})",
-            f"{sel.trainable_params:,} ({pct:.2g} % of {sel.total_params:,})"
+            # a share as "0.062%" / "100%" ("{:.2g}" alone printed 100 as "1e+02")
+            f"{sel.trainable_params:,} ({pct:.2g}% of {sel.total_params:,})"
             if pct < 10
-            else f"{sel.trainable_params:,} ({pct:.0f} % of {sel.total_params:,})",
+            else f"{sel.trainable_params:,} ({pct:.0f}% of {sel.total_params:,})",
         ),
         (f"Memory per GPU ({label})", f"{sel.memory.total:,.1f} GB of {sel.gpu_memory_gb:,.0f} GB"),
         (f"GPUs needed ({label}, {sel.gpu_name})", needed),

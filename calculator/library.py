@@ -107,8 +107,35 @@ class Library:
         return out
 
     def list(self) -> list[SavedScenario]:
-        """Every saved scenario, by name."""
+        """Every saved scenario, by name (rows this version cannot read are left out:
+        :meth:`unreadable`)."""
         return self._rows()
+
+    def unreadable(self) -> list[str]:
+        """Names of saved rows this version cannot read (kept in the file, never changed).
+
+        Examples
+        --------
+        >>> import tempfile, os
+        >>> lib = Library(os.path.join(tempfile.mkdtemp(), "s.sqlite3"))
+        >>> lib.save(Scenario(name="ok")).name
+        'ok'
+        >>> with closing(lib._connect()) as conn, conn:
+        ...     _ = conn.execute("UPDATE scenarios SET scenario_json = ?", ('{"version": 9}',))
+        >>> lib.list(), lib.unreadable()
+        ([], ['ok'])
+        """
+        with closing(self._connect()) as conn:
+            rows = conn.execute(
+                "SELECT name, scenario_json FROM scenarios ORDER BY name COLLATE NOCASE"
+            ).fetchall()
+        out = []
+        for name, text in rows:
+            try:
+                Scenario.model_validate_json(text)
+            except ValidationError:
+                out.append(name)
+        return out
 
     def get(self, name: str) -> SavedScenario:
         """The scenario saved as ``name``; :class:`InputError` when there is none."""

@@ -1,12 +1,15 @@
 """Risk assessment: questionnaire → 0–100 score, drivers, cost trajectories, recommendations.
 
-Thin page: widgets → :class:`calculator.risk.Answers` → :func:`calculator.risk.assess`
-(cached by the frozen answers) → render.  Writes ``st.session_state["answers"]`` and
-``["scenario_name"]`` on every run (session-state contract).
+Thin page: widgets → :class:`calculator.risk.Answers` (validated here, once) →
+:func:`calculator.risk.assess` (cached by the answers' JSON, computed from the typed model) →
+render.  The answers and the scenario's name go into the session's typed scenario
+(:func:`ui.session.set_answers`); widgets re-seed from it when Streamlit dropped them or a
+scenario was opened.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any, get_args
 
@@ -16,23 +19,17 @@ from pydantic import BaseModel, ValidationError
 
 from calculator import risk
 from calculator.charts import assessment as charts
-from calculator.errors import InputError, describe_validation_error, parse_model_json
+from calculator.errors import InputError, decode_json, describe_validation_error
 from calculator.mitigation import format_multiple, format_payback
 from calculator.presets import PRESET_NOTES, PRESETS
 from calculator.risk import OPTION_LABELS, Answers
 from calculator.uncertainty import format_likely
-from ui.widgets import (
-    SPREAD_PERCENT_DEFAULT,
-    dollars,
-    field_info,
-    number_field,
-    spread_picker,
-)
+from ui import session
+from ui.widgets import dollars, field_info, number_field, spread_picker, spread_state
 
 KEY = "w.assess"
 UPLOAD_KEY = "assess.upload"
 MESSAGE_KEY = "assess.upload_message"
-WHAT_IF_KEY = "assess.what_if"
 SPREAD_PATHS_KEY = f"{KEY}.spreads.paths"
 SPREAD_SIZE_KEY = f"{KEY}.spreads.size"
 
@@ -125,40 +122,42 @@ def _options(model: type[BaseModel], name: str) -> list[str]:
 
 
 def _write_state(answers: Answers) -> None:
-    """Put every answer into its widget's state (preset, upload)."""
+    """Put every answer into its widget's state (a preset)."""
     data = answers.model_dump()
     for _, section, _, fields in SECTIONS:
         for name in fields:
             st.session_state[_key(section, name)] = data[section][name]
     st.session_state[_key(None, "stage")] = answers.stage
     st.session_state[_key(None, "scenario_name")] = answers.scenario_name
-    st.session_state[WHAT_IF_KEY] = answers.what_if
     _write_spreads(answers.spreads)
 
 
 def _write_spreads(spreads: dict[str, float]) -> None:
-    st.session_state[SPREAD_PATHS_KEY] = [p for p in risk.SPREADABLE if spreads.get(p, 0) > 0]
-    sizes = [v for v in spreads.values() if v > 0]
-    st.session_state[SPREAD_SIZE_KEY] = round(100 * max(sizes)) if sizes else SPREAD_PERCENT_DEFAULT
+    ordered = {p: spreads[p] for p in risk.SPREADABLE if p in spreads}
+    st.session_state.update(spread_state(SPREAD_PATHS_KEY, SPREAD_SIZE_KEY, ordered))
+
+
+WIDGET_KEYS = (
+    *(_key(section, name) for _, section, _, fields in SECTIONS for name in fields),
+    _key(None, "stage"),
+    _key(None, "scenario_name"),
+    SPREAD_PATHS_KEY,
+)
 
 
 def _restore_missing_state() -> None:
-    """Re-seed widgets whose state Streamlit dropped (e.g. after a page switch) from the
-    last published answers, ``st.session_state["answers"]``."""
-    saved = st.session_state.get("answers")
-    if not isinstance(saved, dict):
+    """Re-seed widgets whose state is absent (a scenario opened from a link, the library or a
+    file dropped them) from the session's typed scenario; nothing to do on most reruns."""
+    scenario = session.current()
+    if scenario is None or all(k in st.session_state for k in WIDGET_KEYS):
         return
-    try:
-        answers = Answers.model_validate(saved)
-    except ValidationError:
-        return
+    answers = scenario.answers
     data = answers.model_dump()
     for _, section, _, fields in SECTIONS:
         for name in fields:
             st.session_state.setdefault(_key(section, name), data[section][name])
     st.session_state.setdefault(_key(None, "stage"), answers.stage)
-    st.session_state.setdefault(_key(None, "scenario_name"), answers.scenario_name)
-    st.session_state.setdefault(WHAT_IF_KEY, answers.what_if)
+    st.session_state.setdefault(_key(None, "scenario_name"), scenario.name)
     if SPREAD_PATHS_KEY not in st.session_state:
         _write_spreads(answers.spreads)
 
@@ -171,17 +170,24 @@ def _apply_preset() -> None:
 
 
 def _on_upload() -> None:
-    """Validate the uploaded file; only a valid file replaces the answers."""
+    """Validate the uploaded file once (a scenario file, or an old answers file); only a
+    valid file replaces the session's scenario, and every page re-seeds from it."""
+    from calculator.scenario import parse_scenario
+
     file = st.session_state.get(UPLOAD_KEY)
     if file is None:
         return
     try:
-        answers = parse_model_json(file.getvalue(), Answers, source=file.name)
+        scenario = parse_scenario(decode_json(file.getvalue(), file.name))
     except InputError as exc:
-        st.session_state[MESSAGE_KEY] = ("error", f"{exc}\n\nYour current answers are unchanged.")
+        reason = str(exc) if str(exc).startswith(file.name) else f"{file.name}: {exc}"
+        st.session_state[MESSAGE_KEY] = (
+            "error",
+            f"{reason}\n\nYour current scenario is unchanged.",
+        )
         return
-    _write_state(answers)
-    st.session_state[MESSAGE_KEY] = ("success", f"Answers loaded from {file.name}.")
+    session.seed(scenario)
+    st.session_state[MESSAGE_KEY] = ("success", f"Scenario loaded from {file.name}.")
 
 
 def _widget(section: str, model: type[BaseModel], name: str, step: Any, fmt: str | None) -> Any:
@@ -202,22 +208,24 @@ def _widget(section: str, model: type[BaseModel], name: str, step: Any, fmt: str
     return number_field(model, name, key=key, step=step, fmt=fmt)
 
 
+# Cache key: the answers' JSON; the typed answers it was dumped from ride along unhashed
+# (the leading underscore), so a cache miss computes from them without validating again.
 @st.cache_data(max_entries=64, show_spinner=False)
-def _assess(answers_json: str) -> risk.Assessment:
-    """Assessment of the answers (cache key: their JSON, scenario name and what-ifs left out)."""
-    return risk.assess(Answers.model_validate_json(answers_json))
+def _assess(answers_json: str, _answers: Answers) -> risk.Assessment:
+    """Assessment of the answers (cache key: their JSON)."""
+    return risk.assess(_answers)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _ranges(answers_json: str) -> risk.AssessmentRanges:
+def _ranges(answers_json: str, _answers: Answers) -> risk.AssessmentRanges:
     """P10–P90 of the score and costs (simulation with a fixed seed), tornadoes, basis."""
-    return risk.assess_ranges(Answers.model_validate_json(answers_json), _assess(answers_json))
+    return risk.assess_ranges(_answers, _assess(answers_json, _answers))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _chart_specs(answers_json: str) -> dict[str, dict]:
+def _chart_specs(answers_json: str, _answers: Answers) -> dict[str, dict]:
     """Vega-Lite specs of the page's charts (built once per set of answers)."""
-    return charts.page_specs(_assess(answers_json), _ranges(answers_json))
+    return charts.page_specs(_assess(answers_json, _answers), _ranges(answers_json, _answers))
 
 
 def _spread_controls() -> dict[str, float]:
@@ -241,7 +249,8 @@ def _likely(r: risk.Range, fmt: Any) -> str:
 
 
 def _money(x: float) -> str:
-    return f"${x:,.0f}/month"
+    """Monthly dollars that fit a metric box: ``$143K/month``, ``$8,000/month``, ``$1.2M/month``."""
+    return f"{risk.format_money(x)}/month"
 
 
 # ---------------------------------------------------------------------------------------
@@ -276,11 +285,13 @@ with top[1]:
     st.button("Apply preset", on_click=_apply_preset, key="assess.apply_preset")
 with top[2]:
     st.file_uploader(
-        "Upload answers (JSON)",
+        "Upload a scenario (JSON)",
         type=["json"],
         key=UPLOAD_KEY,
         on_change=_on_upload,
-        help="A file downloaded from this page (schema: `python -m calculator schema assess`).",
+        help="A file downloaded from this page, or an answers file (schema: `python -m "
+        "calculator schema assess`). Replaces the whole scenario: answers, what-if inputs "
+        "and their spreads, benchmark runs.",
     )
 
 message = st.session_state.pop(MESSAGE_KEY, None)
@@ -313,9 +324,8 @@ with left:
             horizontal=True,
             persist_state="session",
         )
-    raw["scenario_name"] = st.session_state.get(_key(None, "scenario_name"), "")
-    raw["what_if"] = st.session_state.get(WHAT_IF_KEY, {})
     raw["spreads"] = _spread_controls()
+name = str(st.session_state.get(_key(None, "scenario_name")) or "")  # max_chars: ≤ 200
 
 try:
     answers = Answers.model_validate(raw)
@@ -324,30 +334,38 @@ except ValidationError as exc:  # widgets are bounded, so this is a safety net
         st.error("Some answers are invalid:\n\n" + describe_validation_error(exc))
     st.stop()
 
-st.session_state["answers"] = answers.model_dump(mode="json")
-st.session_state["scenario_name"] = answers.scenario_name
+scenario = session.set_answers(answers, name)
+
+
+def _scenario_file(scenario: Any) -> str:
+    """The scenario file's text (built only when the user downloads it, off the script thread:
+    the scenario is passed in, never read from the session there; None: the default one)."""
+    from calculator.scenario import Scenario, to_json
+
+    return to_json(scenario if scenario is not None else Scenario())
+
 
 with left:
-    slug = re.sub(r"[^A-Za-z0-9]+", "-", answers.scenario_name).strip("-").lower() or "answers"
-    download = answers.model_copy(
-        update={"what_if": {**answers.what_if, **st.session_state.get("what_if", {})}}
-    )
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-").lower() or "scenario"
     st.download_button(
-        "Download answers (JSON)",
-        download.model_dump_json(indent=2),
+        "Download scenario (JSON)",
+        functools.partial(_scenario_file, scenario),
         file_name=f"{slug}.json",
         mime="application/json",
         key="assess.download",
-        help="Includes the what-if pages' current inputs, so the file restores the whole scenario.",
+        on_click="ignore",
+        help="The answers with the what-if pages' inputs, their spreads and this session's "
+        "benchmark runs: upload it here to restore the whole scenario. "
+        "`python -m calculator assess` and `report` read it.",
     )
 
-key_json = answers.model_copy(update={"what_if": {}, "scenario_name": ""}).model_dump_json()
-result = _assess(key_json)
-specs = _chart_specs(key_json)
-ranges = _ranges(key_json)
+key_json = answers.model_dump_json()
+result = _assess(key_json, answers)
+specs = _chart_specs(key_json, answers)
+ranges = _ranges(key_json, answers)
 
 with right:
-    st.subheader(answers.scenario_name or "Results")
+    st.subheader(name or "Results")
     c1, c2 = st.columns([1, 2])
     c1.metric(
         "Scalability risk score",

@@ -3,6 +3,11 @@
 The benchmark runs in a subprocess (:mod:`bench.process`) that streams JSON-lines events;
 this page never imports torch.  A fragment polls the process while it runs, so the rest
 of the page (Green Money included) stays usable; Cancel stops it.
+
+A finished run's :class:`bench.protocol.BenchResult` (validated once, where the subprocess
+line is read: :mod:`bench.process`) is appended, typed, to the session's scenario
+(:func:`ui.session.add_bench_result`); Green Money's inputs and spreads go there too, and its
+widgets are seeded back from it by :func:`ui.green_money_state.widget_state` when absent.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from bench.protocol import (
     Event,
     ProgressEvent,
     ResultEvent,
+    RunResult,
     StatusEvent,
 )
 from calculator import greenmoney
@@ -41,6 +47,8 @@ from calculator.charts import benchmark as charts
 from calculator.charts.tornado import tornado_spec
 from calculator.errors import InputError, describe_validation_error
 from calculator.greenmoney import REFERENCE_MACHINES, GreenMoneyInputs
+from ui import session
+from ui.green_money_state import CUSTOM, Figure, measured_figure, widget_state
 from ui.widgets import field_info, number_field, spread_picker
 
 FIGURE_FIELDS = {
@@ -52,7 +60,7 @@ MODELS = {
     name: spec.description or name for name, spec in models_registry().items() if not spec.hidden
 }
 JOB = "benchmark.job"  # running subprocess + events so far (not a widget key)
-LAST = "benchmark.last"  # outcome of the last run: {"result": dict} or {"error": (kind, message)}
+LAST = "benchmark.last"  # outcome of the last run: {"result": BenchResult} or {"error": (…)}
 HISTORY_COLUMNS = {
     "run_id": "Run",
     "created_at": "When (UTC)",
@@ -90,16 +98,17 @@ def detect_device() -> dict[str, Any]:
 
 
 def past_runs(
-    session_results: list[dict[str, Any]], limit: int = 20
+    session_results: tuple[BenchResult, ...], limit: int = 20
 ) -> tuple[list[dict[str, Any]], str | None]:
-    """Stored runs (newest first) not made in this session: [{"label", "result"}], error message."""
+    """Stored runs (newest first) not made in this session: [{"label", "result"}] with typed
+    results, and an error message."""
     try:
         entries = history.History().list(limit=limit + len(session_results))
     except Exception as exc:  # the history is a convenience: it never breaks the page
         return [], f"Past runs could not be read: {exc}"
     out = []
     for entry in entries:
-        result = entry.result.model_dump(mode="json")
+        result = entry.result
         if result not in session_results:
             when = entry.created_at[:16].replace("T", " ")
             out.append({"label": f"Past #{entry.id} · {entry.machine} · {when}", "result": result})
@@ -198,17 +207,9 @@ def apply_events(job: dict[str, Any], events: list[Event]) -> None:
         elif isinstance(ev, StatusEvent):
             job["status"] = ev.message
         elif isinstance(ev, ResultEvent):
-            job["result"] = ev.result.model_dump(mode="json")
+            job["result"] = ev.result  # typed: validated once, where the line was read
         elif isinstance(ev, ErrorEvent):
             job["error"] = (ev.kind, ev.message)
-
-
-def normalised(result: dict[str, Any]) -> dict[str, Any]:
-    """A result dict as the engine's model dumps it today (trust fields included)."""
-    try:
-        return BenchResult.model_validate(result).model_dump(mode="json")
-    except ValidationError:
-        return result
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -227,9 +228,8 @@ def plain(text: str) -> str:
 def finish_run(job: dict[str, Any]) -> None:
     """Record the outcome of a finished process and drop the job."""
     if "result" in job:
-        result = normalised(job["result"])
-        st.session_state.setdefault("bench_results", []).append(result)
-        st.session_state[LAST] = {"result": result}
+        session.add_bench_result(job["result"])
+        st.session_state[LAST] = {"result": job["result"]}
     elif "error" in job:
         st.session_state[LAST] = {"error": job["error"]}
     elif job.get("cancel_requested"):
@@ -310,13 +310,12 @@ def device_card(info: dict[str, Any]) -> None:
             st.caption(" · ".join(extra))
 
 
-def throughput_text(run: dict[str, Any]) -> str:
+def throughput_text(run: RunResult) -> str:
     """'3.3 items/s, median of 3 passes (IQR 0.1)', or 'one pass' for runs stored before passes."""
-    text = f"{run['items_per_second']:,.1f} items/s"
-    if run.get("passes", 1) > 1 and run.get("items_per_second_iqr") is not None:
+    text = f"{run.items_per_second:,.1f} items/s"
+    if run.passes > 1 and run.items_per_second_iqr is not None:
         return (
-            text
-            + f", median of {run['passes']} passes (IQR {run['items_per_second_iqr']:,.2g} items/s)"
+            text + f", median of {run.passes} passes (IQR {run.items_per_second_iqr:,.2g} items/s)"
         )
     return text + ", one timed pass"
 
@@ -352,7 +351,9 @@ def past_chart_rows(past: list[dict[str, Any]], limit: int = 3) -> list[dict[str
     return [
         row
         for p in past[:limit]
-        for row in charts.rows_from_bench_result(p["result"], p["label"], "past run")
+        for row in charts.rows_from_bench_result(
+            p["result"].model_dump(mode="json"), p["label"], "past run"
+        )
     ]
 
 
@@ -614,13 +615,13 @@ if JOB not in st.session_state:
 if st.session_state.get(JOB) is not None:
     follow_run()
 
-results = st.session_state.get("bench_results") or []
+results = session.scenario().bench_results
 past, past_problem = past_runs(results)
 last = st.session_state.get(LAST)
 if last and "error" in last:
     show_error(*last["error"])
 if results:
-    show_result(results[-1], past)
+    show_result(results[-1].model_dump(mode="json"), past)
 else:
     st.caption(
         "No run yet in this session. The seed's reference machines"
@@ -669,32 +670,38 @@ st.write(
     "year → dollars at the loaded hourly rate → payback of the hardware price difference."
 )
 
-machines: dict[str, dict[str, float]] = {
-    f"{m.name} (seed 000)": dict(m.items_per_second) for m in REFERENCE_MACHINES.values()
+# machine label → model → its figure (seed 000's quotes, this session's runs, past runs)
+machines: dict[str, dict[str, Figure]] = {
+    f"{m.name} (seed 000)": {model: Figure(v) for model, v in m.items_per_second.items()}
+    for m in REFERENCE_MACHINES.values()
 }
-measured: dict[
-    str, dict[str, dict[str, Any]]
-] = {}  # machine label → model → the run behind its figure
+measured: dict[str, dict[str, RunResult]] = {}  # machine label → model → the run behind it
 for i, res in enumerate(reversed(results)):
     label = (
         "This machine, latest run"
         if i == 0
         else f"This machine, run {len(results) - i} of this session"
     )
-    measured[label] = {r["model"]: r for r in res["runs"]}
+    measured[label] = {r.model: r for r in res.runs}
 for p in past:
-    measured[p["label"]] = {r["model"]: r for r in p["result"]["runs"]}
+    measured[p["label"]] = {r.model: r for r in p["result"].runs}
 for label, runs in measured.items():
-    machines[label] = {model: r["items_per_second"] for model, r in runs.items()}
-machines["Custom throughput"] = {}
+    machines[label] = {model: measured_figure(r) for model, r in runs.items()}
+machines[CUSTOM] = {}
 names = list(machines)
+workloads = list(MODELS) + [
+    m for m in REFERENCE_MACHINES["M2 Pro"].items_per_second if m not in MODELS
+]
+session.seed_widgets(
+    "green_money",
+    "w.green_money.model",
+    lambda s: widget_state(s.green_money, s.spreads.green_money, machines, workloads),
+)
 
+note_area = st.container()  # what an opened scenario's inputs became, if not exactly them
 g1, g2, g3 = st.columns(3)
 with g1:
     st.markdown("**Machines**")
-    workloads = list(MODELS) + [
-        m for m in REFERENCE_MACHINES["M2 Pro"].items_per_second if m not in MODELS
-    ]
     workload = st.selectbox(
         "Workload model",
         workloads,
@@ -725,30 +732,24 @@ with g1:
     speeds: dict[str, Any] = {}
     for role, choice in (("current", current), ("candidate", candidate)):
         field = f"{role}_items_per_second"
-        value = machines[choice].get(workload)
-        speeds[f"{role}_measurement_warning"] = None
-        speeds[f"{role}_items_per_second_iqr"] = None
-        if value is None:
-            if choice != "Custom throughput":
+        figure = machines[choice].get(workload)
+        if figure is None:
+            if choice != CUSTOM:
                 st.caption(f"{choice} has no {workload} figure: type one.")
-            value = number_field(GreenMoneyInputs, field, key=f"w.green_money.{field}")
+            figure = Figure(number_field(GreenMoneyInputs, field, key=f"w.green_money.{field}"))
         else:
             name = field_info(GreenMoneyInputs, field)["label"].split(" (")[0]
             run = measured.get(choice, {}).get(workload)
             if run is None:
-                st.caption(f"{name}: {value:,.1f} items/s (quoted by seed 000)")
+                st.caption(f"{name}: {figure.items_per_second:,.1f} items/s (quoted by seed 000)")
             else:
-                trusted = bool(run.get("trusted"))
                 st.caption(
                     f"{name}: {plain(throughput_text(run))}"
-                    + (" · trusted" if trusted else " · **not trustworthy**")
+                    + (" · trusted" if run.trusted else " · **not trustworthy**")
                 )
-                speeds[f"{role}_items_per_second_iqr"] = run.get("items_per_second_iqr")
-                if not trusted:
-                    speeds[f"{role}_measurement_warning"] = (
-                        run.get("trust_note") or "measured in a single pass."
-                    )
-        speeds[field] = value
+        speeds[field] = figure.items_per_second
+        speeds[f"{role}_items_per_second_iqr"] = figure.iqr
+        speeds[f"{role}_measurement_warning"] = figure.warning
 with g2:
     st.markdown("**Workload**")
     iterations = number_field(
@@ -815,7 +816,6 @@ except ValidationError as exc:
     st.error("These Green Money inputs do not fit together:\n\n" + describe_validation_error(exc))
 
 if gm_inputs is not None:
-    st.session_state.setdefault("what_if", {})["green_money"] = gm_inputs.model_dump(mode="json")
     gm = greenmoney.green_money(gm_inputs)
     gm_spreads = spread_picker(
         title="Inputs you are unsure of",
@@ -829,6 +829,9 @@ if gm_inputs is not None:
         size_key="w.green_money.spreads.size",
         placeholder="None: only the measured or assumed spreads",
     )
+    seed_note = session.publish("green_money", gm_inputs, gm_spreads)
+    if seed_note:
+        note_area.info(seed_note, icon=":material/info:")
     gm_ranges = _green_money_ranges(gm_inputs.model_dump_json(), json.dumps(gm_spreads))
     likely = greenmoney.range_texts(gm_ranges)
     figures = greenmoney.figure_rows(gm)

@@ -3,7 +3,9 @@
 Thin page: widgets → :class:`calculator.finetune.FinetuneInputs` →
 :func:`calculator.finetune.compare_methods` → render.  Ranges (issue 12):
 :func:`calculator.finetune.finetune_uncertainty`, cached on the inputs' JSON and the spreads
-the user marks ("Mark inputs as uncertain").
+the user marks ("Mark inputs as uncertain").  Inputs and spreads go into the session's
+scenario (:func:`ui.session.publish`); the widgets are seeded back from it by
+:func:`ui.finetune_state.widget_state` when absent (a link, a scenario opened).
 """
 
 from __future__ import annotations
@@ -20,11 +22,11 @@ from calculator.charts import finetune as charts
 from calculator.errors import InputError, describe_validation_error
 from calculator.finetune import Architecture, FinetuneInputs
 from calculator.hardware import Gpu
-from ui.gpu_catalogue import gpu_catalogue_editor
+from ui import session
+from ui.finetune_state import ARCH_FLAGS, ARCH_NUMBERS, CUSTOM, SLIDERS, K, widget_state
+from ui.gpu_catalogue import STATE_KEY, default_rows, gpu_catalogue_editor
 from ui.widgets import dollars, field_info, number_field, spread_picker
 
-K = "w.finetune."
-CUSTOM = "custom"
 TARGET_OPTIONS = [*ft.LINEAR_MODULES, "all-linear"]
 _DEFAULT = FinetuneInputs()
 DEFAULTS: dict[str, Any] = {
@@ -46,6 +48,13 @@ DEFAULTS: dict[str, Any] = {
     K + "spreads.paths": [],
     K + "spreads.size": 30,
 }
+session.seed_widgets(
+    "finetune",
+    K + "model",
+    lambda s: widget_state(
+        s.finetune, s.spreads.finetune, st.session_state.get(STATE_KEY) or default_rows()
+    ),
+)
 # Initial widget values, set once so widgets take no default argument.
 for _key, _value in DEFAULTS.items():
     st.session_state.setdefault(_key, _value)
@@ -166,6 +175,7 @@ st.button(
     key="finetune.load_case",
 )
 
+note_area = st.container()  # what an opened scenario's inputs became, if not exactly them
 inputs_area = st.container()
 # The catalogue editor runs first (the GPU select box needs its rows) but is drawn below the
 # inputs, at full width: it has twelve columns.
@@ -192,26 +202,20 @@ with inputs_area:
         if model == CUSTOM:
             arch_values = {
                 name: number_field(Architecture, name, key=f"{K}arch.{name}", step=1)
-                for name in ("layers", "hidden", "intermediate", "heads", "kv_heads", "vocab")
+                for name in ARCH_NUMBERS
             }
-            arch_values["tied_embeddings"] = st.checkbox(
-                "Tied embeddings",
-                key=K + "arch.tied",
-                help=field_info(Architecture, "tied_embeddings")["help"],
-                persist_state="session",
-            )
-            arch_values["gated_mlp"] = st.checkbox(
-                "Gated MLP (SwiGLU)",
-                key=K + "arch.gated",
-                help=field_info(Architecture, "gated_mlp")["help"],
-                persist_state="session",
-            )
-            arch_values["qkv_bias"] = st.checkbox(
-                "q/k/v biases",
-                key=K + "arch.qkv_bias",
-                help=field_info(Architecture, "qkv_bias")["help"],
-                persist_state="session",
-            )
+            flag_labels = {
+                "tied": "Tied embeddings",
+                "gated": "Gated MLP (SwiGLU)",
+                "qkv_bias": "q/k/v biases",
+            }
+            for suffix, field in ARCH_FLAGS.items():
+                arch_values[field] = st.checkbox(
+                    flag_labels[suffix],
+                    key=f"{K}arch.{suffix}",
+                    help=field_info(Architecture, field)["help"],
+                    persist_state="session",
+                )
             architecture = arch_values
         else:
             preset = ft.get_preset(model)
@@ -304,9 +308,8 @@ with inputs_area:
         meta = field_info(FinetuneInputs, "mfu")
         mfu = st.slider(
             "Utilization (MFU)",
-            0.05,
-            0.8,
-            step=0.01,
+            *SLIDERS["mfu"][:2],
+            step=SLIDERS["mfu"][2],
             key=K + "mfu",
             help=meta["help"],
             persist_state="session",
@@ -320,9 +323,8 @@ with inputs_area:
         meta = field_info(FinetuneInputs, "bandwidth_efficiency")
         bandwidth_efficiency = st.slider(
             meta["label"],
-            0.05,
-            1.0,
-            step=0.05,
+            *SLIDERS["bandwidth_efficiency"][:2],
+            step=SLIDERS["bandwidth_efficiency"][2],
             key=K + "bandwidth_efficiency",
             help=meta["help"],
             persist_state="session",
@@ -330,9 +332,8 @@ with inputs_area:
         meta = field_info(FinetuneInputs, "comm_overlap")
         comm_overlap = st.slider(
             meta["label"],
-            0.0,
-            1.0,
-            step=0.05,
+            *SLIDERS["comm_overlap"][:2],
+            step=SLIDERS["comm_overlap"][2],
             key=K + "comm_overlap",
             help=meta["help"],
             persist_state="session",
@@ -376,7 +377,9 @@ except InputError as exc:
     st.error(str(exc))
     st.stop()
 
-st.session_state.setdefault("what_if", {})["finetune"] = inputs.model_dump(mode="json")
+seed_note = session.publish("finetune", inputs, spreads)
+if seed_note:
+    note_area.info(seed_note, icon=":material/info:")
 
 sel = result.selected
 texts = ft.range_texts(ranges)

@@ -1,6 +1,9 @@
 """Mitigation ROI: which fixes pay back, how fast, and in what order (seed 001 §5).
 
 Thin page: widgets → :class:`calculator.mitigation.MitigationInputs` → ``evaluate_plan`` → render.
+Inputs and spreads go into the session's scenario (:func:`ui.session.publish`); the widgets and
+the action table are seeded back from it by :func:`ui.mitigation_state.widget_state` when
+absent (a link, a scenario opened).
 """
 
 from __future__ import annotations
@@ -16,28 +19,53 @@ from calculator import risk
 from calculator.charts import mitigation as charts
 from calculator.common import COMPONENTS, ComponentCosts, format_money
 from calculator.errors import InputError, describe_validation_error
+from calculator.risk import Answers
+from ui import session
+from ui.mitigation_state import (
+    REASONS,
+    SOURCE_ASSESSMENT,
+    SOURCE_MANUAL,
+    STAGES,
+    TABLE,
+    VALID,
+    widget_state,
+)
 from ui.widgets import dollars, field_info, number_field, spread_picker
 
-TABLE = (
-    "mitigation.table"  # last valid rows of the action table (plain session state, not a widget)
-)
 EDITOR_VERSION = "mitigation.editor_version"
 SPREAD_PATHS_KEY, SPREAD_SIZE_KEY = "w.mitigation.spreads.paths", "w.mitigation.spreads.size"
-SOURCE_ASSESSMENT, SOURCE_MANUAL = "From the risk assessment", "Enter here"
 PERSIST = {"persist_state": "session"}  # keep values across page switches (Streamlit 1.67)
 
 
+# Cache keys: JSON; the typed model it was dumped from rides along unhashed (leading
+# underscore), so a cache miss computes from it without validating again.
 @st.cache_data(max_entries=32, show_spinner=False)
-def _evaluate(inputs_json: str) -> mt.MitigationResult:
-    return mt.evaluate_plan(mt.MitigationInputs.model_validate_json(inputs_json))
+def _evaluate(inputs_json: str, _inputs: mt.MitigationInputs) -> mt.MitigationResult:
+    return mt.evaluate_plan(_inputs)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def _ranges(inputs_json: str, spreads_json: str) -> mt.PlanUncertainty | None:
+def _ranges(
+    inputs_json: str, spreads_json: str, _inputs: mt.MitigationInputs
+) -> mt.PlanUncertainty | None:
     """P10–P90 of the plan's headlines (simulation with a fixed seed), NPV tornado, basis."""
-    return mt.plan_uncertainty(
-        mt.MitigationInputs.model_validate_json(inputs_json), json.loads(spreads_json)
-    )
+    return mt.plan_uncertainty(_inputs, json.loads(spreads_json))
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _from_assessment(answers_json: str, _answers: Answers) -> mt.MitigationInputs:
+    """The starting point the assessment's answers give (their assessment, cached)."""
+    return risk.mitigation_inputs(_answers)
+
+
+def assessment_base() -> tuple[mt.MitigationInputs | None, str | None]:
+    """(the session's assessment as a starting point, why it cannot be used)."""
+    answers = session.scenario().answers
+    try:
+        return _from_assessment(answers.model_dump_json(), answers), None
+    except (ValidationError, InputError, ValueError) as exc:
+        reason = describe_validation_error(exc) if isinstance(exc, ValidationError) else str(exc)
+        return None, reason
 
 
 @st.cache_data(max_entries=1, show_spinner=False)
@@ -57,18 +85,13 @@ def starting_point() -> tuple[ComponentCosts, ComponentCosts, int, mt.Mitigation
         "(its answers in this session), or enter them here.",
     )
     if source == SOURCE_ASSESSMENT:
-        answers = st.session_state.get("answers")
-        try:
-            base = risk.mitigation_inputs(answers if answers is not None else {})
-        except (ValidationError, InputError, ValueError) as exc:
-            reason = (
-                describe_validation_error(exc) if isinstance(exc, ValidationError) else str(exc)
-            )
+        base, reason = assessment_base()
+        if base is None:
             st.warning(
                 f"The assessment answers cannot be used ({reason}); enter the starting point here."
             )
         else:
-            if answers is None:
+            if not session.answered():
                 st.caption(
                     "The assessment has not been opened this session: its default answers are used."
                 )
@@ -240,14 +263,14 @@ def action_table(
     except InputError as exc:
         st.error(f"The action table has invalid values, so the previous plan is shown:\n\n{exc}")
         try:
-            return mt.rows_to_actions(st.session_state.get("mitigation.valid", []))
+            return mt.rows_to_actions(st.session_state.get(VALID, []))
         except InputError:
             return (
                 mt.DEFAULT_ACTIONS,
                 tuple(a.id for a in mt.DEFAULT_ACTIONS),
                 tuple(not_applicable),
             )
-    st.session_state["mitigation.valid"] = rows
+    st.session_state[VALID] = rows
     st.session_state[TABLE] = rows  # edits survive a page switch (the editor's own state does not)
     return result
 
@@ -262,16 +285,31 @@ st.write(
     "Mitigation-phase ROI*."
 )
 
+
+def initial(key: str, **kwargs: object) -> dict[str, object]:
+    """A widget's default only on first render (the seeded or persisted state wins after)."""
+    return {} if key in st.session_state else kwargs
+
+
+def _seed_state(s) -> dict:
+    values = widget_state(s.mitigation, s.spreads.mitigation, assessment_base()[0])
+    return values | {EDITOR_VERSION: st.session_state.get(EDITOR_VERSION, 0) + 1}
+
+
+session.seed_widgets("mitigation", "w.mitigation.source", _seed_state)
+note_area = st.container()  # what an opened scenario's inputs became, if not exactly them
 st.subheader("Starting point and growth")
 current, projected, growth_months, suggested = starting_point()
-STAGES = ["design", "pilot", "production"]
 left, mid, right, last, team = st.columns(5)
 with left:
     stage_meta = field_info(mt.MitigationInputs, "stage")
     stage = st.selectbox(
         "Stage",
         STAGES,
-        index=STAGES.index(suggested.stage if suggested else "production"),
+        **initial(
+            "w.mitigation.stage",
+            index=STAGES.index(suggested.stage if suggested else "production"),
+        ),
         key="w.mitigation.stage",
         **PERSIST,
         help=str(stage_meta["help"]) + " Multiplier on investment: design ×0.5, pilot ×0.75, "
@@ -301,7 +339,10 @@ with last:
         ["hold", "continue"],
         key="w.mitigation.after_growth",
         **PERSIST,
-        index=1 if suggested and suggested.after_growth == "continue" else 0,
+        **initial(
+            "w.mitigation.after_growth",
+            index=1 if suggested and suggested.after_growth == "continue" else 0,
+        ),
         horizontal=True,
         help=field_info(mt.MitigationInputs, "after_growth")["help"],
     )
@@ -327,6 +368,10 @@ st.caption(
     "gives no headcount, so the engineers per phase are a ScaleRisk assumption)."
 )
 suggested_off = suggested.not_applicable if suggested else {}
+reasons = {
+    **st.session_state.get(REASONS, {}),
+    **suggested_off,
+}  # a scenario's own, else the assessment's
 actions, selected, off = action_table(suggested_off)
 if off:
     with st.expander(f"Does not apply to this system ({len(off)} actions, not ranked)"):
@@ -334,7 +379,7 @@ if off:
         for action_id in off:
             st.text(
                 f"{names[action_id]}: "
-                f"{suggested_off.get(action_id, 'marked as not applying in the table.')}"
+                f"{reasons.get(action_id, 'marked as not applying in the table.')}"
             )
 try:
     inputs = mt.MitigationInputs(
@@ -348,19 +393,19 @@ try:
         loaded_cost_per_fte_usd=loaded,
         actions=actions,
         selected=selected,
-        not_applicable={
-            i: suggested_off.get(i, "marked as not applying in the table") for i in off
-        },
+        not_applicable={i: reasons.get(i, "marked as not applying in the table") for i in off},
     )
 except ValidationError as exc:
     st.error(f"These inputs cannot be evaluated:\n\n{describe_validation_error(exc)}")
     st.stop()
 
-st.session_state.setdefault("what_if", {})["mitigation"] = inputs.model_dump(mode="json")
 spreads = spread_controls()
+seed_note = session.publish("mitigation", inputs, spreads)
+if seed_note:
+    note_area.info(seed_note, icon=":material/info:")
 inputs_json = inputs.model_dump_json()
-result = _evaluate(inputs_json)
-ranges = _ranges(inputs_json, json.dumps(spreads, sort_keys=True))
+result = _evaluate(inputs_json, inputs)
+ranges = _ranges(inputs_json, json.dumps(spreads, sort_keys=True), inputs)
 
 st.subheader("The chosen plan")
 if result.plan is None:

@@ -2,7 +2,7 @@
 
 Thin page over :class:`calculator.library.Library` (the benchmark history's SQLite file) and
 :func:`calculator.diff.diff`; a scenario opened here becomes the session's
-(:func:`ui.scenario_link.seed_session`), so every page shows it.
+(:func:`ui.session.seed`): every page's widgets are dropped and re-seeded from it.
 """
 
 from __future__ import annotations
@@ -13,9 +13,8 @@ import streamlit as st
 from calculator.common import COMPONENTS
 from calculator.errors import InputError
 from calculator.library import Library
-from calculator.risk import assess
-from calculator.scenario import Scenario
-from ui.scenario_link import current_scenario, seed_session
+from calculator.risk import Answers, assess
+from ui import session
 from ui.widgets import dollars
 
 CURRENT = "Current scenario (unsaved)"
@@ -23,9 +22,14 @@ MESSAGE_KEY = "scenarios.message"
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _assessment(scenario_json: str):
-    """The assessment of a scenario's answers (cached by its JSON)."""
-    return assess(Scenario.model_validate_json(scenario_json).answers)
+def _assessment_of(answers_json: str, _answers: Answers):
+    """The assessment of a scenario's answers (cache key: their JSON; computed from the typed
+    answers riding along unhashed, so nothing is validated again)."""
+    return assess(_answers)
+
+
+def _assessment(answers: Answers):
+    return _assessment_of(answers.model_dump_json(), answers)
 
 
 def _say(kind: str, text: str) -> None:
@@ -48,7 +52,7 @@ st.caption(
     "same database as the benchmark history."
 )
 library = Library()
-current = current_scenario()
+current = session.current()
 message = st.session_state.pop(MESSAGE_KEY, None)
 if message:
     (st.error if message[0] == "error" else st.success)(message[1])
@@ -72,9 +76,16 @@ else:
 
 try:
     saved = library.list()
+    unreadable = library.unreadable()
 except InputError as exc:
     st.error(str(exc))
-    saved = []
+    saved, unreadable = [], []
+if unreadable:
+    st.warning(
+        f"{len(unreadable)} saved scenario(s) cannot be read by this version and are not listed: "
+        + ", ".join(unreadable)
+        + f". They are kept, unchanged, in {library.path}."
+    )
 
 st.subheader("Saved")
 if not saved:
@@ -82,7 +93,7 @@ if not saved:
 else:
     rows = []
     for s in saved:
-        a = _assessment(s.scenario.model_dump_json())
+        a = _assessment(s.scenario.answers)
         rows.append(
             {
                 "Name": s.name,
@@ -102,12 +113,14 @@ else:
     pick = st.selectbox("Scenario", names, key="w.scenarios.pick", persist_state="session")
     b1, b2, b3, b4 = st.columns(4, vertical_alignment="bottom")
     if b1.button("Open", key="scenarios.open", help="Make it the current scenario on every page."):
-        seed_session(library.get(pick).scenario)
-        for key in [
-            k for k in st.session_state if isinstance(k, str) and k.startswith("w.assess.")
-        ]:
-            del st.session_state[key]  # the assessment's widgets re-seed from the opened answers
-        st.switch_page("pages/assessment.py")
+        try:
+            opened = library.get(pick).scenario
+        except InputError as exc:
+            _say("error", f"{exc}. The current scenario is unchanged.")
+            st.rerun()
+        else:
+            session.seed(opened)  # every page's widgets re-seed from the opened scenario
+            st.switch_page("pages/assessment.py")
     if b2.button("Duplicate", key="scenarios.duplicate"):
         _run(lambda: library.duplicate(pick), f"Duplicated {pick}.")
         st.rerun()
@@ -140,7 +153,7 @@ def _compare(chosen: list[str]) -> None:
     by_name = {s.name: s.scenario for s in saved} | (
         {CURRENT: current} if current is not None else {}
     )
-    results = {n: _assessment(by_name[n].model_dump_json()) for n in chosen}
+    results = {n: _assessment(by_name[n].answers) for n in chosen}
     base = results[chosen[0]]
 
     table: dict[str, list[str]] = {"Figure": ["Risk score", "Band"]}

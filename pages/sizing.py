@@ -2,7 +2,9 @@
 
 Thin page: widgets → :class:`calculator.sizing.SizingInputs` → :func:`evaluate_sizing` → render.
 Ranges (issue 12): :func:`calculator.sizing.sizing_uncertainty`, cached on the inputs' JSON and
-the spreads the user marks ("Inputs you are unsure of").
+the spreads the user marks ("Inputs you are unsure of").  Inputs and spreads go into the
+session's scenario (:func:`ui.session.publish`); the widgets are seeded back from it by
+:func:`ui.sizing_state.widget_state` when absent (a link, a scenario opened).
 """
 
 from __future__ import annotations
@@ -26,7 +28,9 @@ from calculator.sizing import (
     fmt_usd,
     notes_for,
 )
-from ui.gpu_catalogue import gpu_catalogue_editor
+from ui import session
+from ui.gpu_catalogue import STATE_KEY, default_rows, gpu_catalogue_editor
+from ui.sizing_state import LOG_SLIDERS, SLIDERS, widget_state
 from ui.widgets import dollars, field_info, number_field, spread_picker
 
 # widgets keep their value across page switches and while hidden (Streamlit's own mechanism)
@@ -43,13 +47,23 @@ def log_options(lo_exp: int, hi_exp: int) -> list[float]:
     ]
 
 
-def log_slider(field: str, key: str, lo_exp: int, hi_exp: int, unit: str, default: float) -> float:
-    """``st.select_slider`` over powers of ten (log scale), labelled from the pydantic field."""
+def log_slider(field: str) -> float:
+    """``st.select_slider`` over powers of ten (log scale), labelled from the pydantic field.
+
+    A value in range that is not a step (a scenario's 2.3B) is offered too, so it is kept
+    exactly; one outside the range goes to the nearest end."""
+    lo_exp, hi_exp, unit, default = LOG_SLIDERS[field]
+    key = f"w.sizing.{field}"
     options = log_options(lo_exp, hi_exp)
     current = st.session_state.get(key, default)
     if not isinstance(current, (int, float)) or not current > 0:
         current = default
-    snapped = min(options, key=lambda o: abs(math.log10(o) - math.log10(max(current, 1e-30))))
+    if options[0] <= current <= options[-1]:
+        if current not in options:
+            options = sorted([*options, float(current)])
+        snapped = float(current)
+    else:
+        snapped = min(options, key=lambda o: abs(math.log10(o) - math.log10(current)))
     st.session_state[key] = snapped
     meta = field_info(SizingInputs, field)
     return st.select_slider(
@@ -76,6 +90,13 @@ DEFAULTS = {
     "w.sizing.spreads.paths": [],
     "w.sizing.spreads.size": 30,
 }
+session.seed_widgets(
+    "sizing",
+    "w.sizing.fit",
+    lambda s: widget_state(
+        s.sizing, s.spreads.sizing, st.session_state.get(STATE_KEY) or default_rows()
+    ),
+)
 for _key, _value in DEFAULTS.items():
     st.session_state.setdefault(_key, _value)
 
@@ -112,15 +133,12 @@ with inputs_col:
     dataset_tokens = None
     usable_fraction, epochs = 1.0, 1.0
     if has_data:
-        dataset_tokens = log_slider(
-            "dataset_tokens", "w.sizing.dataset_tokens", 6, 14, "tokens", 2e9
-        )
+        dataset_tokens = log_slider("dataset_tokens")
         meta = field_info(SizingInputs, "usable_fraction")
         usable_fraction = st.slider(
             meta["label"],
-            0.05,
-            1.0,
-            step=0.05,
+            *SLIDERS["usable_fraction"][:2],
+            step=SLIDERS["usable_fraction"][2],
             key="w.sizing.usable_fraction",
             **PERSIST,
             help=meta["help"],
@@ -140,7 +158,7 @@ with inputs_col:
     )
     compute_flops = None
     if compute_mode == "flops":
-        compute_flops = log_slider("compute_flops", "w.sizing.compute_flops", 15, 27, "FLOP", 1e21)
+        compute_flops = log_slider("compute_flops")
     with st.expander("GPU catalogue (editable for this session)"):
         gpus, rows = gpu_catalogue_editor("sizing.gpu_editor")
     names = [g.name for g in gpus]
@@ -171,16 +189,20 @@ with inputs_col:
     meta = field_info(SizingInputs, "availability")
     availability = st.slider(
         meta["label"],
-        0.05,
-        1.0,
-        step=0.05,
+        *SLIDERS["availability"][:2],
+        step=SLIDERS["availability"][2],
         key="w.sizing.availability",
         **PERSIST,
         help=meta["help"],
     )
     meta = field_info(SizingInputs, "mfu")
     mfu = st.slider(
-        meta["label"], 0.05, 1.0, step=0.05, key="w.sizing.mfu", **PERSIST, help=meta["help"]
+        meta["label"],
+        *SLIDERS["mfu"][:2],
+        step=SLIDERS["mfu"][2],
+        key="w.sizing.mfu",
+        **PERSIST,
+        help=meta["help"],
     )
 
     st.subheader("The team's proposal")
@@ -197,9 +219,7 @@ with inputs_col:
             **PERSIST,
             help=meta["help"],
         )
-        proposal_params = log_slider(
-            "proposal_params", "w.sizing.proposal_params", 6, 13, "parameters", 7e9
-        )
+        proposal_params = log_slider("proposal_params")
         all_data = has_data and st.checkbox(
             "Train on all usable data",
             key="w.sizing.proposal_all_data",
@@ -207,9 +227,7 @@ with inputs_col:
             help="Tokens = dataset × usable fraction × epochs allowed.",
         )
         if not all_data:
-            proposal_tokens = log_slider(
-                "proposal_tokens", "w.sizing.proposal_tokens", 6, 14, "tokens", 2e9
-            )
+            proposal_tokens = log_slider("proposal_tokens")
 
 try:
     inputs = SizingInputs(
@@ -282,7 +300,7 @@ def spread_controls(inputs: SizingInputs) -> dict[str, float]:
 
 with inputs_col:
     spreads = spread_controls(inputs)
-st.session_state.setdefault("what_if", {})["sizing"] = inputs.model_dump(mode="json")
+seed_note = session.publish("sizing", inputs, spreads)
 result = sizing.evaluate_sizing(inputs)
 ranges = _ranges(inputs.model_dump_json(), json.dumps(spreads, sort_keys=True))
 likely = sizing.range_texts(ranges)
@@ -332,6 +350,8 @@ def show_ranges() -> None:
 
 
 with results_col:
+    if seed_note:
+        st.info(seed_note, icon=":material/info:")
     st.subheader("Verdict")
     if result.verdict is None:
         st.info("No proposal to judge: the figures below are the compute-optimal runs.")

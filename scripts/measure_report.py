@@ -10,7 +10,7 @@ Figures, each a median over ``--repeat`` builds, chart renderers side by side in
   builds once, as ``python -m calculator report`` does — 0 and the default workers;
 * ``warm``: repeated builds in the same process (chart PNGs cached by spec).
 
-The request is a full report (every section, defaults where nothing is configured) plus
+The scenario is a full report (every section, defaults where nothing is configured) plus
 two benchmark results.  Usage: ``python scripts/measure_report.py [--repeat 5]``.
 """
 
@@ -59,12 +59,19 @@ BENCH = {
 }
 
 
-def full_request():
-    from calculator.report import ReportRequest
+def full_scenario():
+    from bench.protocol import BenchResult
+    from calculator.scenario import Scenario
 
-    return ReportRequest(
-        scenario_name="Measure × full report ≈ €", full=True, bench_results=[BENCH, BENCH]
-    )
+    run = BenchResult.model_validate(BENCH)
+    return Scenario(name="Measure × full report ≈ €", bench_results=(run, run))
+
+
+def build_full():
+    """The full report of :func:`full_scenario`, as a session never answered builds it."""
+    from calculator import report
+
+    return report.render(full_scenario(), full=True, answered=False)
 
 
 def one_build(clear_cache: bool) -> tuple[float, float, int, int]:
@@ -73,12 +80,12 @@ def one_build(clear_cache: bool) -> tuple[float, float, int, int]:
 
     from pypdf import PdfReader
 
-    from calculator import report
+    from calculator.report import png
 
     if clear_cache:
-        report._PNG_CACHE.clear()
+        png.clear_cache()
     t, c = time.perf_counter(), time.process_time()
-    out = report.render_report(full_request())
+    out = build_full()
     wall, cpu = time.perf_counter() - t, time.process_time() - c
     return wall, cpu, len(PdfReader(io.BytesIO(out.pdf)).pages), len(out.pdf)
 
@@ -105,10 +112,10 @@ def main() -> int:
     args = ap.parse_args()
     if args.child == "cold":
         t, c = time.perf_counter(), time.process_time()
-        from calculator.report import render_report, warm_up
+        from calculator.report import warm_up
 
-        warm_up()  # as calculator/cli/report.py does, once the answers are validated
-        render_report(full_request())
+        warm_up()  # as calculator/cli/report.py does, once the scenario is read
+        build_full()
         print(time.perf_counter() - t, time.process_time() - c)
         return 0
 

@@ -19,6 +19,9 @@ from pypdf import PdfReader
 from calculator import chart_png, report
 from calculator.chart_png import PngWorkers, WorkerGone, chart_job, render_job
 from calculator.charts import sizing as sizing_charts
+from calculator.finetune import FinetuneInputs
+from calculator.report import png
+from calculator.scenario import Scenario
 from calculator.sizing import SizingInputs, evaluate_sizing
 
 SIZING_RESULT = evaluate_sizing(SizingInputs())
@@ -130,12 +133,12 @@ def images_in(pdf: bytes) -> int:
 
 
 def test_report_renders_its_charts_in_process_when_workers_fail(monkeypatch):
-    request = report.ReportRequest(what_if={"sizing": {}, "finetune": {}})
-    report._PNG_CACHE.clear()
-    with_workers = report.render_report(request)
-    report._PNG_CACHE.clear()
+    scenario = Scenario(sizing=SizingInputs(), finetune=FinetuneInputs())
+    png.clear_cache()
+    with_workers = report.render(scenario, answered=False)
+    png.clear_cache()
     monkeypatch.setattr(chart_png, "WORKERS", FailingWorkers())
-    without = report.render_report(request)
+    without = report.render(scenario, answered=False)
     # per what-if: its main chart and its tornado (issue 12)
     assert images_in(without.pdf) == images_in(with_workers.pdf) == 4
     assert not any("chart" in note for note in without.notes)
@@ -147,8 +150,8 @@ def test_a_chart_that_cannot_be_built_becomes_a_note(monkeypatch):
 
     monkeypatch.setattr(sizing_charts, "main_chart", broken)  # in this process only, so:
     monkeypatch.setattr(chart_png, "WORKERS", FailingWorkers())
-    report._PNG_CACHE.clear()
-    out = report.render_report(report.ReportRequest(what_if={"sizing": {}}))
+    png.clear_cache()
+    out = report.render(Scenario(sizing=SizingInputs()), answered=False)
     assert "Compute-optimal sizing" in out.sections  # the section stays, without its chart
     assert any("ValueError: no data to plot" in note for note in out.notes)
     assert images_in(out.pdf) == 1  # the tornado still renders; only the broken chart is gone
@@ -188,8 +191,10 @@ def test_the_report_process_never_imports_altair_or_pandas(tmp_path):
     import sys
 
     code = (
-        "import sys; from calculator.report import ReportRequest, render_report, warm_up; "
-        "warm_up(); out = render_report(ReportRequest(full=True)); "
+        "import sys; from calculator.report import render, render_comparison, warm_up; "
+        "from calculator.scenario import Scenario; "
+        "warm_up(); out = render(Scenario(), full=True); "
+        "assert render_comparison(Scenario(), Scenario(name='b')).pdf.startswith(b'%PDF-'); "
         "assert out.pdf.startswith(b'%PDF-'); "
         "assert not any('chart' in n for n in out.notes), out.notes; "
         "print(sorted({'altair', 'pandas'} & set(sys.modules)))"

@@ -151,3 +151,17 @@ def test_bad_spread_is_one_message_and_status_2(tmp_path, capsys, bad):
     err = capsys.readouterr().err
     assert "Traceback" not in err
     assert "--spread" in err
+
+
+def test_a_scenario_file_is_scored_by_its_answers(tmp_path, capsys):
+    # the assessment page's download is a scenario file (issue 13); the oracle is assess()
+    from calculator.scenario import from_answers, to_json
+
+    seed6 = PRESETS["Seed 001 §6 recommendation system"]
+    path = tmp_path / "scenario.json"
+    path.write_text(to_json(from_answers(seed6)), encoding="utf-8")
+    assert main(["assess", str(path), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["score"] == assess(seed6).score
+    path.write_text('{"version": 1, "answers": {"stage": 3}}', encoding="utf-8")
+    assert main(["assess", str(path)]) == 2
+    assert "answers.stage" in capsys.readouterr().err

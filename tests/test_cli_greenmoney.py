@@ -244,6 +244,6 @@ def test_module_entry_point_and_schema():
 
 
 def test_report_appendix_command_is_this_cli():
-    from calculator.report import GREEN_MONEY
+    from calculator.report.domains import GREEN_MONEY
 
     assert GREEN_MONEY.command == "python -m calculator greenmoney --input green_money.json"

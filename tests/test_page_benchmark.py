@@ -196,7 +196,7 @@ def test_page_opens_with_device_card_and_green_money_defaults(app_test, fake_eng
     assert metric(at, "Minutes saved per iteration") == "14.6 min"
     assert metric(at, "Savings per year") == "$23,783"
     assert metric(at, "Payback") == "3.3 weeks"
-    assert at.session_state["what_if"]["green_money"]["candidate_items_per_second"] == 208.0
+    assert at.session_state["scenario"].green_money.candidate_items_per_second == 208.0
     assert not at.error
 
 
@@ -209,7 +209,7 @@ def test_seed_worked_example_with_typed_minutes(app_test, fake_engine):
     assert metric(at, "Hours saved per year") == "325 h"
     assert metric(at, "Savings per year") == "$24,375"
     assert metric(at, "Payback") == "3.2 weeks"
-    assert at.session_state["what_if"]["green_money"]["minutes_saved_override"] == 15.0
+    assert at.session_state["scenario"].green_money.minutes_saved_override == 15.0
     assert not at.exception
 
 
@@ -222,7 +222,7 @@ def test_successful_run_shows_results_penalty_and_synthetic_label(app_test, fake
     assert fake_engine.started[0].models == ("minilm-l6", "e5-base")
     assert at.session_state["benchmark.job"]["progress"] is not None or len(at.get("progress")) == 1
     run_to_end(at)
-    assert len(at.session_state["bench_results"]) == 1
+    assert len(at.session_state["scenario"].bench_results) == 1
     # independent: 27.0 / 3.3 = 8.18
     assert metric(at, "Scaling penalty") == "8.18×"
     assert any(SYNTHETIC_LABEL in c.value for c in at.caption)
@@ -252,7 +252,7 @@ def test_this_machine_feeds_green_money(app_test, fake_engine):
     # e5-base on this machine 3.3 items/s vs DGX Spark 208: 103,000/60 × (1/3.3 − 1/208) =
     # 520.20 − 8.25 = 511.949 min
     assert metric(at, "Minutes saved per iteration") == "511.9 min"
-    assert at.session_state["what_if"]["green_money"]["current_items_per_second"] == 3.3
+    assert at.session_state["scenario"].green_money.current_items_per_second == 3.3
     assert not at.exception
 
 
@@ -263,7 +263,7 @@ def test_cancel_stops_run_and_keeps_page(app_test, fake_engine):
     at.button(key="benchmark.cancel").click().run()
     run_to_end(at)
     assert any("cancelled" in w.value.lower() for w in at.warning)
-    assert "bench_results" not in at.session_state or not at.session_state["bench_results"]
+    assert at.session_state["scenario"].bench_results == ()
     assert at.number_input(key="w.green_money.hourly_rate_usd").value == 90.0
     assert not at.exception
 
@@ -386,10 +386,10 @@ def test_recorded_engine_stream_renders(app_test, fake_engine, monkeypatch):
     at = app_test(PAGE)
     at.button(key="benchmark.run").click().run()
     run_to_end(at, limit=len(RECORDED) + 3)
-    result = at.session_state["bench_results"][-1]
-    assert [r["model"] for r in result["runs"]] == ["minilm-l6", "e5-base"]
+    result = at.session_state["scenario"].bench_results[-1]  # typed: bench.protocol.BenchResult
+    assert [r.model for r in result.runs] == ["minilm-l6", "e5-base"]
     # the engine's own figure for this recording, shown to two decimals
-    assert metric(at, "Scaling penalty") == f"{result['scaling_penalty']:.2f}×"
+    assert metric(at, "Scaling penalty") == f"{result.scaling_penalty:.2f}×"
     assert any(SYNTHETIC_LABEL in c.value for c in at.caption)
     assert not at.error
     assert not at.exception
@@ -494,7 +494,7 @@ def test_issue_16_item_run_against_dgx_spark_is_capped_and_marked(
     assert any("not trustworthy" in c.value for c in at.caption)  # the mark beside the throughput
     # the scaling penalty from this run is marked too
     assert any("scaling penalty is not trustworthy" in w for w in warnings)
-    saved = at.session_state["what_if"]["green_money"]
+    saved = at.session_state["scenario"].green_money.model_dump(mode="json")
     assert (
         "fewer than one full batch" in saved["current_measurement_warning"]
     )  # the PDF and the CLI see it
@@ -545,7 +545,7 @@ def test_trusted_run_shows_median_and_iqr_without_warnings(app_test, fake_engine
     # beside it
     assert metric(at, "Run time, slower machine") == "433.5 h"
     assert any("more than the 336 hours" in w.value for w in at.warning)
-    assert at.session_state["what_if"]["green_money"]["current_measurement_warning"] is None
+    assert at.session_state["scenario"].green_money.current_measurement_warning is None
     assert not at.exception
 
 
@@ -558,3 +558,86 @@ def test_green_money_shows_its_likely_ranges(app_test):
     captions = " ".join(c.value for c in at.caption)
     assert expected["Savings per year"].replace("$", "\\$") in captions
     assert "How sure:" in captions
+
+
+# ─── one typed Scenario: Green Money re-seeds from it (issue 13) ─────────────────────────
+
+
+def _green_money_scenario(**inputs):
+    from calculator.greenmoney import GreenMoneyInputs
+    from calculator.scenario import Scenario, WhatIfSpreads
+
+    return Scenario(
+        name="Green Money round trip",
+        green_money=GreenMoneyInputs(**inputs),
+        spreads=WhatIfSpreads(green_money={"hourly_rate_usd": 0.25, "iterations_per_sprint": 0.25}),
+    )
+
+
+NOT_DEFAULTS = {
+    "iterations_per_sprint": 30,
+    "items_per_iteration": 20_000,
+    "minutes_saved_override": 12.5,
+    "sprint_length_weeks": 3.0,
+    "sprints_per_year": 17.0,
+    "hours_per_week": 38.0,
+    "hourly_rate_usd": 95.0,
+    "hardware_premium_usd": 2_500.0,
+    "horizon_weeks": 80,
+}
+
+
+def test_green_money_round_trips_through_a_link(fake_engine):
+    from streamlit.testing.v1 import AppTest
+
+    from calculator.greenmoney import REFERENCE_MACHINES
+    from calculator.scenario import to_link
+    from tests.conftest import APP
+
+    scenario = _green_money_scenario(
+        # seed 000 quotes 117 items/s for MiniLM-L6 on the M2 Pro; a typed 150 for the other
+        current_items_per_second=REFERENCE_MACHINES["M2 Pro"].items_per_second["minilm-l6"],
+        candidate_items_per_second=150.0,
+        **NOT_DEFAULTS,
+    )
+    at = AppTest.from_file(str(APP), default_timeout=30)
+    at.query_params["s"] = to_link(scenario)
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    got = at.session_state["scenario"]
+    assert (got.green_money, got.spreads.green_money) == (
+        scenario.green_money,
+        scenario.spreads.green_money,
+    )  # identity: the scenario is the oracle
+    assert at.selectbox(key="w.green_money.model").value == "minilm-l6"
+    assert at.selectbox(key="w.green_money.current").value == "M2 Pro (seed 000)"
+    assert at.selectbox(key="w.green_money.candidate").value == "Custom throughput"
+
+
+def test_green_money_fed_by_a_saved_run_round_trips_through_the_library(app_test, fake_engine):
+    from calculator.library import Library
+    from ui.green_money_state import measured_figure
+
+    e5 = measured_figure(E5)  # the run's median, IQR and why it is not trusted
+    assert e5.warning  # one timed pass: not trusted, the warning travels in the inputs
+    scenario = _green_money_scenario(
+        current_items_per_second=e5.items_per_second,
+        current_items_per_second_iqr=e5.iqr,
+        current_measurement_warning=e5.warning,
+        candidate_items_per_second=208.0,  # seed 000: DGX Spark, e5-base
+        **NOT_DEFAULTS,
+    ).model_copy(update={"bench_results": (RESULT,)})
+    at = app_test(PAGE)
+    at.number_input(key="w.green_money.hourly_rate_usd").set_value(40.0).run()
+    Library().save(scenario)  # the page's history file (SCALERISK_HISTORY, fake_engine)
+    at.switch_page("pages/scenarios.py").run()
+    at.selectbox(key="w.scenarios.pick").set_value(scenario.name)
+    at.button(key="scenarios.open").click().run()
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    got = at.session_state["scenario"]
+    assert got.bench_results == (RESULT,)  # typed, as saved
+    assert got.green_money == scenario.green_money
+    assert at.selectbox(key="w.green_money.current").value == "This machine, latest run"
+    assert at.selectbox(key="w.green_money.candidate").value == "DGX Spark (seed 000)"

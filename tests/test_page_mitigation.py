@@ -43,7 +43,7 @@ def test_defaults_come_from_the_assessment(app_test):
     from calculator import risk
 
     at = app_test(PAGE)
-    what_if = at.session_state["what_if"]["mitigation"]
+    what_if = at.session_state["scenario"].mitigation.model_dump(mode="json")
     answers = risk.Answers()
     suggested = risk.mitigation_inputs_from(answers, risk.assess(answers))
     # oracle: the assessment's own costs, stage and applicable actions feed the page
@@ -87,7 +87,7 @@ def test_hand_computed_caching_plan(app_test):
     assert got["Plan savings at today's cost"] == "$4,500/month"
     assert got["Plan ROI at 12 months"] == "12×"
     assert got["Plan payback"] == "1.4 months"
-    what_if = at.session_state["what_if"]["mitigation"]
+    what_if = at.session_state["scenario"].mitigation.model_dump(mode="json")
     assert what_if["horizon_months"] == 12
     assert what_if["selected"] == ["enable_caching"]
 
@@ -99,7 +99,7 @@ def test_design_stage_halves_the_investment(app_test):
     at.selectbox(key="w.mitigation.stage").set_value("design").run()
     # seed 001 executive summary: 40–60% less during initial development → ×0.5 of $625 + $3,894
     assert metrics(at)["Plan investment"] == "$2,260"  # ($625 + $3,894) × 0.5
-    assert at.session_state["what_if"]["mitigation"]["stage"] == "design"
+    assert at.session_state["scenario"].mitigation.stage == "design"
 
 
 def test_invalid_edit_keeps_the_previous_plan(app_test):
@@ -125,7 +125,7 @@ def test_no_action_selected(app_test):
     at.run()
     assert not at.exception
     assert any("No action is selected" in i.value for i in at.info)
-    assert at.session_state["what_if"]["mitigation"]["selected"] == []
+    assert at.session_state["scenario"].mitigation.selected == ()
 
 
 def test_values_survive_a_page_switch(app_test):
@@ -143,19 +143,14 @@ def test_entered_costs_survive_a_page_switch(app_test):
     at.switch_page("pages/methodology.py").run()
     at.switch_page(PAGE).run()
     assert not at.exception
-    assert (
-        at.session_state["what_if"]["mitigation"]["current_monthly_cost"]["inference"] == 20_000.0
-    )
+    assert at.session_state["scenario"].mitigation.current_monthly_cost.inference == 20_000.0
 
 
 def test_not_applicable_action_is_listed_with_why_but_not_ranked(app_test):
     # issue 11: at a 0.6 cache hit rate "Enable caching" was unticked yet ranked #1
     # with $5,400/month
-    from calculator import risk
-
     at = app_test()  # the landing page: the mitigation table is not built yet
-    answers = risk.Answers.model_validate({"inference": {"cache_hit_rate": 0.6}})
-    at.session_state["answers"] = answers.model_dump(mode="json")
+    at.number_input(key="w.assess.inference.cache_hit_rate").set_value(0.6).run()
     at.switch_page(PAGE).run()
     assert not at.exception
     ranked = next(d.value for d in at.dataframe if "Action" in d.value.columns)
@@ -173,7 +168,7 @@ def captions(at) -> list[str]:
 
 def test_ranges_under_the_metrics_and_the_npv_tornado(app_test):
     at = app_test(PAGE)
-    inputs = mt.MitigationInputs.model_validate(at.session_state["what_if"]["mitigation"])
+    inputs = at.session_state["scenario"].mitigation
     # oracle: the library's own ranges and texts for the page's inputs
     u = mt.plan_uncertainty(inputs)
     texts = captions(at)
@@ -182,7 +177,7 @@ def test_ranges_under_the_metrics_and_the_npv_tornado(app_test):
     assert mt.format_likely_payback(u.payback_months, inputs.horizon_months) in texts
     assert mt.format_likely(u.roi_multiple, mt.format_multiple) in texts
     assert u.basis in [t.replace("\\$", "$") for t in texts]
-    assert any("P10–P90 of 4,000 simulations (seed 2026)" in t for t in texts)
+    assert any("P10–P90 of 16,000 simulations (seed 2026)" in t for t in texts)
     # the tornado: bars sorted by swing, labels naming the range and its source
     spec = next(c for c in charts(at) if "What moves" in json.dumps(c.proto.spec))
     data = json.loads(spec.proto.spec)
@@ -200,15 +195,13 @@ def test_ranges_under_the_metrics_and_the_npv_tornado(app_test):
 
 def test_spread_widens_the_npv_range(app_test):
     at = app_test(PAGE)
-    before = mt.plan_uncertainty(
-        mt.MitigationInputs.model_validate(at.session_state["what_if"]["mitigation"])
-    )
+    before = mt.plan_uncertainty(at.session_state["scenario"].mitigation)
     at.multiselect(key="w.mitigation.spreads.paths").set_value(
         ["projected_monthly_cost.operations"]
     )
     at.slider(key="w.mitigation.spreads.size").set_value(50).run()
     assert not at.exception
-    inputs = mt.MitigationInputs.model_validate(at.session_state["what_if"]["mitigation"])
+    inputs = at.session_state["scenario"].mitigation
     after = mt.plan_uncertainty(inputs, {"projected_monthly_cost.operations": 0.5})
     assert after.npv_usd.p90 - after.npv_usd.p10 > before.npv_usd.p90 - before.npv_usd.p10
     texts = captions(at)

@@ -51,8 +51,11 @@ def test_open_makes_it_the_current_scenario(app_test, library):
     at.button(key="scenarios.open").click()
     at.run()
     assert not at.exception
-    assert at.session_state["answers"]["growth"]["users_multiple"] == SEED6.growth.users_multiple
-    assert at.session_state["scenario_name"] == SEED6.scenario_name
+    scenario = at.session_state["scenario"]
+    assert scenario == from_answers(SEED6)  # what was saved, typed
+    assert (
+        at.number_input(key="w.assess.growth.users_multiple").value == SEED6.growth.users_multiple
+    )
 
 
 def test_duplicate_then_delete(app_test, library):

@@ -47,7 +47,7 @@ def test_defaults_show_case_study_as_a_fine_tune(app_test):
     links = at.get("page_link")
     assert links
     assert "Fine-tuning cost page" in links[0].proto.label
-    what_if = at.session_state["what_if"]["sizing"]
+    what_if = at.session_state["scenario"].sizing.model_dump(mode="json")
     assert what_if["proposal_params"] == 7e9
     assert what_if["purpose"] == "finetune"
     assert what_if["gpu_name"] == "A100 80GB"
@@ -69,7 +69,7 @@ def test_case_study_from_scratch_shows_the_feasible_comparison(app_test):
     assert got["Your model's loss (nats/token)"] == "2.82"
     assert got["Extra cost of your model (USD)"] == "$331"
     assert at.info[0].value.startswith("Limited by data")
-    assert at.session_state["what_if"]["sizing"]["purpose"] == "pretrain"
+    assert at.session_state["scenario"].sizing.purpose == "pretrain"
     # every warning sits right under the figures it qualifies
     order = in_order(at)
     waste_at = order.index(("metric", "Same result, cheapest (USD)"))
@@ -93,8 +93,8 @@ def test_log_sliders_and_fit_drive_results(app_test):
     assert metrics(at)["Recommended (params)"] == "500M"
     at.slider(key="w.sizing.usable_fraction").set_value(0.5).run()
     assert metrics(at)["Usable data (tokens)"] == "5B"  # seed 002 step 1: noise halves the data
-    assert at.session_state["what_if"]["sizing"]["fit"] == "rule20"
-    assert at.session_state["what_if"]["sizing"]["usable_fraction"] == 0.5
+    assert at.session_state["scenario"].sizing.fit == "rule20"
+    assert at.session_state["scenario"].sizing.usable_fraction == 0.5
 
 
 def test_flop_budget_and_near_optimal_proposal(app_test):
@@ -120,7 +120,7 @@ def test_cluster_inputs_change_budget(app_test):
     # 16 × 336 h × 3600 × 312e12 × 0.4 × 0.6 = 1.449e21 FLOP
     assert metrics(at)["Compute budget (FLOP)"] == "1.45e21"
     at.selectbox(key="w.sizing.gpu").set_value("H100 80GB").run()
-    assert at.session_state["what_if"]["sizing"]["gpu_peak_tflops"] == 989
+    assert at.session_state["scenario"].sizing.gpu_peak_tflops == 989
 
 
 def test_edited_catalogue_is_used(app_test):
@@ -131,7 +131,7 @@ def test_edited_catalogue_is_used(app_test):
     at.switch_page(PAGE)
     at.run()
     assert not at.exception
-    assert at.session_state["what_if"]["sizing"]["gpu_usd_per_hour"] == 10.0
+    assert at.session_state["scenario"].sizing.gpu_usd_per_hour == 10.0
 
 
 def test_state_survives_page_switch(app_test):
@@ -140,7 +140,7 @@ def test_state_survives_page_switch(app_test):
     at.switch_page("pages/methodology.py").run()
     at.switch_page(PAGE).run()
     assert not at.exception
-    assert at.session_state["what_if"]["sizing"]["proposal_params"] == 3e9
+    assert at.session_state["scenario"].sizing.proposal_params == 3e9
 
 
 def test_no_budget_no_proposal(app_test):

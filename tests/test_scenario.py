@@ -27,9 +27,17 @@ from tests.strategies import answers
 SEED6 = PRESETS["Seed 001 §6 recommendation system"]
 
 
+def _page_spreads(page: str) -> st.SearchStrategy[dict[str, float]]:
+    """Spreads a what-if page may carry: its engine's spreadable paths, 0–1 fractions."""
+    return st.dictionaries(
+        st.sampled_from(sc.SPREADABLE[page]), st.floats(0, 1, allow_nan=False), max_size=4
+    )
+
+
 @st.composite
 def scenarios(draw: st.DrawFn) -> sc.Scenario:
     return sc.Scenario(
+        spreads=sc.WhatIfSpreads(**{page: draw(_page_spreads(page)) for page in sc.SPREADABLE}),
         name=draw(st.text(max_size=40)),
         answers=draw(answers()).model_copy(update={"scenario_name": "", "what_if": {}}),
         sizing=draw(st.none() | st.just(SizingInputs())),
@@ -74,9 +82,20 @@ def test_old_answers_files_keep_loading():
     }
 
 
+def test_files_from_before_what_if_spreads_load_without_them():
+    # a scenario file written before issue 13 added `spreads`: the defaults, no spreads
+    s = sc.parse_scenario({"version": 1, "name": "old", "sizing": {}})
+    assert s.spreads == sc.WhatIfSpreads()
+    assert s.sizing == SizingInputs()
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [
+        ({"version": 1, "spreads": {"sizing": {"fit": 0.3}}}, "fit cannot carry a spread"),
+        ({"version": 1, "spreads": {"mitigation": {"stage": 0.3}}}, "stage cannot carry"),
+        ({"version": 1, "spreads": {"finetune": {"mfu": 1.5}}}, "between 0 and 1"),
+        ({"version": 1, "spreads": {"nope": {}}}, "spreads.nope"),
         ({"what_if": {"nope": {}}}, "unknown page 'nope'"),
         ({"what_if": {"sizing": {"gpu_count": -1}}}, "what_if.sizing"),
         ({"version": 1, "answers": {"growth": {"users_multiple": 0}}}, "users_multiple"),

@@ -40,18 +40,7 @@ def _interconnect(g: Gpu) -> dict[str, Any]:
 
 def default_rows() -> list[dict[str, Any]]:
     """The shipped catalogue, one flat row per GPU (bf16 peak, fp16 where there is no bf16)."""
-    return [
-        {
-            "name": g.name,
-            "vendor": g.vendor,
-            "memory_gb": g.memory_gb,
-            "bf16_tflops": g.peak_flops("bf16") / 1e12,
-            "usd_per_hour": g.usd_per_hour,
-            "source": g.source,
-            **_interconnect(g),
-        }
-        for g in catalogue()
-    ]
+    return [gpu_row(g) for g in catalogue()]
 
 
 def _blank(value: Any) -> bool:
@@ -121,7 +110,7 @@ def validate_rows(rows: list[dict[str, Any]]) -> tuple[list[Gpu], list[dict[str,
             if not gpu.peak_tflops["bf16"] > 0:
                 raise ValueError("bf16_tflops must be greater than 0")
         except ValidationError as exc:
-            reason = describe_validation_error(exc).replace("(top level): Value error, ", "")
+            reason = describe_validation_error(exc).replace("(top level): ", "")
             errors.append(f"Row {i} ({name}): " + reason.replace("\n", "; "))
             continue
         except (ValueError, TypeError) as exc:
@@ -216,3 +205,55 @@ def gpu_catalogue_editor(
         st.session_state.pop(base_key, None)
         st.rerun()
     return gpus, {row["name"].strip(): row for row in kept}
+
+
+def gpu_row(gpu: Gpu) -> dict[str, Any]:
+    """One catalogue row holding ``gpu`` (only the bf16 peak has a column)."""
+    return {
+        "name": gpu.name,
+        "vendor": gpu.vendor,
+        "memory_gb": gpu.memory_gb,
+        "bf16_tflops": gpu.peak_flops("bf16") / 1e12,
+        "usd_per_hour": gpu.usd_per_hour,
+        "source": gpu.source,
+        **_interconnect(gpu),
+    }
+
+
+UNKNOWN_GPU_SOURCE = "from an opened scenario (memory not given: 80 GB assumed)"
+
+
+def catalogue_with(
+    rows: list[dict[str, Any]], name: str, cells: dict[str, Any]
+) -> list[dict[str, Any]] | None:
+    """``rows`` with the row called ``name`` holding ``cells`` (a row added when there is
+    none: the shipped GPU of that name, else 80 GB of memory, said in its source), or None when
+    the catalogue already holds them — how a scenario's GPU goes back into the session's
+    catalogue (issue 13).
+
+    >>> from calculator.hardware import get_gpu
+    >>> catalogue_with(default_rows(), "A100 80GB", gpu_row(get_gpu("A100 80GB"))) is None
+    True
+    >>> rows = catalogue_with(default_rows(), "A100 80GB", {"usd_per_hour": 2.5})
+    >>> [r["usd_per_hour"] for r in rows if r["name"] == "A100 80GB"]
+    [2.5]
+    >>> catalogue_with(default_rows(), "X1", {"bf16_tflops": 10.0})[-1]["source"][:26]
+    'from an opened scenario (m'
+    """
+    rows = with_interconnect(rows)
+    names = [str(r.get("name") or "").strip() for r in rows]
+    if name in names:
+        i = names.index(name)
+        if all(rows[i].get(c) == v for c, v in cells.items()):
+            return None
+        return [*rows[:i], {**rows[i], **cells}, *rows[i + 1 :]]
+    shipped = {g.name: gpu_row(g) for g in catalogue()}
+    base = shipped.get(name) or {
+        **{c: None for c in COLUMNS},
+        "name": name,
+        "vendor": "",
+        "memory_gb": 80.0,
+        "source": UNKNOWN_GPU_SOURCE,
+        "gpus_per_node": 1,
+    }
+    return [*rows, {**base, **cells, "name": name}]

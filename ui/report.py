@@ -1,10 +1,11 @@
-"""Sidebar control "Download PDF summary", on every page: builds the PDF only when asked.
+"""PDF controls: the sidebar's "Download PDF summary" on every page, and the comparison PDF of
+two scenarios (for the Saved scenarios page).  Both build only when asked.
 
-Reads the session-state contract (``answers``, ``what_if``, ``bench_results``,
-``scenario_name``), builds with :func:`calculator.report.render_report` under a spinner
-when the user presses *Build PDF summary*, then offers the bytes with
+The summary is built from the session's typed scenario
+(:func:`ui.scenario_link.current_scenario`) with :func:`calculator.report.render` under a
+spinner when the user presses *Build PDF summary*, then offered with
 ``st.download_button``.  A PDF built from older inputs is not offered once the session has
-changed (inputs, answers, runs): the user is asked to build again.
+changed (inputs, answers, runs, any page widget): the user is asked to build again.
 """
 
 from __future__ import annotations
@@ -13,11 +14,15 @@ import hashlib
 import json
 import re
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
+if TYPE_CHECKING:  # the engine is imported when a PDF is built, not at app start-up
+    from calculator.scenario import Scenario
+
 BUILT_KEY = "report.built"  # (signature, pdf bytes, file name, notes) of the last build
+COMPARE_KEY = "report.compare.built"  # (signature, pdf bytes, file name) of the last comparison
 WARM_UP_DELAY_S = 5.0
 """The PDF engine is warmed this long after the first page is shown, off the start-up path."""
 
@@ -39,42 +44,51 @@ def _warm_pdf_engine_later() -> threading.Timer:
     return timer
 
 
-def session_contract() -> dict[str, Any]:
-    """The parts of the session the report summarises (see the session-state contract)."""
-    state = st.session_state
-    return {
-        "scenario_name": str(state.get("scenario_name") or ""),
-        "answers": state.get("answers"),
-        "what_if": dict(state.get("what_if") or {}),
-        "bench_results": list(state.get("bench_results") or []),
-        "full": bool(state.get("w.report.full", False)),
-    }
+def session_scenario() -> tuple[Scenario | None, bool]:
+    """The session's scenario (None while no page has written one) and whether its answers
+    were given (the assessment ran, or a scenario was opened); the summary leaves the
+    assessment out until they were, but keeps the what-if pages opened before."""
+    from ui import session
+
+    answered = session.answered()
+    return (session.scenario() if session.held() or answered else None), answered
 
 
-def _signature(contract: dict[str, Any]) -> str:
-    """Hash of what the PDF shows, plus every ``w.*`` widget value: the sidebar runs before the
-    page writes its ``what_if`` entry, but a changed widget is already in the state, so a PDF
-    built before an input changed is never offered for download."""
-    widgets = {
-        k: v for k, v in st.session_state.items() if isinstance(k, str) and k.startswith("w.")
-    }
-    text = json.dumps([contract, widgets], sort_keys=True, default=str)
+def _digest(*parts: Any) -> str:
+    text = json.dumps(parts, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def file_name(scenario_name: str) -> str:
-    """``scalerisk-summary-<ascii slug>.pdf`` (slug at most 40 characters)."""
+def _signature(scenario: Scenario | None, full: bool) -> str:
+    """Hash of what the PDF shows, plus every ``w.*`` widget value: the sidebar runs before the
+    page puts its inputs into the scenario, but a changed widget is already in the state, so
+    a PDF built before an input changed is never offered for download."""
+    widgets = {
+        k: v for k, v in st.session_state.items() if isinstance(k, str) and k.startswith("w.")
+    }
+    shown = (
+        None  # the runs' raw timings are long: their count stands for them
+        if scenario is None
+        else (scenario.model_dump_json(exclude={"bench_results"}), len(scenario.bench_results))
+    )
+    return _digest(shown, full, widgets)
+
+
+def file_name(scenario_name: str, kind: str = "summary") -> str:
+    """``scalerisk-<kind>-<ascii slug>.pdf`` (slug at most 40 characters)."""
     slug = re.sub(r"[^A-Za-z0-9]+", "-", scenario_name).strip("-").lower()[:40].strip("-")
-    return f"scalerisk-summary-{slug}.pdf" if slug else "scalerisk-summary.pdf"
+    return f"scalerisk-{kind}-{slug}.pdf" if slug else f"scalerisk-{kind}.pdf"
 
 
-def _build(contract: dict[str, Any]) -> tuple[bytes, list[str]]:
-    from calculator.report import (
-        ReportRequest,
-        render_report,
-    )  # lazy: fpdf/vl-convert only when asked
+def build_summary(
+    scenario: Scenario | None, full: bool, answered: bool = True
+) -> tuple[bytes, list[str]]:
+    """The summary PDF and its notes; ``None``: no page wrote a scenario yet (every page at its
+    defaults); ``answered=False`` leaves the assessment out."""
+    from calculator import report  # lazy: fpdf/vl-convert only when asked
+    from calculator.scenario import Scenario
 
-    out = render_report(ReportRequest(**contract))
+    out = report.render(scenario or Scenario(), full=full, answered=answered)
     return out.pdf, out.notes
 
 
@@ -82,15 +96,15 @@ def pdf_summary_control() -> None:
     """Render the sidebar control; call inside ``with st.sidebar:`` in ``app.py``."""
     _warm_pdf_engine_later()
     st.markdown("**Download PDF summary**")
-    st.checkbox(
+    full = st.checkbox(
         "Full report",
         key="w.report.full",
         persist_state="session",
         help="Also include the pages you have not opened in this session, "
         "filled with their default inputs.",
     )
-    contract = session_contract()
-    signature = _signature(contract)
+    scenario, answered = session_scenario()
+    signature = _signature(scenario, full) + str(answered)
     if st.button(
         "Build PDF summary",
         key="report.build",
@@ -100,12 +114,13 @@ def pdf_summary_control() -> None:
     ):
         with st.spinner("Building the PDF summary…"):
             try:
-                pdf, notes = _build(contract)
+                pdf, notes = build_summary(scenario, full, answered)
             except Exception as exc:  # noqa: BLE001 - never a traceback in the UI
                 st.session_state.pop(BUILT_KEY, None)
                 st.error(f"The PDF summary could not be built: {exc}")
                 return
-        st.session_state[BUILT_KEY] = (signature, pdf, file_name(contract["scenario_name"]), notes)
+        name = file_name(scenario.name if scenario is not None else "")
+        st.session_state[BUILT_KEY] = (signature, pdf, name, notes)
     built = st.session_state.get(BUILT_KEY)
     if built is None:
         return
@@ -127,3 +142,49 @@ def pdf_summary_control() -> None:
         f"{len(pdf) / 1024:,.0f} KiB"
         + (f" · {len(notes)} section(s) left out, listed on page 1" if notes else "")
     )
+
+
+def build_comparison(base: Scenario, new: Scenario, names: tuple[str, str]) -> bytes:
+    """The comparison PDF of ``base`` and ``new``, each labelled by its name in ``names``."""
+    from calculator import report  # lazy: fpdf/vl-convert only when asked
+
+    labelled = [s.model_copy(update={"name": n}) for s, n in zip((base, new), names, strict=True)]
+    return report.render_comparison(*labelled).pdf
+
+
+def comparison_pdf_control(base: Scenario, new: Scenario, names: tuple[str, str]) -> None:
+    """*Build comparison PDF*, then *Download comparison PDF*: the key deltas of ``new``
+    against ``base`` (page 1), both cost trajectories and what changed.  ``names`` label the
+    two (e.g. their names in the library).  A PDF of another pair is never offered."""
+    signature = _digest(base.model_dump_json(), new.model_dump_json(), list(names))
+    if st.button(
+        "Build comparison PDF",
+        key="report.compare.build",
+        icon=":material/picture_as_pdf:",
+        help="A PDF of the key differences (score, band, costs, top actions, fine-tuning and "
+        "sizing), both cost trajectories in one chart, and every input that changed.",
+    ):
+        with st.spinner("Building the comparison PDF…"):
+            try:
+                pdf = build_comparison(base, new, names)
+            except Exception as exc:  # noqa: BLE001 - never a traceback in the UI
+                st.session_state.pop(COMPARE_KEY, None)
+                st.error(f"The comparison PDF could not be built: {exc}")
+                return
+        name = file_name(f"{names[0]} vs {names[1]}", kind="comparison")
+        st.session_state[COMPARE_KEY] = (signature, pdf, name)
+    built = st.session_state.get(COMPARE_KEY)
+    if built is None or built[0] != signature:
+        return
+    _, pdf, name = built
+    st.download_button(
+        "Download comparison PDF",
+        data=pdf,
+        file_name=name,
+        mime="application/pdf",
+        key="report.compare.download",
+        on_click="ignore",
+        icon=":material/download:",
+        type="primary",
+    )
+    st.caption(f"{len(pdf) / 1024:,.0f} KiB")

@@ -96,6 +96,8 @@ def dollars(text: str) -> str:
 
 SPREAD_PERCENT_DEFAULT = 30
 """The ± spread a marked input gets until the user moves the slider (percent of its value)."""
+SPREAD_PERCENT_RANGE = (5, 90)
+"""The ± spread slider's range (percent)."""
 
 
 def spread_picker(
@@ -135,11 +137,41 @@ def spread_picker(
         )
         size = right.slider(
             "± spread (%)",
-            5,
-            90,
+            *SPREAD_PERCENT_RANGE,
             step=5,
             key=size_key,
             persist_state="session",
             help="How far off each marked input may be, as a share of its value.",
         )
     return {p: size / 100 for p in paths}
+
+
+def spread_state(paths_key: str, size_key: str, spreads: dict[str, float]) -> dict[str, Any]:
+    """The inverse of :func:`spread_picker`: widget values that give back ``spreads``.
+
+    The picker has one size for every marked path, whole percent within the slider's
+    5–90 %: several sizes become the largest, and a size outside the slider's range its
+    nearest end (the page then says what it shows instead).
+
+    >>> spread_state("p", "s", {"mfu": 0.3})
+    {'p': ['mfu'], 's': 30}
+    >>> spread_state("p", "s", {"mfu": 1.0, "hours": 0.2})["s"]
+    90
+    """
+    sizes = [v for v in spreads.values() if v > 0]
+    size = round(100 * max(sizes)) if sizes else SPREAD_PERCENT_DEFAULT
+    return {
+        paths_key: [p for p, v in spreads.items() if v > 0],
+        size_key: min(max(size, SPREAD_PERCENT_RANGE[0]), SPREAD_PERCENT_RANGE[1]),
+    }
+
+
+def clamp(value: Any, lo: float, hi: float) -> Any:
+    """``value`` inside [lo, hi] (a widget's range), its type kept; None stays None.
+
+    >>> clamp(0.01, 0.05, 1.0), clamp(3, 1, 10), clamp(None, 0, 1)
+    (0.05, 3, None)
+    """
+    if value is None:
+        return None
+    return type(value)(min(max(value, lo), hi))

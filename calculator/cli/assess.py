@@ -1,6 +1,7 @@
 """``scalerisk assess FILE.json [--json] [--fail-above N] [--samples N] [--seed S] [--spread P=F]``.
 
-Scores an answers file; ranges are the P10–P90 of a simulation (issue 12).
+Scores an answers file, or a scenario file (the assessment page's download: its answers are
+scored); ranges are the P10–P90 of a simulation (issue 12).
 
 Exit status: 0, or 1 when the score exceeds ``--fail-above`` (a scaling review as a phase
 gate in CI, seed 002), 2 for bad input (one message naming the field).
@@ -16,7 +17,7 @@ from pydantic import ValidationError
 from calculator import mitigation
 from calculator.cli.argtypes import add_simulation_arguments
 from calculator.common import format_money
-from calculator.errors import InputError, describe_validation_error, load_model_file
+from calculator.errors import InputError, describe_validation_error, read_json, validate_model
 from calculator.risk import Answers, assess, assess_ranges, ranges_json, summary_json
 from calculator.uncertainty import Range, format_likely
 
@@ -27,7 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="scalability risk score, drivers and cost projection of an answers file",
         description="Score an assessment answers file (schema: `scalerisk schema assess`).",
     )
-    p.add_argument("file", help="answers JSON file (the assessment page's download)")
+    p.add_argument("file", help="answers or scenario JSON file (the assessment page's download)")
     p.add_argument("--json", action="store_true", help="print a JSON object instead of a summary")
     p.add_argument(
         "--fail-above",
@@ -142,10 +143,24 @@ def ranges_text(data: dict) -> list[str]:
     return lines
 
 
+def load_answers(path: str) -> Answers:
+    """The answers of an answers file, or of a scenario file (``"version"`` key,
+    :func:`calculator.scenario.parse_scenario`); :class:`InputError` naming the field."""
+    data, source = read_json(path)
+    if isinstance(data, dict) and "version" in data:
+        from calculator.scenario import parse_scenario
+
+        try:
+            return parse_scenario(data).answers
+        except InputError as exc:
+            raise InputError(f"{source} has invalid values:\n{exc}") from None
+    return validate_model(data, Answers, source=source)
+
+
 def run(args: argparse.Namespace) -> int:
     if args.fail_above is not None and not 0 <= args.fail_above <= 100:
         raise InputError(f"--fail-above must be between 0 and 100 (got {args.fail_above:g})")
-    answers = load_model_file(args.file, Answers)
+    answers = load_answers(args.file)
     if args.spread:
         try:
             answers = Answers.model_validate(

@@ -10,6 +10,7 @@ import re
 import time
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import wait_idle
 
@@ -95,3 +96,65 @@ def test_reload_keeps_the_scenario_and_a_link_opens_it_elsewhere(browser, page, 
         assert wait_for_score(fresh, lambda score: score == after) == after
     finally:
         other.close()
+
+
+def linked_scenario(page):
+    """The scenario the page's URL carries now (``?s=…``), or None."""
+    from calculator.errors import InputError
+    from calculator.scenario import from_link
+
+    text = page.evaluate("() => new URLSearchParams(location.search).get('s')")
+    try:
+        return from_link(text) if text else None
+    except InputError:
+        return None
+
+
+def wait_for_link(page, accept, timeout_s: float = 60):
+    """Poll the URL's scenario until ``accept(scenario)`` (the link follows each rerun)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        wait_idle(page)
+        scenario = linked_scenario(page)
+        if (scenario is not None and accept(scenario)) or time.monotonic() > deadline:
+            return scenario
+        page.wait_for_timeout(200)
+
+
+def test_a_changed_what_if_input_survives_a_reload(page, app_url):
+    """Issue 13: the sizing page re-seeds its widgets from the scenario the link restores."""
+    page.goto(app_url)
+    wait_idle(page)
+    page.get_by_role("link", name="Compute-optimal sizing").click()
+    wait_idle(page)
+    page.get_by_role("heading", name=re.compile("Compute-optimal", re.I)).first.wait_for()
+    gpus = page.get_by_role("spinbutton", name=re.compile("GPU count"))
+    assert gpus.input_value() == "8"  # seed 002's case study: 8 A100s (SizingInputs default)
+    gpus.fill("24")
+    gpus.press("Enter")
+    linked = wait_for_link(page, lambda s: s.sizing is not None and s.sizing.gpu_count == 24)
+    assert linked.sizing.gpu_count == 24
+    page.reload()
+    wait_idle(page)
+    page.get_by_role("heading", name=re.compile("Compute-optimal", re.I)).first.wait_for()
+    gpus = page.get_by_role("spinbutton", name=re.compile("GPU count"))
+    expect(gpus).to_have_value("24")  # polls: the input is drawn a moment after the script ran
+
+
+def test_a_linked_scenario_keeps_values_between_widget_steps(page, app_url):
+    """A link's sizing inputs between the sliders' steps (2.3B tokens, 35 % usable, MFU 0.33)
+    come back unchanged from the browser after another input is edited there."""
+    from calculator.scenario import to_link
+    from tests.test_session import SCENARIO
+
+    page.goto(app_url)  # a server that has run app.py once (see the report: a cold server
+    wait_idle(page)  # serves /sizing as a plain page before st.navigation has run)
+    page.goto(f"{app_url}/sizing?s={to_link(SCENARIO)}")  # a fresh session on the link
+    wait_idle(page)
+    page.get_by_role("heading", name=re.compile("Compute-optimal", re.I)).first.wait_for()
+    gpus = page.get_by_role("spinbutton", name=re.compile("GPU count"))
+    expect(gpus).to_have_value(str(SCENARIO.sizing.gpu_count))
+    gpus.fill("20")
+    gpus.press("Enter")
+    linked = wait_for_link(page, lambda s: s.sizing.gpu_count == 20)
+    assert linked.sizing == SCENARIO.sizing.model_copy(update={"gpu_count": 20})
