@@ -14,7 +14,9 @@ from calculator.common import COMPONENTS
 from calculator.errors import InputError
 from calculator.library import Library
 from calculator.risk import Answers, assess
+from calculator.scenario import Scenario
 from ui import session
+from ui.report import comparison_pdf_control
 from ui.widgets import dollars
 
 CURRENT = "Current scenario (unsaved)"
@@ -148,11 +150,14 @@ def _cell(value: float, base_value: float, money: bool) -> str:
     return text + (f" ({sign}${abs(delta):,.0f})" if money else f" ({sign}{abs(delta):.1f})")
 
 
+def _by_name() -> dict[str, Scenario]:
+    """Saved scenarios by name, and the current one."""
+    return {s.name: s.scenario for s in saved} | ({CURRENT: current} if current is not None else {})
+
+
 def _compare(chosen: list[str]) -> None:
     """Side by side: the chosen scenarios, deltas from the first, one trajectory chart."""
-    by_name = {s.name: s.scenario for s in saved} | (
-        {CURRENT: current} if current is not None else {}
-    )
+    by_name = _by_name()
     results = {n: _assessment(by_name[n].answers) for n in chosen}
     base = results[chosen[0]]
 
@@ -247,3 +252,9 @@ else:
         st.info("Pick two or three scenarios.")
     else:
         _compare(chosen)
+        st.caption(
+            "PDF of the comparison: the baseline against the second scenario"
+            + (" (a PDF compares two)." if len(chosen) > 2 else ".")
+        )
+        pair = _by_name()
+        comparison_pdf_control(pair[chosen[0]], pair[chosen[1]], (chosen[0], chosen[1]))

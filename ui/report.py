@@ -81,14 +81,14 @@ def file_name(scenario_name: str, kind: str = "summary") -> str:
 
 
 def build_summary(
-    scenario: Scenario | None, full: bool, answered: bool = True
+    scenario: Scenario | None, full: bool, answered: bool = True, appendices: bool = False
 ) -> tuple[bytes, list[str]]:
     """The summary PDF and its notes; ``None``: no page wrote a scenario yet (every page at its
     defaults); ``answered=False`` leaves the assessment out."""
     from calculator import report  # lazy: fpdf/vl-convert only when asked
     from calculator.scenario import Scenario
 
-    out = report.render(scenario or Scenario(), full=full, answered=answered)
+    out = report.render(scenario or Scenario(), full=full, answered=answered, appendices=appendices)
     return out.pdf, out.notes
 
 
@@ -103,6 +103,13 @@ def pdf_summary_control() -> None:
         help="Also include the pages you have not opened in this session, "
         "filled with their default inputs.",
     )
+    appendices = st.checkbox(
+        "Appendices",
+        key="w.report.appendices",
+        persist_state="session",
+        help="Add the methodology (assumptions, formulas, sources), where the seeds contradict "
+        "themselves, and how to reproduce every figure (about 33 more pages).",
+    )
     scenario, answered = session_scenario()
     signature = _signature(scenario, full) + str(answered)
     if st.button(
@@ -110,11 +117,11 @@ def pdf_summary_control() -> None:
         key="report.build",
         icon=":material/picture_as_pdf:",
         help="Builds a PDF of this session: assessment, the what-ifs you opened, benchmark "
-        "runs, Green Money and an appendix to reproduce every figure.",
+        "runs and Green Money, with a one-page executive summary first.",
     ):
         with st.spinner("Building the PDF summary…"):
             try:
-                pdf, notes = build_summary(scenario, full, answered)
+                pdf, notes = build_summary(scenario, full, answered, appendices)
             except Exception as exc:  # noqa: BLE001 - never a traceback in the UI
                 st.session_state.pop(BUILT_KEY, None)
                 st.error(f"The PDF summary could not be built: {exc}")
